@@ -1,0 +1,45 @@
+namespace MedExplain.Batching;
+
+/// <summary>Pushes many items through a runtime call in batches cut by a <see cref="BatchPlan"/>, and joins the results.</summary>
+/// <remarks>Every multi-pass job (predictions now; path points, noise samples and baselines later) goes through here,
+/// so batch sizing, padding for fixed-batch models and progress reporting live in one place.</remarks>
+public static class BatchRunner
+{
+    /// <summary>Runs <paramref name="runBatch"/> on consecutive slices of <paramref name="items"/> and concatenates each output.</summary>
+    /// <param name="items">All items, stacked on the first dimension.</param>
+    /// <param name="plan">The batch plan.</param>
+    /// <param name="runBatch">One runtime call: a batch in, one tensor per output out, each with the batch first.</param>
+    /// <param name="progress">Receives progress after each call.</param>
+    /// <param name="cancellationToken">Stops between calls.</param>
+    public static FloatTensor[] Run(
+        FloatTensor items,
+        BatchPlan plan,
+        Func<FloatTensor, FloatTensor[]> runBatch,
+        IProgress<BatchProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(runBatch);
+        int total = items.BatchSize;
+        List<FloatTensor[]> parts = [];
+        int runs = 0;
+        for (int start = 0; start < total; start += plan.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(plan.BatchSize, total - start);
+            FloatTensor batch = items.Slice(start, count);
+            if (plan.FixedByModel && count < plan.BatchSize)
+            {
+                batch = FloatTensor.Concatenate([batch, new FloatTensor([plan.BatchSize - count, .. items.Shape[1..]])]);
+            }
+
+            FloatTensor[] outputs = runBatch(batch);
+            parts.Add([.. outputs.Select(o => o.BatchSize == count ? o : o.Slice(0, count))]);
+            runs++;
+            progress?.Report(new BatchProgress(start + count, total, runs));
+        }
+
+        return [.. Enumerable.Range(0, parts[0].Length).Select(o => FloatTensor.Concatenate([.. parts.Select(p => p[o])]))];
+    }
+}

@@ -1,0 +1,118 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace MedExplain.Onnx;
+
+/// <summary>Look-ups over one ONNX graph: who produces a tensor, who consumes it, and compile-time constants.</summary>
+/// <remarks>Exporters route parameters through Identity chains (TorchScript exports of ResNet carry dozens), so
+/// constants are resolved through Identity nodes back to an initializer or a Constant node.</remarks>
+internal sealed class GraphIndex
+{
+    private readonly Dictionary<string, NodeProto> _producers = [];
+    private readonly Dictionary<string, List<NodeProto>> _consumers = [];
+    private readonly Dictionary<string, TensorProto> _initializers = [];
+
+    public GraphIndex(GraphProto graph)
+    {
+        Graph = graph;
+        foreach (TensorProto initializer in graph.Initializer)
+        {
+            _initializers[initializer.Name] = initializer;
+        }
+
+        foreach (NodeProto node in graph.Node)
+        {
+            foreach (string output in node.Output)
+            {
+                _producers[output] = node;
+            }
+
+            foreach (string input in node.Input.Where(i => i.Length > 0))
+            {
+                if (!_consumers.TryGetValue(input, out List<NodeProto>? list))
+                {
+                    _consumers[input] = list = [];
+                }
+
+                list.Add(node);
+            }
+        }
+    }
+
+    public GraphProto Graph { get; }
+
+    public NodeProto? Producer(string tensor) => _producers.GetValueOrDefault(tensor);
+
+    public IReadOnlyList<NodeProto> Consumers(string tensor) =>
+        _consumers.TryGetValue(tensor, out List<NodeProto>? list) ? list : [];
+
+    public bool IsInitializer(string tensor) => _initializers.ContainsKey(tensor);
+
+    /// <summary>Every tensor name the graph defines: inputs, initializers and node outputs.</summary>
+    public bool Defines(string tensor) =>
+        _producers.ContainsKey(tensor) || _initializers.ContainsKey(tensor) || Graph.Input.Any(i => i.Name == tensor);
+
+    /// <summary>The constant tensor behind a name, following Identity nodes; null if it is computed at run time.</summary>
+    public TensorProto? Constant(string tensor)
+    {
+        for (int hops = 0; hops < 64; hops++)
+        {
+            if (_initializers.TryGetValue(tensor, out TensorProto? initializer))
+            {
+                return initializer;
+            }
+
+            NodeProto? node = Producer(tensor);
+            if (node is null)
+            {
+                return null;
+            }
+
+            if (node.OpType == "Constant")
+            {
+                return node.Attribute.FirstOrDefault(a => a.Name == "value")?.T;
+            }
+
+            if (node.OpType != "Identity")
+            {
+                return null;
+            }
+
+            tensor = node.Input[0];
+        }
+
+        return null;
+    }
+
+    /// <summary>An integer constant (such as ReduceMean's axes input) as a long array, or null.</summary>
+    public long[]? IntegerConstant(string tensor) => Constant(tensor) is { } proto ? ReadIntegers(proto) : null;
+
+    /// <summary>Reads an int64 or int32 TensorProto's values.</summary>
+    public static long[]? ReadIntegers(TensorProto proto)
+    {
+        var type = (TensorProto.Types.DataType)proto.DataType;
+        if (type == TensorProto.Types.DataType.Int64)
+        {
+            return proto.Int64Data.Count > 0 ? [.. proto.Int64Data] : ReadRaw(proto.RawData, sizeof(long), b => BitConverter.ToInt64(b));
+        }
+
+        if (type == TensorProto.Types.DataType.Int32)
+        {
+            return proto.Int32Data.Count > 0 ? [.. proto.Int32Data.Select(v => (long)v)] : ReadRaw(proto.RawData, sizeof(int), b => BitConverter.ToInt32(b));
+        }
+
+        return null;
+    }
+
+    private static long[] ReadRaw(ByteString raw, int size, Func<ReadOnlySpan<byte>, long> read)
+    {
+        ReadOnlySpan<byte> bytes = raw.Span;
+        var values = new long[bytes.Length / size];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = read(bytes.Slice(i * size, size));
+        }
+
+        return values;
+    }
+}

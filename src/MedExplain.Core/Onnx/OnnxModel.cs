@@ -1,0 +1,248 @@
+using Google.Protobuf;
+using MedExplain.Models;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Onnx;
+
+namespace MedExplain.Onnx;
+
+/// <summary>An ONNX model loaded into ONNX Runtime, with its graph, its declared interface and its model card.</summary>
+/// <remarks>Owns the native inference session: dispose it (<c>using OnnxModel model = OnnxModel.Load(path);</c>).</remarks>
+public sealed class OnnxModel : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly GraphIndex _index;
+    private readonly Dictionary<string, ProbedShapes> _probes = [];
+
+    private OnnxModel(string path, ModelProto proto, InferenceSession session, ModelCard? card)
+    {
+        FilePath = path;
+        Proto = proto;
+        _session = session;
+        _index = new GraphIndex(proto.Graph);
+        Card = card;
+        var initializers = proto.Graph.Initializer.Select(i => i.Name).ToHashSet();
+        Inputs = [.. proto.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(ToTensorInfo)];
+        Outputs = [.. proto.Graph.Output.Select(ToTensorInfo)];
+        Opset = (int)(proto.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 0);
+        OpInventory = proto.Graph.Node
+            .GroupBy(n => n.Domain is "" or "ai.onnx" ? n.OpType : $"{n.Domain}:{n.OpType}")
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    /// <summary>Gets the model file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Gets the parsed ONNX protobuf.</summary>
+    public ModelProto Proto { get; }
+
+    /// <summary>Gets the model card, or null when none lies beside the model.</summary>
+    public ModelCard? Card { get; }
+
+    /// <summary>Gets the graph inputs that are not initializers.</summary>
+    public IReadOnlyList<TensorInfo> Inputs { get; }
+
+    /// <summary>Gets the graph outputs.</summary>
+    public IReadOnlyList<TensorInfo> Outputs { get; }
+
+    /// <summary>Gets the opset version of the default ONNX domain.</summary>
+    public int Opset { get; }
+
+    /// <summary>Gets how many nodes of each op type the graph holds, most frequent first.</summary>
+    public IReadOnlyDictionary<string, int> OpInventory { get; }
+
+    /// <summary>Gets the graph input the image goes into: the card's, else the first.</summary>
+    public TensorInfo ImageInput => Card?.InputName is { } name ? Inputs.First(i => i.Name == name) : Inputs[0];
+
+    /// <summary>Gets the graph output holding class scores: the card's, else the first.</summary>
+    public TensorInfo ScoreOutput => Card?.OutputName is { } name ? Outputs.First(o => o.Name == name) : Outputs[0];
+
+    internal GraphIndex Graph => _index;
+
+    /// <summary>Loads a model and the card beside it (<c>model.card.json</c> for <c>model.onnx</c>), if there is one.</summary>
+    /// <param name="path">The <c>.onnx</c> file.</param>
+    /// <param name="cardPath">A card to use instead of the one beside the model.</param>
+    /// <exception cref="MedExplainInputException">The file is missing, is not ONNX, is refused by ONNX Runtime,
+    /// or its card is malformed or does not fit it.</exception>
+    public static OnnxModel Load(string path, string? cardPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ModelProto proto = ReadProto(path);
+        cardPath ??= ModelCardReader.CardPathFor(path);
+        ModelCard? card = File.Exists(cardPath) ? ModelCardReader.Read(cardPath) : null;
+        InferenceSession session = CreateSession(path);
+        var model = new OnnxModel(path, proto, session, card);
+        try
+        {
+            model.CheckInterface();
+            if (card is not null)
+            {
+                ModelCardValidator.Validate(card, model);
+            }
+
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The input shape for <paramref name="batch"/> items: from the card, else from the declared fixed dims.</summary>
+    /// <param name="batch">The number of items.</param>
+    /// <returns>The shape, or null when the model leaves spatial dimensions open and has no card.</returns>
+    public int[]? InputShapeFor(int batch)
+    {
+        if (Card is not null)
+        {
+            return Card.InputShape(batch);
+        }
+
+        IReadOnlyList<TensorDimension> dims = ImageInput.Dimensions;
+        if (dims.Count == 0 || dims.Skip(1).Any(d => !d.IsFixed))
+        {
+            return null;
+        }
+
+        return [batch, .. dims.Skip(1).Select(d => (int)d.Size!.Value)];
+    }
+
+    /// <summary>Gets the batch size the model forces, or null when its batch dimension is free.</summary>
+    public int? FixedBatchSize => ImageInput.Dimensions is [{ IsFixed: true } first, ..] ? (int)first.Size!.Value : null;
+
+    /// <summary>Runs the model once at <paramref name="inputShape"/> and returns every value's shape (cached per shape).</summary>
+    /// <param name="inputShape">The concrete input shape.</param>
+    public ProbedShapes ProbeShapes(int[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        string key = FloatTensor.FormatShape(inputShape);
+        lock (_probes)
+        {
+            if (!_probes.TryGetValue(key, out ProbedShapes? probe))
+            {
+                _probes[key] = probe = ShapeProbe.Run(Proto, ImageInput.Name, inputShape);
+            }
+
+            return probe;
+        }
+    }
+
+    /// <summary>Finds CAM layer candidates, using probed shapes at the reference input shape when one is known.</summary>
+    public IReadOnlyList<CamLayerCandidate> FindCamLayers() =>
+        CamLayerFinder.Find(_index, InputShapeFor(FixedBatchSize ?? 1) is { } shape ? ProbeShapes(shape).Shapes : null);
+
+    /// <summary>Runs one batch through the model and returns the requested float outputs.</summary>
+    /// <param name="input">The batch, shaped as the image input expects.</param>
+    /// <param name="outputNames">The outputs to return.</param>
+    public FloatTensor[] Run(FloatTensor input, IReadOnlyList<string> outputNames)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        using OrtValue value = OrtValue.CreateTensorValueFromMemory(input.Data, Array.ConvertAll(input.Shape, d => (long)d));
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(runOptions, [ImageInput.Name], [value], outputNames);
+        var tensors = new FloatTensor[outputNames.Count];
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            OrtTensorTypeAndShapeInfo info = results[i].GetTensorTypeAndShape();
+            if (info.ElementDataType != TensorElementType.Float)
+            {
+                throw new NotSupportedException($"Output '{outputNames[i]}' holds {info.ElementDataType}; MedExplain reads float32 outputs.");
+            }
+
+            tensors[i] = new FloatTensor(Array.ConvertAll(info.Shape, d => checked((int)d)), results[i].GetTensorDataAsSpan<float>().ToArray());
+        }
+
+        return tensors;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _session.Dispose();
+
+    private static ModelProto ReadProto(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new MedExplainInputException(path, "is a directory; expected an ONNX model file (.onnx).");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new MedExplainInputException(path, "file not found.");
+        }
+
+        long length = new FileInfo(path).Length;
+        if (length == 0)
+        {
+            throw new MedExplainInputException(path, "file is empty; expected an ONNX model.");
+        }
+
+        if (length > int.MaxValue)
+        {
+            throw new MedExplainInputException(path, "is larger than 2 GiB; ONNX models that size keep their weights in external data files.");
+        }
+
+        ModelProto proto;
+        try
+        {
+            proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new MedExplainInputException(path, $"is not an ONNX model (it does not parse as an ONNX protobuf: {e.Message}).", e);
+        }
+
+        if (proto.IrVersion <= 0 || proto.Graph is null || proto.Graph.Node.Count == 0 || proto.Graph.Output.Count == 0)
+        {
+            throw new MedExplainInputException(path, "is not an ONNX model (no IR version, graph, nodes or outputs found).");
+        }
+
+        return proto;
+    }
+
+    private static InferenceSession CreateSession(string path)
+    {
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        try
+        {
+            return new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new MedExplainInputException(path, $"ONNX Runtime cannot load this model: {e.Message}", e);
+        }
+    }
+
+    private void CheckInterface()
+    {
+        if (Inputs.Count == 0)
+        {
+            throw new MedExplainInputException(FilePath, "the model declares no input.");
+        }
+
+        if (ImageInput.ElementType != "float")
+        {
+            throw new MedExplainInputException(FilePath, $"input '{ImageInput.Name}' is {ImageInput.ElementType}; MedExplain feeds float32 images.");
+        }
+
+        if (Inputs.Count > 1)
+        {
+            string others = string.Join(", ", Inputs.Where(i => i.Name != ImageInput.Name).Select(i => $"'{i.Name}'"));
+            throw new MedExplainInputException(FilePath, $"the model has further inputs ({others}); MedExplain feeds one image input.");
+        }
+    }
+
+    private static TensorInfo ToTensorInfo(ValueInfoProto value)
+    {
+        TypeProto.Types.Tensor? tensor = value.Type?.TensorType;
+        string elementType = tensor is null ? "unknown" : ((TensorProto.Types.DataType)tensor.ElemType).ToString().ToLowerInvariant();
+        IReadOnlyList<TensorDimension> dims = tensor?.Shape is null
+            ? []
+            : [.. tensor.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue
+                ? new TensorDimension(d.DimValue, null)
+                : new TensorDimension(null, d.DimParam.Length > 0 ? d.DimParam : null))];
+        return new TensorInfo(value.Name, elementType, dims);
+    }
+}

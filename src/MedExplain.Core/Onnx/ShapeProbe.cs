@@ -1,0 +1,56 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Onnx;
+
+namespace MedExplain.Onnx;
+
+/// <summary>Runs a model once with every intermediate value exposed, to read each value's concrete shape.</summary>
+/// <remarks>Shapes come from a real run, not from ONNX shape inference: exported graphs often leave dimensions
+/// unknown, and the compiler and the batch planner need them concrete for one input shape.</remarks>
+internal static class ShapeProbe
+{
+    public static ProbedShapes Run(ModelProto model, string inputName, int[] inputShape)
+    {
+        ModelProto probe = model.Clone();
+        var declared = probe.Graph.Output.Select(o => o.Name).ToHashSet();
+        foreach (NodeProto node in probe.Graph.Node)
+        {
+            foreach (string output in node.Output.Where(o => o.Length > 0 && declared.Add(o)))
+            {
+                probe.Graph.Output.Add(new ValueInfoProto { Name = output });
+            }
+        }
+
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var session = new InferenceSession(probe.ToByteArray(), options);
+        var input = new float[checked((int)FloatTensor.ElementCount(inputShape))];
+        using OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(input, Array.ConvertAll(inputShape, d => (long)d));
+        string[] names = [.. session.OutputNames];
+        using IDisposableReadOnlyCollection<OrtValue> results = session.Run(new RunOptions(), [inputName], [inputValue], names);
+
+        var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal) { [inputName] = inputShape };
+        long bytes = 0;
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (results[i].OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
+            {
+                continue;
+            }
+
+            OrtTensorTypeAndShapeInfo info = results[i].GetTensorTypeAndShape();
+            shapes[names[i]] = Array.ConvertAll(info.Shape, d => checked((int)d));
+            bytes += info.ElementCount * ElementSize(info.ElementDataType);
+        }
+
+        return new ProbedShapes(shapes, bytes);
+    }
+
+    private static int ElementSize(TensorElementType type) => type switch
+    {
+        TensorElementType.Double or TensorElementType.Int64 or TensorElementType.UInt64 => 8,
+        TensorElementType.Float16 or TensorElementType.BFloat16 or TensorElementType.Int16 or TensorElementType.UInt16 => 2,
+        TensorElementType.Bool or TensorElementType.Int8 or TensorElementType.UInt8 => 1,
+        _ => 4,
+    };
+}

@@ -1,0 +1,89 @@
+using SkiaSharp;
+
+namespace MedExplain.Imaging.Raster;
+
+/// <summary>Reads PNG, JPEG, BMP and WebP images into (1, C, H, W) float32 tensors of 0–255 values.</summary>
+/// <remarks>Colour images whose three channels are equal everywhere (grey scans saved as RGB) come back with one
+/// channel; truly coloured images come back as RGB. Alpha is dropped.</remarks>
+public static class RasterReader
+{
+    /// <summary>The largest width or height accepted, to refuse absurd headers before decoding.</summary>
+    public const int MaxSide = 32768;
+
+    /// <summary>The file extensions this reader handles.</summary>
+    public static IReadOnlySet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".bmp", ".webp" };
+
+    /// <summary>Reads an image file.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="MedExplainInputException">The file is missing or not a decodable image.</exception>
+    public static FloatTensor Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new MedExplainInputException(path, "file not found.");
+        }
+
+        using SKCodec? codec = SKCodec.Create(path, out SKCodecResult result);
+        if (codec is null)
+        {
+            throw new MedExplainInputException(path, $"is not a readable PNG/JPEG/BMP/WebP image ({result}).");
+        }
+
+        SKImageInfo info = codec.Info;
+        if (info.Width > MaxSide || info.Height > MaxSide)
+        {
+            throw new MedExplainInputException(path, $"is {info.Width}×{info.Height} pixels; images up to {MaxSide} pixels a side are supported.");
+        }
+
+        bool gray = info.ColorType == SKColorType.Gray8;
+        using var bitmap = new SKBitmap(new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        SKCodecResult decoded = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+        if (decoded is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        {
+            throw new MedExplainInputException(path, $"could not be decoded ({decoded}).");
+        }
+
+        return gray ? FromGray(bitmap) : FromRgba(bitmap);
+    }
+
+    private static FloatTensor FromGray(SKBitmap bitmap)
+    {
+        ReadOnlySpan<byte> pixels = bitmap.GetPixelSpan();
+        var data = new float[bitmap.Width * bitmap.Height];
+        for (int row = 0; row < bitmap.Height; row++)
+        {
+            ReadOnlySpan<byte> line = pixels.Slice(row * bitmap.RowBytes, bitmap.Width);
+            for (int col = 0; col < bitmap.Width; col++)
+            {
+                data[(row * bitmap.Width) + col] = line[col];
+            }
+        }
+
+        return new FloatTensor([1, 1, bitmap.Height, bitmap.Width], data);
+    }
+
+    private static FloatTensor FromRgba(SKBitmap bitmap)
+    {
+        ReadOnlySpan<byte> pixels = bitmap.GetPixelSpan();
+        int plane = bitmap.Width * bitmap.Height;
+        var data = new float[3 * plane];
+        bool allGray = true;
+        for (int row = 0; row < bitmap.Height; row++)
+        {
+            ReadOnlySpan<byte> line = pixels.Slice(row * bitmap.RowBytes, bitmap.Width * 4);
+            for (int col = 0; col < bitmap.Width; col++)
+            {
+                int at = (row * bitmap.Width) + col;
+                byte r = line[col * 4], g = line[(col * 4) + 1], b = line[(col * 4) + 2];
+                data[at] = r;
+                data[plane + at] = g;
+                data[(2 * plane) + at] = b;
+                allGray &= r == g && g == b;
+            }
+        }
+
+        return allGray
+            ? new FloatTensor([1, 1, bitmap.Height, bitmap.Width], data.AsSpan(0, plane).ToArray())
+            : new FloatTensor([1, 3, bitmap.Height, bitmap.Width], data);
+    }
+}

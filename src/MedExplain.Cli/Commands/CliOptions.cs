@@ -1,0 +1,41 @@
+using System.CommandLine;
+using MedExplain.Prediction;
+
+namespace MedExplain.Cli.Commands;
+
+/// <summary>Options several commands share, spelled and described once.</summary>
+internal static class CliOptions
+{
+    public static Option<string> Model() => new("--model", "-m")
+    {
+        Description = "The ONNX model file; its card is read from NAME.card.json beside it.",
+        Required = true,
+    };
+
+    public static Option<string?> Card() => new("--card")
+    {
+        Description = "A model card to use instead of the one beside the model.",
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print machine-readable JSON instead of text.",
+    };
+
+    public static Option<long> MaxMemory() => new("--max-memory")
+    {
+        Description = "Memory budget for one runtime call, e.g. 512MB or 2GB; batches are sized to fit it.",
+        DefaultValueFactory = _ => PredictorOptions.DefaultMemoryBudgetBytes,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (ByteSize.TryParse(text, out long bytes))
+            {
+                return bytes;
+            }
+
+            result.AddError($"--max-memory: '{text}' is not a size such as 512MB, 2GB or 1.5GiB.");
+            return 0;
+        },
+    };
+}

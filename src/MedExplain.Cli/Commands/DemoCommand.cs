@@ -1,0 +1,62 @@
+using System.CommandLine;
+using MedExplain.Cli.Demo;
+using MedExplain.Cli.Reports;
+using MedExplain.Imaging;
+using MedExplain.Onnx;
+using MedExplain.Prediction;
+
+namespace MedExplain.Cli.Commands;
+
+/// <summary><c>medexplain demo</c>: the main job on the bundled models and scans, with nothing to download.</summary>
+internal static class DemoCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        Option<string?> demoDir = new("--demo-dir")
+        {
+            Description = "The demo folder (models/ and scans/); defaults to the copy shipped with the program.",
+        };
+        var command = new Command("demo", "Run MedExplain on the bundled demo: brain-MRI lesion classifiers (2D, 3D, and one that learned a shortcut) on sample scans.")
+        {
+            demoDir,
+        };
+        command.SetAction(result => console.Guard(() =>
+        {
+            string folder = DemoManifest.Locate(result.GetValue(demoDir));
+            DemoManifest manifest = DemoManifest.Read(folder);
+            foreach (IGrouping<string, DemoManifest.Sample> group in manifest.Samples.GroupBy(s => s.Model))
+            {
+                RunModel(console.Out, folder, group.Key, [.. group]);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static void RunModel(TextWriter w, string folder, string modelName, IReadOnlyList<DemoManifest.Sample> samples)
+    {
+        using OnnxModel model = OnnxModel.Load(Path.Combine(folder, "models", modelName + ".onnx"));
+        string[] scans = [.. samples.Select(s => Path.Combine(folder, "scans", s.Scan))];
+        FloatTensor batch = FloatTensor.Concatenate([.. scans.Select(scan => ModelInputLoader.Load(scan, model))]);
+        PredictionResult result = new Predictor(model).Predict(batch, string.Join(", ", samples.Select(s => s.Scan)));
+
+        w.WriteLine($"== {modelName}: {model.Card?.Description}");
+        if (model.Card?.Evaluation.TryGetValue("heldOutAccuracy", out double accuracy) == true)
+        {
+            w.WriteLine($"   held-out accuracy measured at training: {accuracy:P1}");
+        }
+
+        int right = 0;
+        for (int i = 0; i < samples.Count; i++)
+        {
+            ClassPrediction item = result.Items[i];
+            bool correct = item.ClassName == samples[i].Truth;
+            right += correct ? 1 : 0;
+            w.WriteLine($"   {(correct ? "ok " : "MISS")} {samples[i].Scan,-48} truth {samples[i].Truth,-8} -> {PredictionText.Line(item, result.ClassNames)}");
+        }
+
+        w.WriteLine($"   {right}/{samples.Count} sample scans right, {result.Items.Count} scans in {result.Runs} run(s)");
+        w.WriteLine();
+    }
+}

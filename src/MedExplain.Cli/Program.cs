@@ -1,0 +1,3 @@
+using MedExplain.Cli;
+
+return MedExplainCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,23 @@
+using MedExplain.Prediction;
+
+namespace MedExplain.Cli.Reports;
+
+/// <summary>Writes predictions for people: one line per item with every class's probability.</summary>
+internal static class PredictionText
+{
+    public static void Write(TextWriter w, string input, PredictionResult result)
+    {
+        w.WriteLine($"{input}: {result.Items.Count} item(s) in {result.Runs} run(s) of up to {result.Plan.BatchSize} " +
+                    $"(budget {ByteSize.Format(result.Plan.MemoryBudgetBytes)}, about {ByteSize.Format(result.Plan.BytesPerItem)} per item)");
+        foreach (ClassPrediction item in result.Items)
+        {
+            w.WriteLine($"  [{item.Item}] {Line(item, result.ClassNames)}");
+        }
+    }
+
+    /// <summary>"tumour 97.1%  (normal 1.2%, tumour 97.1%, infarct 1.7%)".</summary>
+    public static string Line(ClassPrediction item, IReadOnlyList<string> classNames) =>
+        $"{item.ClassName} {Percent(item.Confidence)}  ({string.Join(", ", classNames.Select((name, c) => $"{name} {Percent(item.Probabilities[c])}"))})";
+
+    private static string Percent(float p) => $"{p * 100:0.0}%";
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(MedExplain.Benchmarks.PredictionBenchmarks).Assembly).Run(args);

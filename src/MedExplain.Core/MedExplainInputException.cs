@@ -15,32 +15,7 @@ public class MedExplainInputException : Exception
         Problem = problem;
     }
 
-    /// <summary>Creates the exception with a plain message.</summary>
-    public MedExplainInputException()
-        : this("(unknown file)", "bad input")
-    {
-    }
-
-    /// <summary>Creates the exception with a plain message.</summary>
-    /// <param name="message">The message.</param>
-    public MedExplainInputException(string message)
-        : base(message)
-    {
-        FilePath = string.Empty;
-        Problem = message;
-    }
-
-    /// <summary>Creates the exception with a plain message and cause.</summary>
-    /// <param name="message">The message.</param>
-    /// <param name="innerException">The cause.</param>
-    public MedExplainInputException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        FilePath = string.Empty;
-        Problem = message;
-    }
-
-    /// <summary>Gets the file the problem is in (empty when the input was not a file).</summary>
+    /// <summary>Gets the file the problem is in.</summary>
     public string FilePath { get; }
 
     /// <summary>Gets what is wrong with the input.</summary>

@@ -18,7 +18,7 @@ internal sealed record ModelSummary(
 {
     public static ModelSummary Of(OnnxModel model)
     {
-        int[]? shape = model.InputShapeFor(model.FixedBatchSize ?? 1);
+        int[]? shape = model.ProbeShape;
         IReadOnlyDictionary<string, int[]>? shapes = shape is null ? null : model.ProbeShapes(shape).Shapes;
         CardSummary? card = model.Card is { } c
             ? new CardSummary(c.SourcePath, c.Name, c.Description, c.Layout.ToString(), c.Channels, c.SpatialSize, c.Normalization.ToString(),

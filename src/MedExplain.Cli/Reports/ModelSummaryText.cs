@@ -11,7 +11,7 @@ internal static class ModelSummaryText
         WriteTensors(w, "Outputs", s.Outputs);
         w.WriteLine($"Ops       {s.NodeCount} nodes: {string.Join(", ", s.Ops.Select(o => $"{o.Key} {o.Value}"))}");
         w.WriteLine(s.ProbedInputShape is null
-            ? "CAM layer candidates (structural; give a card for shapes):"
+            ? "CAM layer candidates (found from the graph; a model card with the input size adds shapes):"
             : $"CAM layer candidates (shapes at input {s.ProbedInputShape}):");
         if (s.CamLayerCandidates.Count == 0)
         {

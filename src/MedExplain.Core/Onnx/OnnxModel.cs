@@ -75,11 +75,12 @@ public sealed class OnnxModel : IDisposable
         var model = new OnnxModel(path, proto, session, card);
         try
         {
-            model.CheckInterface();
             if (card is not null)
             {
                 ModelCardValidator.Validate(card, model);
             }
+
+            model.CheckInterface();
 
             return model;
         }
@@ -122,16 +123,22 @@ public sealed class OnnxModel : IDisposable
         {
             if (!_probes.TryGetValue(key, out ProbedShapes? probe))
             {
-                _probes[key] = probe = ShapeProbe.Run(Proto, ImageInput.Name, inputShape);
+                _probes[key] = probe = RuntimeFailure(inputShape, () => ShapeProbe.Run(Proto, ImageInput.Name, inputShape));
             }
 
             return probe;
         }
     }
 
-    /// <summary>Finds CAM layer candidates, using probed shapes at the reference input shape when one is known.</summary>
+    /// <summary>Gets a value indicating whether MedExplain can feed the model: one float32 image input.</summary>
+    public bool TakesOneFloatImage => Inputs.Count == 1 && ImageInput.ElementType == "float";
+
+    /// <summary>The input shape a shape probe uses, or null when the model cannot be fed or leaves spatial dims open.</summary>
+    public int[]? ProbeShape => TakesOneFloatImage ? InputShapeFor(FixedBatchSize ?? 1) : null;
+
+    /// <summary>Finds CAM layer candidates, using probed shapes at <see cref="ProbeShape"/> when there is one.</summary>
     public IReadOnlyList<CamLayerCandidate> FindCamLayers() =>
-        CamLayerFinder.Find(_index, InputShapeFor(FixedBatchSize ?? 1) is { } shape ? ProbeShapes(shape).Shapes : null);
+        CamLayerFinder.Find(_index, ProbeShape is { } shape ? ProbeShapes(shape).Shapes : null);
 
     /// <summary>Runs one batch through the model and returns the requested float outputs.</summary>
     /// <param name="input">The batch, shaped as the image input expects.</param>
@@ -142,7 +149,7 @@ public sealed class OnnxModel : IDisposable
         ArgumentNullException.ThrowIfNull(outputNames);
         using OrtValue value = OrtValue.CreateTensorValueFromMemory(input.Data, Array.ConvertAll(input.Shape, d => (long)d));
         using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(runOptions, [ImageInput.Name], [value], outputNames);
+        using IDisposableReadOnlyCollection<OrtValue> results = RuntimeFailure(input.Shape, () => _session.Run(runOptions, [ImageInput.Name], [value], outputNames));
         var tensors = new FloatTensor[outputNames.Count];
         for (int i = 0; i < tensors.Length; i++)
         {
@@ -221,16 +228,18 @@ public sealed class OnnxModel : IDisposable
         {
             throw new MedExplainInputException(FilePath, "the model declares no input.");
         }
+    }
 
-        if (ImageInput.ElementType != "float")
+    /// <summary>A model that fails to run at a shape its interface accepts is a problem of the model file, not a bug here.</summary>
+    private T RuntimeFailure<T>(int[] inputShape, Func<T> run)
+    {
+        try
         {
-            throw new MedExplainInputException(FilePath, $"input '{ImageInput.Name}' is {ImageInput.ElementType}; MedExplain feeds float32 images.");
+            return run();
         }
-
-        if (Inputs.Count > 1)
+        catch (OnnxRuntimeException e)
         {
-            string others = string.Join(", ", Inputs.Where(i => i.Name != ImageInput.Name).Select(i => $"'{i.Name}'"));
-            throw new MedExplainInputException(FilePath, $"the model has further inputs ({others}); MedExplain feeds one image input.");
+            throw new MedExplainInputException(FilePath, $"ONNX Runtime failed to run the model on input shape {FloatTensor.FormatShape(inputShape)}: {e.Message}", e);
         }
     }
 

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Cli.Tests;
+
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public void Demo_BundledData_PredictsEveryManifestScan()
+    {
+        (int code, string output, string error) = CliRunner.Run("demo");
+
+        Assert.True(code == 0, error);
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(RepoPaths.DemoScan("manifest.json")));
+        foreach (JsonElement sample in manifest.RootElement.GetProperty("samples").EnumerateArray())
+        {
+            Assert.Contains(sample.GetProperty("scan").GetString()!, output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("== brain-lesion-2d", output, StringComparison.Ordinal);
+        Assert.Contains("== brain-lesion-3d", output, StringComparison.Ordinal);
+        Assert.Contains("== shortcut-marker-2d", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_MissingDemoFolder_ExitsWithBadInput()
+    {
+        using var dir = new TempDirectory();
+
+        (int code, _, string error) = CliRunner.Run("demo", "--demo-dir", dir.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains("manifest.json", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Cli.Tests;
+
+public sealed class PredictCommandTests
+{
+    private static readonly string Model2d = RepoPaths.DemoModel("brain-lesion-2d");
+
+    [Fact]
+    public void Predict_PngJson_GivesProbabilitiesThatSumToOne()
+    {
+        (int code, string output, string error) = CliRunner.Run("predict", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--json");
+
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement item = json.RootElement.GetProperty("items")[0];
+        double sum = item.GetProperty("probabilities").EnumerateArray().Sum(p => p.GetDouble());
+        Assert.Equal(1, sum, 5);
+        Assert.Equal(["normal", "tumour", "infarct"], json.RootElement.GetProperty("classNames").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public void Predict_NpyBatch_PrintsOneLinePerItem()
+    {
+        (int code, string output, string error) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", RepoPaths.DemoScan("3d/volume-03-infarct.npy"), "--max-memory", "256MB");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("[0] ", output, StringComparison.Ordinal);
+        Assert.Contains("budget 244.14 MiB", output, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string[], string> BadInvocations => new()
+    {
+        { ["predict", "--model", "missing.onnx", "--input", "x.png"], "missing.onnx: file not found" },
+        { ["predict", "--model", Model2d, "--input", "missing.png"], "missing.png: file not found" },
+        { ["predict", "--model", Model2d, "--input", RepoPaths.DemoScan("3d/volume-01-normal.npy")], "volume-01-normal.npy: has shape (1, 1, 64, 64, 64) (rank 5)" },
+        { ["predict", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-01-normal.png"), "--max-memory", "lots"], "'lots' is not a size" },
+        { ["predict", "--model", Model2d], "--input" },
+        { ["predict", "--model", RepoPaths.DemoScan("manifest.json"), "--input", "x.png"], "is not an ONNX model" },
+        { ["frobnicate"], "frobnicate" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInvocations))]
+    public void Predict_BadInput_ExitsTwoWithOneClearMessage(string[] args, string expected)
+    {
+        (int code, string output, string error) = CliRunner.Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output);
+    }
+
+    [Fact]
+    public void Predict_MalformedCardBesideModel_ExitsTwoNamingTheCard()
+    {
+        using var dir = new TempDirectory();
+        string model = dir.File("copy.onnx");
+        File.Copy(Model2d, model);
+        string card = dir.Write("copy.card.json", "{ \"schemaVersion\": 1, \"name\": 3 }");
+
+        (int code, _, string error) = CliRunner.Run("predict", "--model", model, "--input", RepoPaths.DemoScan("2d/slice-01-normal.png"));
+
+        Assert.Equal(2, code);
+        Assert.Contains(card, error, StringComparison.Ordinal);
+        Assert.Contains("field \"input\" is required", error, StringComparison.Ordinal);
+    }
+}

@@ -71,12 +71,12 @@ class Classifier3d(nn.Module):
         super().__init__()
         c3, b3 = nn.Conv3d, nn.BatchNorm3d
         self.body = nn.Sequential(
-            conv_bn_relu(c3, b3, 1, 8, 2), nn.MaxPool3d(2),
-            conv_bn_relu(c3, b3, 8, 16), nn.MaxPool3d(2),
-            conv_bn_relu(c3, b3, 16, 32))
+            conv_bn_relu(c3, b3, 1, 16, 2), nn.MaxPool3d(2),
+            conv_bn_relu(c3, b3, 16, 32), nn.MaxPool3d(2),
+            conv_bn_relu(c3, b3, 32, 64))
         self.gap = nn.AdaptiveAvgPool3d(1)
         self.dropout = nn.Dropout(0.2)
-        self.head = nn.Linear(32, classes)
+        self.head = nn.Linear(64, classes)
 
     def forward(self, x):
         return self.head(self.dropout(torch.flatten(self.gap(self.body(x)), 1)))
@@ -213,9 +213,9 @@ def train_3d(template, classes, record):
     print("3D classifier: generating data", flush=True)
     rng = np.random.default_rng(3026)
     sample3d = lambda label: synth.volume_sample(rng, template, label)  # noqa: E731
-    train_x, _, train_y = make_set(rng, 900, sample3d, 3)
+    train_x, _, train_y = make_set(rng, 1200, sample3d, 3)
     test_x, _, test_y = make_set(rng, 300, sample3d, 3)
-    model3d = train(Classifier3d(3), train_x, train_y, epochs=16, batch=16, seed=2)
+    model3d = train(Classifier3d(3), train_x, train_y, epochs=24, batch=16, lr=3e-3, seed=2)
     acc3d = accuracy(model3d, test_x, test_y)
     print(f"  held-out accuracy {acc3d:.4f}", flush=True)
     os.makedirs(os.path.join(SCANS, "3d"), exist_ok=True)

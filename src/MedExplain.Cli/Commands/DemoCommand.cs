@@ -42,9 +42,9 @@ internal static class DemoCommand
         PredictionResult result = new Predictor(model).Predict(batch, string.Join(", ", samples.Select(s => s.Scan)));
 
         w.WriteLine($"== {modelName}: {model.Card?.Description}");
-        if (model.Card?.Evaluation.TryGetValue("heldOutAccuracy", out double accuracy) == true)
+        if (model.Card is { Evaluation.Count: > 0 } card)
         {
-            w.WriteLine($"   held-out accuracy measured at training: {accuracy:P1}");
+            w.WriteLine($"   measured at training: {string.Join(", ", card.Evaluation.Select(e => $"{e.Key} {(e.Key.Contains("Accuracy", StringComparison.Ordinal) ? PredictionText.Percent(e.Value) : e.Value)}"))}");
         }
 
         int right = 0;
@@ -53,7 +53,7 @@ internal static class DemoCommand
             ClassPrediction item = result.Items[i];
             bool correct = item.ClassName == samples[i].Truth;
             right += correct ? 1 : 0;
-            w.WriteLine($"   {(correct ? "ok " : "MISS")} {samples[i].Scan,-48} truth {samples[i].Truth,-8} -> {PredictionText.Line(item, result.ClassNames)}");
+            w.WriteLine($"   {(correct ? "ok  " : "MISS")} {samples[i].Scan,-48} truth {samples[i].Truth,-8} -> {PredictionText.Line(item, result.ClassNames)}");
         }
 
         w.WriteLine($"   {right}/{samples.Count} sample scans right, {result.Items.Count} scans in {result.Runs} run(s)");

@@ -19,5 +19,5 @@ internal static class PredictionText
     public static string Line(ClassPrediction item, IReadOnlyList<string> classNames) =>
         $"{item.ClassName} {Percent(item.Confidence)}  ({string.Join(", ", classNames.Select((name, c) => $"{name} {Percent(item.Probabilities[c])}"))})";
 
-    private static string Percent(float p) => $"{p * 100:0.0}%";
+    public static string Percent(double p) => $"{p * 100:0.0}%";
 }

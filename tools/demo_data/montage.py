@@ -50,20 +50,6 @@ def tile(image, mask):
     return rgb
 
 
-def write_png_rgb(path, rgb):
-    pixels = np.clip(np.round(rgb * 255), 0, 255).astype(np.uint8)
-    height, width, _ = pixels.shape
-    rows = b"".join(b"\0" + pixels[r].tobytes() for r in range(height))
-
-    def chunk(kind, payload):
-        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
-
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-    png += chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
-    with open(path, "wb") as f:
-        f.write(png)
-
-
 def main():
     samples = json.load(open(os.path.join(SCANS, "manifest.json")))["samples"]
     rows = {}
@@ -84,7 +70,7 @@ def main():
         lines.append(np.concatenate([x for t in tiles for x in (t, gap)][:-1], axis=1))
         lines.append(np.ones((4, lines[-1].shape[1], 3)))
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    write_png_rgb(OUT, np.concatenate(lines[:-1], axis=0))
+    synth.write_png(OUT, np.concatenate(lines[:-1], axis=0))
     print(f"wrote {OUT}: rows {', '.join(rows)}")
 
 

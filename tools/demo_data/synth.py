@@ -59,14 +59,20 @@ def write_nifti(path, volume_xyz, spacing, mask=False):
 
 def write_png_gray(path, image01):
     """Writes an 8-bit grayscale PNG from an image in [0, 1] (rows top to bottom)."""
+    write_png(path, image01)
+
+
+def write_png(path, image01):
+    """Writes an 8-bit PNG from an image in [0, 1]: (H, W) as grayscale, (H, W, 3) as RGB."""
     pixels = np.clip(np.round(np.asarray(image01) * 255.0), 0, 255).astype(np.uint8)
-    height, width = pixels.shape
+    height, width = pixels.shape[:2]
+    colour_type = 2 if pixels.ndim == 3 else 0
     rows = b"".join(b"\0" + pixels[r].tobytes() for r in range(height))
 
     def chunk(kind, payload):
         return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0))
     png += chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
     with open(path, "wb") as f:
         f.write(png)

@@ -1,0 +1,141 @@
+"""Small, seeded versions of the architectures medical models use, exported by torch's own ONNX exporter,
+with torch-autograd input gradients saved beside them: the independent truth for the backward compiler.
+
+Run from the repository root (Debian's python3-torch):  /usr/bin/python3 tools/model_zoo/make_zoo.py
+Writes tests/TestData/zoo/NAME.onnx, NAME.input.npy (a batch of 2), NAME.targets.npy (one class per item)
+and NAME.grad.npy: d(sum_i logits[i, targets[i]]) / d input, computed by torch autograd in float64.
+"""
+import os
+
+import numpy as np
+import torch
+from torch import nn
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "TestData", "zoo")
+torch.set_num_threads(max(1, os.cpu_count() or 1))
+
+
+class ResidualBlock(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(c, c, 3, 1, 1, bias=False), nn.BatchNorm2d(c)
+        self.conv2, self.bn2 = nn.Conv2d(c, c, 3, 1, 1, bias=False), nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return torch.relu(x + self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x))))))
+
+
+class ResNet(nn.Module):
+    """ResNet stem (7x7 stride 2, overlapping 3x3 stride-2 max pool), a residual block, a strided stage, GAP, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 8, 7, 2, 3, bias=False), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+        self.block = ResidualBlock(8)
+        self.down = nn.Sequential(nn.Conv2d(8, 16, 3, 2, 1, dilation=1), nn.BatchNorm2d(16), nn.ReLU())
+        self.head = nn.Linear(16, 4)
+
+    def forward(self, x):
+        x = self.down(self.block(self.stem(x)))
+        return self.head(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+
+class DenseBlock(nn.Module):
+    """DenseNet-style: BN-ReLU-Conv layers whose outputs are concatenated, a transition with average pooling."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(1, 6, 3, 1, 1)
+        self.layer1 = nn.Sequential(nn.BatchNorm2d(6), nn.ReLU(), nn.Conv2d(6, 4, 3, 1, 1))
+        self.layer2 = nn.Sequential(nn.BatchNorm2d(10), nn.ReLU(), nn.Conv2d(10, 4, 3, 1, 1))
+        self.transition = nn.Sequential(nn.BatchNorm2d(14), nn.ReLU(), nn.Conv2d(14, 8, 1), nn.AvgPool2d(2, 2))
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = torch.cat([x, self.layer1(x)], 1)
+        x = torch.cat([x, self.layer2(x)], 1)
+        x = self.transition(x)
+        return self.head(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+
+class Cnn3d(nn.Module):
+    """3D CNN: strided and grouped convolutions, 3D max pooling with padding, GAP, dropout, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv3d(1, 8, 3, 2, 1), nn.BatchNorm3d(8), nn.ReLU(), nn.MaxPool3d(3, 2, 1),
+            nn.Conv3d(8, 8, 3, 1, 2, dilation=2, groups=2), nn.LeakyReLU(0.1),
+            nn.Conv3d(8, 12, (1, 3, 3), 1, (0, 1, 1)), nn.Sigmoid())
+        self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(12, 3))
+
+    def forward(self, x):
+        return self.head(torch.flatten(nn.functional.adaptive_avg_pool3d(self.body(x), 1), 1))
+
+
+class SmoothHead(nn.Module):
+    """Elementwise and reduction ops that CNN heads and attention use: Tanh, Softmax, Mul, Sub, Div, ReduceMean."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, 1, 0)
+        self.fc = nn.Linear(4, 5)
+        self.scale = nn.Parameter(torch.randn(1, 4, 1, 1))
+
+    def forward(self, x):
+        y = torch.tanh(self.conv(x)) * self.scale - 0.5 * x.mean()
+        y = y / (1.5 + torch.sigmoid(y))
+        pooled = y.mean(dim=(2, 3))
+        return self.fc(torch.softmax(pooled, dim=1) * 3 + pooled)
+
+
+ZOO = {
+    # name: (module, input shape, export options)
+    "resnet-bn-folded": (ResNet, (2, 1, 32, 32), {}),
+    "resnet-bn-unfolded": (ResNet, (2, 1, 32, 32), {"keep_batchnorm": True}),
+    "densenet-block": (DenseBlock, (2, 1, 16, 16), {"keep_batchnorm": True}),
+    "cnn3d": (Cnn3d, (2, 1, 12, 12, 12), {}),
+    "smooth-head": (SmoothHead, (2, 2, 7, 7), {}),
+}
+
+
+def randomise_batchnorm(model, generator):
+    """Non-trivial running statistics and affine parameters, so BatchNorm is no identity."""
+    for m in model.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            m.running_mean.copy_(torch.randn(m.num_features, generator=generator) * 0.1)
+            m.running_var.copy_(torch.rand(m.num_features, generator=generator) + 0.5)
+            m.weight.data.copy_(torch.rand(m.num_features, generator=generator) + 0.5)
+            m.bias.data.copy_(torch.randn(m.num_features, generator=generator) * 0.1)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for index, (name, (make, shape, options)) in enumerate(ZOO.items()):
+        generator = torch.Generator().manual_seed(100 + index)
+        torch.manual_seed(100 + index)
+        model = make()
+        randomise_batchnorm(model, generator)
+        model.eval()
+        x = torch.randn(*shape, generator=generator)
+        path = os.path.join(OUT, f"{name}.onnx")
+        export_args = {"opset_version": 17, "input_names": ["input"], "output_names": ["logits"],
+                       "dynamic_axes": {"input": {0: "batch"}, "logits": {0: "batch"}}}
+        if options.get("keep_batchnorm"):
+            export_args.update(training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
+        torch.onnx.export(model, x, path, **export_args)
+
+        model64 = model.double()
+        x64 = x.double().requires_grad_(True)
+        logits = model64(x64)
+        targets = torch.tensor([(index + i) % logits.shape[1] for i in range(shape[0])])
+        logits.gather(1, targets[:, None]).sum().backward()
+        np.save(os.path.join(OUT, f"{name}.input.npy"), x.numpy().astype(np.float32))
+        np.save(os.path.join(OUT, f"{name}.targets.npy"), targets.numpy().astype(np.int64))
+        np.save(os.path.join(OUT, f"{name}.grad.npy"), x64.grad.numpy().astype(np.float32))
+        print(f"{name}: input {tuple(shape)}, targets {targets.tolist()}, |grad| {x64.grad.norm():.4g}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using MedExplain.Models;
+using MedExplain.Onnx.Backward;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnx;
@@ -13,6 +14,7 @@ public sealed class OnnxModel : IDisposable
     private readonly InferenceSession _session;
     private readonly GraphIndex _index;
     private readonly Dictionary<string, ProbedShapes> _probes = [];
+    private readonly Dictionary<string, BackwardSession> _backward = [];
 
     private OnnxModel(string path, ModelProto proto, InferenceSession session, ModelCard? card)
     {
@@ -140,6 +142,28 @@ public sealed class OnnxModel : IDisposable
     public IReadOnlyList<CamLayerCandidate> FindCamLayers() =>
         CamLayerFinder.Find(_index, ProbeShape is { } shape ? ProbeShapes(shape).Shapes : null);
 
+    /// <summary>The compiled explanation graph for <paramref name="request"/> at <paramref name="inputShape"/>, compiled
+    /// and loaded once per (shape, request) and reused.</summary>
+    /// <param name="inputShape">The concrete input shape, batch included.</param>
+    /// <param name="request">The target, rules and requested tensors.</param>
+    /// <exception cref="UnsupportedModelException">A node on the path has no rule in the set.</exception>
+    public BackwardSession Backward(int[] inputShape, BackwardRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        ArgumentNullException.ThrowIfNull(request);
+        string key = FloatTensor.FormatShape(inputShape) + "|" + request.CacheKey;
+        lock (_backward)
+        {
+            if (!_backward.TryGetValue(key, out BackwardSession? session))
+            {
+                CompiledGraph graph = BackwardGraphCompiler.Compile(this, inputShape, request);
+                _backward[key] = session = new BackwardSession(graph, FilePath);
+            }
+
+            return session;
+        }
+    }
+
     /// <summary>Runs one batch through the model and returns the requested float outputs.</summary>
     /// <param name="input">The batch, shaped as the image input expects.</param>
     /// <param name="outputNames">The outputs to return.</param>
@@ -166,7 +190,15 @@ public sealed class OnnxModel : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        foreach (BackwardSession session in _backward.Values)
+        {
+            session.Dispose();
+        }
+
+        _session.Dispose();
+    }
 
     private static ModelProto ReadProto(string path)
     {

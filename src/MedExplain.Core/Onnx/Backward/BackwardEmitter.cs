@@ -1,0 +1,213 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace MedExplain.Onnx.Backward;
+
+/// <summary>Appends backward nodes and constants to a compiled graph, with unique names and known shapes.</summary>
+/// <remarks>Every shape is concrete: the compiler works at one input shape, read off a probe run. Helpers pick the
+/// opset-appropriate spelling (ReduceSum's axes became an input at opset 13, Squeeze/Unsqueeze too).</remarks>
+public sealed class BackwardEmitter
+{
+    private readonly GraphProto _graph;
+    private readonly GraphIndex _index;
+    private readonly Dictionary<string, int[]> _shapes;
+    private int _counter;
+
+    internal BackwardEmitter(GraphProto graph, GraphIndex index, Dictionary<string, int[]> shapes, int opset)
+    {
+        _graph = graph;
+        _index = index;
+        _shapes = shapes;
+        Opset = opset;
+    }
+
+    /// <summary>Gets the opset of the compiled graph's default domain.</summary>
+    public int Opset { get; }
+
+    /// <summary>The concrete shape of a forward tensor, an initializer or an emitted tensor.</summary>
+    /// <param name="tensor">The tensor name.</param>
+    public int[] Shape(string tensor) =>
+        _shapes.TryGetValue(tensor, out int[]? shape) ? shape : throw new InvalidOperationException($"No shape known for tensor '{tensor}'.");
+
+    /// <summary>Records the shape of a tensor a rule adds to the forward graph (such as MaxPool's Indices output).</summary>
+    /// <param name="tensor">The tensor name.</param>
+    /// <param name="shape">Its shape.</param>
+    public void DeclareShape(string tensor, int[] shape) => _shapes[tensor] = shape;
+
+    /// <summary>An integer constant feeding a forward node (axes, pads, shapes), resolved through Identity chains.</summary>
+    /// <param name="tensor">The tensor name.</param>
+    public long[]? IntegerConstant(string tensor) => _index.IntegerConstant(tensor);
+
+    /// <summary>Appends a node with one output and returns the output's name; the output's shape is recorded.</summary>
+    /// <param name="opType">The ONNX op.</param>
+    /// <param name="inputs">Its inputs ("" for an omitted optional input).</param>
+    /// <param name="shape">The output's shape.</param>
+    /// <param name="attributes">Attributes: long, float, string, long[] or float[].</param>
+    public string Node(string opType, string[] inputs, int[] shape, params (string Name, object Value)[] attributes)
+    {
+        string output = Fresh(opType);
+        var node = new NodeProto { OpType = opType, Name = output };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes.Select(a => ToAttribute(a.Name, a.Value)));
+        _graph.Node.Add(node);
+        _shapes[output] = shape;
+        return output;
+    }
+
+    /// <summary>A float32 constant of the given shape.</summary>
+    /// <param name="shape">The dimensions.</param>
+    /// <param name="values">The values, row-major.</param>
+    public string Floats(int[] shape, float[] values)
+    {
+        string name = Fresh("const");
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(shape.Select(d => (long)d));
+        tensor.FloatData.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        _shapes[name] = shape;
+        return name;
+    }
+
+    /// <summary>A float32 scalar constant.</summary>
+    /// <param name="value">The value.</param>
+    public string Scalar(float value) => Floats([], [value]);
+
+    /// <summary>A 1-D int64 constant (axes, shapes, pads).</summary>
+    /// <param name="values">The values.</param>
+    public string Ints(params long[] values)
+    {
+        string name = Fresh("ints");
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        _shapes[name] = [values.Length];
+        return name;
+    }
+
+    /// <summary>Elementwise binary op with numpy broadcasting; the result takes the broadcast shape.</summary>
+    /// <param name="opType">Add, Sub, Mul, Div, Greater, Where's cousins …</param>
+    /// <param name="a">The first operand.</param>
+    /// <param name="b">The second operand.</param>
+    public string Binary(string opType, string a, string b) => Node(opType, [a, b], Broadcast(Shape(a), Shape(b)));
+
+    /// <summary>Unary elementwise op; the result keeps the operand's shape.</summary>
+    /// <param name="opType">The op.</param>
+    /// <param name="x">The operand.</param>
+    /// <param name="attributes">Attributes.</param>
+    public string Unary(string opType, string x, params (string Name, object Value)[] attributes) => Node(opType, [x], Shape(x), attributes);
+
+    /// <summary>Where(condition, a, b) with broadcasting.</summary>
+    /// <param name="condition">A bool tensor.</param>
+    /// <param name="a">Taken where the condition holds.</param>
+    /// <param name="b">Taken elsewhere.</param>
+    public string Where(string condition, string a, string b) =>
+        Node("Where", [condition, a, b], Broadcast(Shape(condition), Broadcast(Shape(a), Shape(b))));
+
+    /// <summary>Reshape to a concrete shape.</summary>
+    /// <param name="x">The tensor.</param>
+    /// <param name="shape">The new shape.</param>
+    public string Reshape(string x, int[] shape) =>
+        Shape(x).SequenceEqual(shape) ? x : Node("Reshape", [x, Ints([.. shape.Select(d => (long)d)])], shape);
+
+    /// <summary>Sums over <paramref name="axes"/>, in the spelling the opset wants.</summary>
+    /// <param name="x">The tensor.</param>
+    /// <param name="axes">Non-negative axes.</param>
+    /// <param name="keepDims">Whether reduced axes stay as size 1.</param>
+    public string ReduceSum(string x, IReadOnlyCollection<int> axes, bool keepDims)
+    {
+        int[] shape = Shape(x);
+        int[] reduced = keepDims
+            ? [.. shape.Select((d, i) => axes.Contains(i) ? 1 : d)]
+            : [.. shape.Where((_, i) => !axes.Contains(i))];
+        long[] axisValues = [.. axes.Select(a => (long)a)];
+        return Opset >= 13
+            ? Node("ReduceSum", [x, Ints(axisValues)], reduced, ("keepdims", keepDims ? 1L : 0L))
+            : Node("ReduceSum", [x], reduced, ("axes", axisValues), ("keepdims", keepDims ? 1L : 0L));
+    }
+
+    /// <summary>Sums a signal shaped like a broadcast result back to the shape of the operand that was broadcast.</summary>
+    /// <param name="signal">The signal, shaped like the broadcast result.</param>
+    /// <param name="operandShape">The operand's own shape.</param>
+    public string Unbroadcast(string signal, int[] operandShape)
+    {
+        int[] shape = Shape(signal);
+        if (shape.SequenceEqual(operandShape))
+        {
+            return signal;
+        }
+
+        int lead = shape.Length - operandShape.Length;
+        var axes = new List<int>();
+        for (int axis = 0; axis < shape.Length; axis++)
+        {
+            if (axis < lead || (operandShape[axis - lead] == 1 && shape[axis] != 1))
+            {
+                axes.Add(axis);
+            }
+        }
+
+        return Reshape(axes.Count == 0 ? signal : ReduceSum(signal, axes, keepDims: true), operandShape);
+    }
+
+    /// <summary>Expands a tensor to a larger broadcast-compatible shape.</summary>
+    /// <param name="x">The tensor.</param>
+    /// <param name="shape">The target shape.</param>
+    public string Expand(string x, int[] shape) =>
+        Shape(x).SequenceEqual(shape) ? x : Node("Expand", [x, Ints([.. shape.Select(d => (long)d)])], shape);
+
+    /// <summary>Adds up several signals for the same tensor.</summary>
+    /// <param name="signals">The contributions (at least one).</param>
+    public string Sum(IReadOnlyList<string> signals) =>
+        signals.Count == 1 ? signals[0] : Node("Sum", [.. signals], Shape(signals[0]));
+
+    /// <summary>Numpy broadcasting of two shapes.</summary>
+    /// <param name="a">One shape.</param>
+    /// <param name="b">The other.</param>
+    public static int[] Broadcast(int[] a, int[] b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        int rank = Math.Max(a.Length, b.Length);
+        var shape = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            int da = i - (rank - a.Length) >= 0 ? a[i - (rank - a.Length)] : 1;
+            int db = i - (rank - b.Length) >= 0 ? b[i - (rank - b.Length)] : 1;
+            shape[i] = da == 1 ? db : da;
+        }
+
+        return shape;
+    }
+
+    private string Fresh(string hint) => $"backward/{hint}_{_counter++}";
+
+    private static AttributeProto ToAttribute(string name, object value)
+    {
+        var attribute = new AttributeProto { Name = name };
+        switch (value)
+        {
+            case long i:
+                attribute.Type = AttributeProto.Types.AttributeType.Int;
+                attribute.I = i;
+                break;
+            case float f:
+                attribute.Type = AttributeProto.Types.AttributeType.Float;
+                attribute.F = f;
+                break;
+            case string s:
+                attribute.Type = AttributeProto.Types.AttributeType.String;
+                attribute.S = ByteString.CopyFromUtf8(s);
+                break;
+            case long[] ints:
+                attribute.Type = AttributeProto.Types.AttributeType.Ints;
+                attribute.Ints.AddRange(ints);
+                break;
+            default:
+                throw new ArgumentException($"Attribute '{name}' has an unsupported value type {value.GetType().Name}.", nameof(value));
+        }
+
+        return attribute;
+    }
+}

@@ -1,0 +1,149 @@
+using Onnx;
+
+namespace MedExplain.Onnx.Backward;
+
+/// <summary>Appends to a model the standard-ONNX nodes that carry a backward signal from a target output to the
+/// requested tensors, each op by its rule.</summary>
+/// <remarks>Works at one concrete input shape (read off a probe run). Only nodes that both depend on the model input
+/// and feed the target are visited; a node there without a rule stops the compile before anything runs.</remarks>
+public static class BackwardGraphCompiler
+{
+    /// <summary>Compiles the backward pass for <paramref name="request"/> at <paramref name="inputShape"/>.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="inputShape">The concrete input shape, batch included.</param>
+    /// <param name="request">The target, rules and requested tensors.</param>
+    /// <exception cref="UnsupportedModelException">A node on the path has no rule in the set.</exception>
+    /// <exception cref="MedExplainInputException">A requested tensor or the target is not in the graph.</exception>
+    public static CompiledGraph Compile(OnnxModel model, int[] inputShape, BackwardRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        ArgumentNullException.ThrowIfNull(request);
+        ModelProto compiled = model.Proto.Clone();
+        GraphProto graph = compiled.Graph;
+        var index = new GraphIndex(graph);
+        string input = model.ImageInput.Name;
+        foreach (string tensor in request.SignalsFor.Append(request.TargetOutput).Concat(request.Activations))
+        {
+            if (!index.Defines(tensor))
+            {
+                throw new MedExplainInputException(model.FilePath, $"the model has no tensor named '{tensor}' (see 'medexplain inspect').");
+            }
+        }
+
+        Dictionary<string, int[]> shapes = new(model.ProbeShapes(inputShape).Shapes);
+        foreach (TensorProto initializer in graph.Initializer)
+        {
+            shapes.TryAdd(initializer.Name, [.. initializer.Dims.Select(d => (int)d)]);
+        }
+
+        List<NodeProto> path = PathNodes(graph, index, input, request.TargetOutput);
+        CheckCoverage(model.FilePath, path, request.Rules);
+
+        var emit = new BackwardEmitter(graph, index, shapes, model.Opset);
+        var dependsOnInput = ForwardClosure(graph, input);
+        var contributions = new Dictionary<string, List<string>>
+        {
+            [request.TargetOutput] = [AddSeed(graph, request.TargetOutput, shapes)],
+        };
+        for (int n = path.Count - 1; n >= 0; n--)
+        {
+            NodeProto node = path[n];
+            string?[] outputSignals = [.. node.Output.Select(o => contributions.TryGetValue(o, out List<string>? s) ? emit.Sum(s) : null)];
+            if (outputSignals.All(s => s is null))
+            {
+                continue;
+            }
+
+            string?[] inputSignals = request.Rules.For(node.OpType)!.Backward(node, outputSignals, emit);
+            for (int i = 0; i < node.Input.Count && i < inputSignals.Length; i++)
+            {
+                if (inputSignals[i] is { } signal && dependsOnInput.Contains(node.Input[i]))
+                {
+                    if (!contributions.TryGetValue(node.Input[i], out List<string>? list))
+                    {
+                        contributions[node.Input[i]] = list = [];
+                    }
+
+                    list.Add(signal);
+                }
+            }
+        }
+
+        var signalOutputs = new Dictionary<string, string>();
+        foreach (string tensor in request.SignalsFor)
+        {
+            string signal = contributions.TryGetValue(tensor, out List<string>? list)
+                ? emit.Sum(list)
+                : emit.Expand(emit.Scalar(0), shapes[tensor]);
+            string output = CompiledGraph.SignalPrefix + tensor;
+            graph.Node.Add(new NodeProto { OpType = "Identity", Name = output, Input = { signal }, Output = { output } });
+            graph.Output.Add(new ValueInfoProto { Name = output });
+            signalOutputs[tensor] = output;
+        }
+
+        foreach (string activation in request.Activations.Where(a => graph.Output.All(o => o.Name != a)))
+        {
+            graph.Output.Add(new ValueInfoProto { Name = activation });
+        }
+
+        return new CompiledGraph(compiled, input, inputShape, SeedName, shapes[request.TargetOutput], signalOutputs);
+    }
+
+    /// <summary>The name of the seed input of every compiled graph.</summary>
+    public const string SeedName = "seed";
+
+    private static string AddSeed(GraphProto graph, string target, Dictionary<string, int[]> shapes)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.AddRange(shapes[target].Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+        graph.Input.Add(new ValueInfoProto
+        {
+            Name = SeedName,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        });
+        shapes[SeedName] = shapes[target];
+        return SeedName;
+    }
+
+    /// <summary>Nodes, in graph order, that depend on the input and feed the target.</summary>
+    private static List<NodeProto> PathNodes(GraphProto graph, GraphIndex index, string input, string target)
+    {
+        HashSet<string> fromInput = ForwardClosure(graph, input);
+        var toTarget = new HashSet<string> { target };
+        var pending = new Stack<string>([target]);
+        while (pending.TryPop(out string? tensor))
+        {
+            if (index.Producer(tensor) is { } producer)
+            {
+                foreach (string i in producer.Input.Where(i => i.Length > 0 && toTarget.Add(i)))
+                {
+                    pending.Push(i);
+                }
+            }
+        }
+
+        return [.. graph.Node.Where(n => n.Output.Any(toTarget.Contains) && n.Input.Any(fromInput.Contains))];
+    }
+
+    /// <summary>Every tensor whose value depends on <paramref name="source"/> (graph nodes are in topological order).</summary>
+    private static HashSet<string> ForwardClosure(GraphProto graph, string source)
+    {
+        var reached = new HashSet<string> { source };
+        foreach (NodeProto node in graph.Node.Where(n => n.Input.Any(reached.Contains)))
+        {
+            reached.UnionWith(node.Output.Where(o => o.Length > 0));
+        }
+
+        return reached;
+    }
+
+    private static void CheckCoverage(string modelPath, List<NodeProto> path, RuleSet rules)
+    {
+        List<(string, string)> missing = [.. path.Where(n => rules.For(n.OpType) is null || n.Domain is not ("" or "ai.onnx")).Select(n => (n.Name, n.OpType))];
+        if (missing.Count > 0)
+        {
+            throw new UnsupportedModelException(modelPath, missing, rules.Name);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MedExplain.Onnx.Backward;
+
+/// <summary>A compiled explanation graph loaded into ONNX Runtime: (input, seed) in, every output of it back.</summary>
+/// <remarks>Owns its native session; <see cref="OnnxModel"/> caches these per input shape and request.</remarks>
+public sealed class BackwardSession : IDisposable
+{
+    private readonly InferenceSession _session;
+
+    internal BackwardSession(CompiledGraph graph, string modelPath)
+    {
+        Graph = graph;
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        try
+        {
+            _session = new InferenceSession(graph.Model.ToByteArray(), options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidOperationException($"The backward graph compiled from {modelPath} does not load in ONNX Runtime: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Gets the compiled graph.</summary>
+    public CompiledGraph Graph { get; }
+
+    /// <summary>Runs one batch: the input must have the compiled input shape, the seed the target output's shape.</summary>
+    /// <param name="input">The input batch.</param>
+    /// <param name="seed">The seed laid on the target output.</param>
+    /// <param name="outputs">The outputs to fetch (model outputs, signal outputs, activations).</param>
+    public FloatTensor[] Run(FloatTensor input, FloatTensor seed, IReadOnlyList<string> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(seed);
+        ArgumentNullException.ThrowIfNull(outputs);
+        using OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(input.Data, Array.ConvertAll(input.Shape, d => (long)d));
+        using OrtValue seedValue = OrtValue.CreateTensorValueFromMemory(seed.Data, Array.ConvertAll(seed.Shape, d => (long)d));
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> results =
+            _session.Run(runOptions, [Graph.InputName, Graph.SeedName], [inputValue, seedValue], outputs);
+        return [.. results.Select(r => new FloatTensor(Array.ConvertAll(r.GetTensorTypeAndShape().Shape, d => checked((int)d)), r.GetTensorDataAsSpan<float>().ToArray()))];
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _session.Dispose();
+}

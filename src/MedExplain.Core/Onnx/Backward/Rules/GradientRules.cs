@@ -1,0 +1,55 @@
+namespace MedExplain.Onnx.Backward.Rules;
+
+/// <summary>The exact-gradient rule of every covered op type.</summary>
+internal static class GradientRules
+{
+    public static IReadOnlyDictionary<string, IBackwardRule> All { get; } = Build();
+
+    private static Dictionary<string, IBackwardRule> Build()
+    {
+        var passThrough = new PassThroughRule();
+        var reshape = new ReshapeRule();
+        var addSub = new AddSubRule();
+        var reduce = new ReduceRule();
+        return new Dictionary<string, IBackwardRule>
+        {
+            ["Identity"] = passThrough,
+            ["Dropout"] = passThrough,
+            ["Cast"] = passThrough,
+            ["Reshape"] = reshape,
+            ["Flatten"] = reshape,
+            ["Squeeze"] = reshape,
+            ["Unsqueeze"] = reshape,
+            ["Relu"] = new ReluRule(),
+            ["LeakyRelu"] = new LeakyReluRule(),
+            ["PRelu"] = new PReluRule(),
+            ["Sigmoid"] = new SigmoidRule(),
+            ["Tanh"] = new TanhRule(),
+            ["Exp"] = new ExpRule(),
+            ["Log"] = new LogRule(),
+            ["Sqrt"] = new SqrtRule(),
+            ["Erf"] = new ErfRule(),
+            ["Neg"] = new NegRule(),
+            ["Clip"] = new ClipRule(),
+            ["Add"] = addSub,
+            ["Sub"] = addSub,
+            ["Mul"] = new MulRule(),
+            ["Div"] = new DivRule(),
+            ["Gemm"] = new GemmRule(),
+            ["MatMul"] = new MatMulRule(),
+            ["Conv"] = new ConvRule(),
+            ["MaxPool"] = new MaxPoolRule(),
+            ["AveragePool"] = new AveragePoolRule(),
+            ["GlobalAveragePool"] = new GlobalAveragePoolRule(),
+            ["GlobalMaxPool"] = new GlobalMaxPoolRule(),
+            ["BatchNormalization"] = new BatchNormalizationRule(),
+            ["Concat"] = new ConcatRule(),
+            ["Pad"] = new PadRule(),
+            ["Transpose"] = new TransposeRule(),
+            ["Softmax"] = new SoftmaxRule(),
+            ["LogSoftmax"] = new LogSoftmaxRule(),
+            ["ReduceMean"] = reduce,
+            ["ReduceSum"] = reduce,
+        };
+    }
+}

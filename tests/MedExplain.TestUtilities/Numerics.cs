@@ -1,0 +1,23 @@
+namespace MedExplain.TestUtilities;
+
+/// <summary>Error measures for comparing arrays against a reference.</summary>
+public static class Numerics
+{
+    /// <summary>‖actual − expected‖₂ / ‖expected‖₂ (absolute error when the reference is all zeros).</summary>
+    public static double RelativeL2(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
+    {
+        if (actual.Length != expected.Length)
+        {
+            throw new ArgumentException($"Lengths differ: {actual.Length} vs {expected.Length}.", nameof(actual));
+        }
+
+        double error = 0, norm = 0;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            error += (actual[i] - (double)expected[i]) * (actual[i] - (double)expected[i]);
+            norm += expected[i] * (double)expected[i];
+        }
+
+        return norm == 0 ? Math.Sqrt(error) : Math.Sqrt(error / norm);
+    }
+}

@@ -64,6 +64,7 @@ public sealed class TinyModelBuilder
             {
                 long i => new AttributeProto { Name = attrName, Type = AttributeProto.Types.AttributeType.Int, I = i },
                 float f => new AttributeProto { Name = attrName, Type = AttributeProto.Types.AttributeType.Float, F = f },
+                string text => new AttributeProto { Name = attrName, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(text) },
                 long[] ints => WithInts(new AttributeProto { Name = attrName, Type = AttributeProto.Types.AttributeType.Ints }, ints),
                 _ => throw new ArgumentException($"attribute {attrName}: unsupported value {value}"),
             });
@@ -89,6 +90,12 @@ public sealed class TinyModelBuilder
 
     private static ValueInfoProto ValueInfo(string name, long?[] dims)
     {
+        if (dims.Length == 0)
+        {
+            // No dims given: declare the type only, and let the runtime find the shape.
+            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } };
+        }
+
         var shape = new TensorShapeProto();
         foreach (long? dim in dims)
         {

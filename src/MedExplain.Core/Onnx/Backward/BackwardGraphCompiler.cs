@@ -21,6 +21,7 @@ public static class BackwardGraphCompiler
         ArgumentNullException.ThrowIfNull(request);
         ModelProto compiled = model.Proto.Clone();
         GraphProto graph = compiled.Graph;
+        SortTopologically(graph);
         var index = new GraphIndex(graph);
         string input = model.ImageInput.Name;
         foreach (string tensor in request.SignalsFor.Append(request.TargetOutput).Concat(request.Activations))
@@ -136,6 +137,30 @@ public static class BackwardGraphCompiler
         }
 
         return reached;
+    }
+
+    /// <summary>ONNX asks for nodes in topological order, but not every writer obeys; the walk relies on it.</summary>
+    private static void SortTopologically(GraphProto graph)
+    {
+        var available = new HashSet<string>(graph.Input.Select(i => i.Name).Concat(graph.Initializer.Select(i => i.Name))) { string.Empty };
+        var pending = graph.Node.ToList();
+        var sorted = new List<NodeProto>(pending.Count);
+        while (pending.Count > 0)
+        {
+            int ready = pending.FindIndex(n => n.Input.All(available.Contains));
+            if (ready < 0)
+            {
+                return; // A cycle or a dangling input: leave the order alone and let the runtime report it.
+            }
+
+            NodeProto node = pending[ready];
+            pending.RemoveAt(ready);
+            sorted.Add(node);
+            available.UnionWith(node.Output);
+        }
+
+        graph.Node.Clear();
+        graph.Node.AddRange(sorted);
     }
 
     private static void CheckCoverage(string modelPath, List<NodeProto> path, RuleSet rules)

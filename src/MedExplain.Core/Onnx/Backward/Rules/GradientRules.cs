@@ -33,6 +33,7 @@ internal static class GradientRules
             ["Clip"] = new ClipRule(),
             ["Add"] = addSub,
             ["Sub"] = addSub,
+            ["Sum"] = new SumRule(),
             ["Mul"] = new MulRule(),
             ["Div"] = new DivRule(),
             ["Gemm"] = new GemmRule(),

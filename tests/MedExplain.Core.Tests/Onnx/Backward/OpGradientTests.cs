@@ -1,0 +1,119 @@
+using MedExplain.Onnx;
+using MedExplain.Onnx.Backward;
+using MedExplain.TestUtilities;
+using Xunit.Abstractions;
+
+namespace MedExplain.Core.Tests.Onnx.Backward;
+
+/// <summary>Every covered op's compiled gradient against central finite differences of the forward model, on small
+/// hand-built models with strided, padded, dilated, grouped and ceil_mode variants in 2D and 3D.</summary>
+public sealed class OpGradientTests(ITestOutputHelper output)
+{
+    private const int Opset = 17;
+
+    public static TheoryData<string> Cases => [.. CaseBuilders.Keys];
+
+    private static readonly Dictionary<string, Func<(TinyModelBuilder Model, int[] InputShape)>> CaseBuilders = new()
+    {
+        ["conv2d-stride2-asymmetric-pads"] = () => (Conv([1, 1, 7, 6], 2, [3, 3], ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 0, 2, 1 })), [1, 1, 7, 6]),
+        ["conv2d-dilated-grouped-bias"] = () => (Conv([1, 4, 7, 7], 4, [3, 3], ("dilations", new long[] { 2, 2 }), ("group", 2L), ("pads", new long[] { 2, 2, 2, 2 })), [1, 4, 7, 7]),
+        ["conv2d-same-upper-stride2"] = () => (Conv([1, 2, 7, 7], 3, [3, 3], ("strides", new long[] { 2, 2 }), ("auto_pad", "SAME_UPPER")), [1, 2, 7, 7]),
+        ["conv2d-depthwise"] = () => (Conv([1, 3, 5, 5], 3, [3, 3], ("group", 3L), ("pads", new long[] { 1, 1, 1, 1 })), [1, 3, 5, 5]),
+        ["conv3d-stride-pads"] = () => (Conv([1, 2, 5, 5, 4], 2, [3, 3, 2], ("strides", new long[] { 2, 1, 2 }), ("pads", new long[] { 1, 0, 1, 1, 1, 0 })), [1, 2, 5, 5, 4]),
+        ["conv1d"] = () => (Conv([1, 2, 9], 3, [3], ("strides", new long[] { 2 })), [1, 2, 9]),
+        ["maxpool2d-overlapping-k3s2p1"] = () => (Unary("MaxPool", ("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 })), [1, 2, 7, 7]),
+        ["maxpool2d-ceil"] = () => (Unary("MaxPool", ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 }), ("ceil_mode", 1L)), [1, 1, 5, 5]),
+        ["maxpool3d-dilated"] = () => (Unary("MaxPool", ("kernel_shape", new long[] { 2, 2, 2 }), ("dilations", new long[] { 2, 1, 1 }), ("pads", new long[] { 0, 1, 0, 1, 0, 0 })), [1, 1, 5, 4, 4]),
+        ["avgpool2d-pads-exclude"] = () => (Unary("AveragePool", ("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 })), [1, 2, 6, 7]),
+        ["avgpool2d-pads-include"] = () => (Unary("AveragePool", ("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }), ("count_include_pad", 1L)), [1, 2, 6, 7]),
+        ["avgpool2d-ceil"] = () => (Unary("AveragePool", ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 }), ("ceil_mode", 1L)), [1, 1, 5, 5]),
+        ["avgpool3d"] = () => (Unary("AveragePool", ("kernel_shape", new long[] { 2, 2, 2 }), ("strides", new long[] { 2, 2, 2 })), [1, 1, 4, 4, 4]),
+        ["global-average-and-max-pool"] = () => (new TinyModelBuilder(Opset).Input("x", null, 2, 3, 3).Output("y")
+            .Node("GlobalAveragePool", ["x"], ["a"]).Node("GlobalMaxPool", ["x"], ["m"]).Node("Mul", ["a", "m"], ["y"]), [1, 2, 3, 3]),
+        ["relu-leaky-prelu"] = () => (new TinyModelBuilder(Opset).Input("x", null, 2, 3, 3).Output("y")
+            .Initializer("slope", [2, 1, 1], [0.2f, -0.3f])
+            .Node("Relu", ["x"], ["r"]).Node("LeakyRelu", ["x"], ["l"], attributes: ("alpha", 0.1f)).Node("PRelu", ["x", "slope"], ["p"])
+            .Node("Sum", ["r", "l", "p"], ["s"]).Node("Mul", ["s", "x"], ["y"]), [1, 2, 3, 3]),
+        ["smooth-unary-ops"] = () => (new TinyModelBuilder(Opset).Input("x", null, 6).Output("y")
+            .Node("Exp", ["x"], ["e"]).Node("Add", ["e", "one"], ["e1"]).Node("Log", ["e1"], ["softplus"])
+            .Node("Sigmoid", ["x"], ["s"]).Node("Tanh", ["x"], ["t"]).Node("Erf", ["x"], ["erf"]).Node("Neg", ["t"], ["nt"])
+            .Node("Mul", ["x", "x"], ["xx"]).Node("Add", ["xx", "one"], ["xx1"]).Node("Sqrt", ["xx1"], ["sq"])
+            .Node("Div", ["s", "sq"], ["ratio"])
+            .Node("Sum", ["softplus", "ratio", "nt", "erf"], ["y"])
+            .Initializer("one", [], [1f]), [1, 6]),
+        ["clip-bounds"] = () => (new TinyModelBuilder(Opset).Input("x", null, 8).Output("y")
+            .Initializer("lo", [], [-0.2f]).Initializer("hi", [], [0.3f])
+            .Node("Clip", ["x", "lo", "hi"], ["c"]).Node("Mul", ["c", "x"], ["y"]), [1, 8]),
+        ["matmul-batched-both-operands"] = () => (new TinyModelBuilder(Opset).Input("x", null, 2, 3, 4).Output("y")
+            .Initializer("w", [4, 5], Weights(20, 3))
+            .Node("MatMul", ["x", "w"], ["xw"]).Node("Transpose", ["x"], ["xt"], attributes: ("perm", new long[] { 0, 1, 3, 2 }))
+            .Node("MatMul", ["x", "xt"], ["xxt"]).Node("ReduceSum", ["xxt", "axis3"], ["rs"], attributes: ("keepdims", 1L))
+            .Node("Mul", ["xw", "rs"], ["y"]).IntInitializer("axis3", [3]), [1, 2, 3, 4]),
+        ["gemm-transposes-and-bias"] = () => (new TinyModelBuilder(Opset).Input("x", null, 2, 3).Output("y")
+            .Initializer("w", [4, 6], Weights(24, 4)).Initializer("c", [4], Weights(4, 5))
+            .Node("Flatten", ["x"], ["f"], attributes: ("axis", 1L))
+            .Node("Gemm", ["f", "w", "c"], ["g"], attributes: [("transB", 1L), ("alpha", 0.7f), ("beta", 1.3f)])
+            .Node("Gemm", ["g", "g2w"], ["y"], attributes: ("alpha", 1.5f))
+            .Initializer("g2w", [4, 3], Weights(12, 6)), [1, 2, 3]),
+        ["softmax-logsoftmax-reduce"] = () => (new TinyModelBuilder(Opset).Input("x", null, 3, 4).Output("y")
+            .Node("Softmax", ["x"], ["s"], attributes: ("axis", 1L)).Node("LogSoftmax", ["x"], ["l"], attributes: ("axis", -1L))
+            .Node("ReduceMean", ["l"], ["m"], attributes: [("axes", new long[] { 1 }), ("keepdims", 0L)])
+            .Node("Unsqueeze", ["m", "axis1"], ["mu"]).Node("Mul", ["s", "mu"], ["y"]).IntInitializer("axis1", [1]), [1, 3, 4]),
+        ["concat-pad-transpose-squeeze"] = () => (new TinyModelBuilder(Opset).Input("x", null, 2, 3).Output("y")
+            .Node("Pad", ["x", "pads"], ["p"]).IntInitializer("pads", [0, 0, 1, 0, 0, 2])
+            .Node("Concat", ["p", "x2"], ["c"], attributes: ("axis", 1L)).Node("Mul", ["x", "x"], ["x2pre"]).Node("Pad", ["x2pre", "pads"], ["x2"])
+            .Node("Transpose", ["c"], ["t"], attributes: ("perm", new long[] { 0, 2, 1 }))
+            .Node("Reshape", ["t", "shape"], ["y"]).IntInitializer("shape", [-1, 24]), [1, 2, 3]),
+        ["batchnorm-inference"] = () => (new TinyModelBuilder(Opset).Input("x", null, 3, 2, 2).Output("y")
+            .Initializer("g", [3], [0.5f, 1.5f, -1f]).Initializer("b", [3], [0.1f, 0, -0.2f])
+            .Initializer("m", [3], [0.3f, -0.1f, 0]).Initializer("v", [3], [0.8f, 1.2f, 2f])
+            .Node("BatchNormalization", ["x", "g", "b", "m", "v"], ["bn"], attributes: ("epsilon", 1e-3f))
+            .Node("Mul", ["bn", "x"], ["y"]), [1, 3, 2, 2]),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Compile_Op_GradientMatchesFiniteDifferences(string name)
+    {
+        (TinyModelBuilder builder, int[] inputShape) = CaseBuilders[name]();
+        using var dir = new TempDirectory();
+        using OnnxModel model = OnnxModel.Load(builder.Save(dir.File("op.onnx")));
+        int size = (int)FloatTensor.ElementCount(inputShape);
+        var input = new FloatTensor(inputShape, FiniteDifferences.WellSeparated(size, 0.05f, seed: name.Length));
+        BackwardSession session = model.Backward(inputShape, new BackwardRequest("y", RuleSet.Gradient, ["x"], []));
+        var seed = new FloatTensor(session.Graph.SeedShape, Weights((int)FloatTensor.ElementCount(session.Graph.SeedShape), 9));
+
+        float[] compiled = session.Run(input, seed, [session.Graph.SignalOutputs["x"]])[0].Data;
+        float[] numeric = FiniteDifferences.Gradient(model, input, "y", seed.Data, step: 2e-3f);
+
+        double error = Numerics.RelativeL2(compiled, numeric);
+        output.WriteLine($"{name}: relative L2 error against finite differences {error:E2}");
+        Assert.True(error <= 2e-3, $"{name}: relative L2 error {error:E2}");
+    }
+
+    private static TinyModelBuilder Conv(int[] inputShape, int outChannels, long[] kernel, params (string, object)[] attributes)
+    {
+        long group = attributes.Where(a => a.Item1 == "group").Select(a => (long)a.Item2).FirstOrDefault(1);
+        long[] weightShape = [outChannels, inputShape[1] / group, .. kernel];
+        int count = (int)weightShape.Aggregate(1L, (p, d) => p * d);
+        return new TinyModelBuilder(Opset)
+            .Input("x", [null, .. inputShape.Skip(1).Select(d => (long?)d)])
+            .Output("y")
+            .Initializer("w", weightShape, Weights(count, 1))
+            .Initializer("bias", [outChannels], Weights(outChannels, 2))
+            .Node("Conv", ["x", "w", "bias"], ["c"], attributes: [.. attributes, ("kernel_shape", kernel)])
+            .Node("Mul", ["c", "c"], ["y"]);
+    }
+
+    private static TinyModelBuilder Unary(string op, params (string, object)[] attributes) => new TinyModelBuilder(Opset)
+        .Input("x")
+        .Output("y")
+        .Node(op, ["x"], ["p"], attributes: attributes)
+        .Node("Mul", ["p", "p"], ["y"]);
+
+    private static float[] Weights(int count, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+    }
+}

@@ -21,25 +21,45 @@ public static class BatchRunner
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(runBatch);
-        int total = items.BatchSize;
         List<FloatTensor[]> parts = [];
-        int runs = 0;
-        for (int start = 0; start < total; start += plan.BatchSize)
+        Stream(items.BatchSize, plan, (start, count) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(plan.BatchSize, total - start);
             FloatTensor batch = items.Slice(start, count);
             if (plan.FixedByModel && count < plan.BatchSize)
             {
                 batch = FloatTensor.Concatenate([batch, new FloatTensor([plan.BatchSize - count, .. items.Shape[1..]])]);
             }
 
-            FloatTensor[] outputs = runBatch(batch);
-            parts.Add([.. outputs.Select(o => o.BatchSize == count ? o : o.Slice(0, count))]);
+            parts.Add([.. runBatch(batch).Select(o => o.BatchSize == count ? o : o.Slice(0, count))]);
+        }, progress, cancellationToken);
+        return [.. Enumerable.Range(0, parts[0].Length).Select(o => FloatTensor.Concatenate([.. parts.Select(p => p[o])]))];
+    }
+
+    /// <summary>Calls <paramref name="runBatch"/> with (start, count) for consecutive slices of <paramref name="total"/>
+    /// virtual items, for jobs that build their items on the fly (path points, noise samples) so that memory stays
+    /// bounded by one batch whatever the total.</summary>
+    /// <param name="total">The number of items.</param>
+    /// <param name="plan">The batch plan.</param>
+    /// <param name="runBatch">Builds, runs and consumes items [start, start + count).</param>
+    /// <param name="progress">Receives progress after each call.</param>
+    /// <param name="cancellationToken">Stops between calls.</param>
+    public static void Stream(
+        int total,
+        BatchPlan plan,
+        Action<int, int> runBatch,
+        IProgress<BatchProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(runBatch);
+        int runs = 0;
+        for (int start = 0; start < total; start += plan.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(plan.BatchSize, total - start);
+            runBatch(start, count);
             runs++;
             progress?.Report(new BatchProgress(start + count, total, runs));
         }
-
-        return [.. Enumerable.Range(0, parts[0].Length).Select(o => FloatTensor.Concatenate([.. parts.Select(p => p[o])]))];
     }
 }

@@ -1,0 +1,62 @@
+namespace MedExplain.Methods;
+
+/// <summary>The knobs of every attribution method; each method reads the ones it has.</summary>
+public sealed class AttributionOptions
+{
+    /// <summary>Gets the number of path points (Integrated Gradients).</summary>
+    /// <value>The default is 32.</value>
+    public int Steps { get; init; } = 32;
+
+    /// <summary>Gets the integration rule (Integrated Gradients).</summary>
+    /// <value>The default is Gauss–Legendre.</value>
+    public IntegrationKind Integration { get; init; } = IntegrationKind.GaussLegendre;
+
+    /// <summary>Gets the baseline (Integrated Gradients).</summary>
+    /// <value>The default is zeros.</value>
+    public BaselineKind Baseline { get; init; } = BaselineKind.Zeros;
+
+    /// <summary>Gets the value of a constant baseline.</summary>
+    /// <value>The default is 0.</value>
+    public float BaselineValue { get; init; }
+
+    /// <summary>Gets the Gaussian σ, in voxels, of a blurred baseline.</summary>
+    /// <value>The default is 5.</value>
+    public double BlurSigma { get; init; } = 5;
+
+    /// <summary>Gets a user baseline: one item, or one per input item.</summary>
+    public FloatTensor? BaselineArray { get; init; }
+
+    /// <summary>Gets the number of noisy samples (SmoothGrad family) or of baseline draws (Expected Gradients).</summary>
+    /// <value>The default is 32.</value>
+    public int Samples { get; init; } = 32;
+
+    /// <summary>Gets the noise standard deviation as a fraction of each item's value range (SmoothGrad family).</summary>
+    /// <value>The default is 0.15.</value>
+    public double Noise { get; init; } = 0.15;
+
+    /// <summary>Gets the seed of every random draw, so results are reproducible.</summary>
+    /// <value>The default is 0.</value>
+    public int Seed { get; init; }
+
+    /// <summary>Gets the background set baselines are drawn from (Expected Gradients): (B, …item shape).</summary>
+    public FloatTensor? Background { get; init; }
+
+    /// <summary>Gets the memory one runtime call may use; batches of path points and samples are sized to fit.</summary>
+    /// <value>The default is 1 GiB.</value>
+    public long MaxMemoryBytes { get; init; } = 1L << 30;
+
+    /// <summary>Checks the values, naming the first that is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 1, nameof(Steps));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Samples, 1, nameof(Samples));
+        ArgumentOutOfRangeException.ThrowIfNegative(Noise, nameof(Noise));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BlurSigma, nameof(BlurSigma));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxMemoryBytes, nameof(MaxMemoryBytes));
+        if (Integration == IntegrationKind.RiemannTrapezoid)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 2, nameof(Steps));
+        }
+    }
+}

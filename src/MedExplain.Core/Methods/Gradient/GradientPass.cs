@@ -1,0 +1,63 @@
+using MedExplain.Batching;
+using MedExplain.Onnx;
+using MedExplain.Onnx.Backward;
+
+namespace MedExplain.Methods.Gradient;
+
+/// <summary>Backward passes for many virtual items (path points, noisy copies) through one compiled graph, built and
+/// consumed one batch at a time so memory stays within the budget whatever the number of items.</summary>
+internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOptions options)
+{
+    /// <summary>A backward pass needs the forward activations plus signals of the same size, and some scratch.</summary>
+    private const int BackwardMemoryFactor = 3;
+
+    /// <summary>Runs <paramref name="total"/> items: <paramref name="fill"/> writes item k's input, <paramref name="classOf"/>
+    /// names its target class, <paramref name="consume"/> receives its input signal and target score.</summary>
+    public void Run(
+        int[] itemShape,
+        int total,
+        Action<int, Span<float>> fill,
+        Func<int, int> classOf,
+        Action<int, ReadOnlySpan<float>, float> consume,
+        IProgress<BatchProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        BatchPlan plan = Plan(itemShape, total);
+        int batch = plan.BatchSize;
+        BackwardSession session = model.Backward([batch, .. itemShape], new BackwardRequest(model.ScoreOutput.Name, rules, [model.ImageInput.Name], []));
+        int[] seedShape = session.Graph.SeedShape;
+        if (seedShape.Length != 2)
+        {
+            throw new MedExplainInputException(model.FilePath, $"output '{model.ScoreOutput.Name}' has shape {FloatTensor.FormatShape(seedShape)}; class targets need (N, classes).");
+        }
+
+        int itemSize = (int)FloatTensor.ElementCount(itemShape), classes = seedShape[1];
+        var input = new FloatTensor([batch, .. itemShape]);
+        var seed = new FloatTensor(seedShape);
+        string[] outputs = [session.Graph.SignalOutputs[model.ImageInput.Name], model.ScoreOutput.Name];
+        BatchRunner.Stream(total, plan, (start, count) =>
+        {
+            Array.Clear(input.Data);
+            Array.Clear(seed.Data);
+            for (int k = 0; k < count; k++)
+            {
+                fill(start + k, input.Data.AsSpan(k * itemSize, itemSize));
+                seed.Data[(k * classes) + classOf(start + k)] = 1;
+            }
+
+            FloatTensor[] results = session.Run(input, seed, outputs);
+            for (int k = 0; k < count; k++)
+            {
+                consume(start + k, results[0].Item(k), results[1].Data[(k * classes) + classOf(start + k)]);
+            }
+        }, progress, cancellationToken);
+    }
+
+    private BatchPlan Plan(int[] itemShape, int total)
+    {
+        int fixedBatch = model.FixedBatchSize ?? 0;
+        ProbedShapes probe = model.ProbeShapes([fixedBatch > 0 ? fixedBatch : 1, .. itemShape]);
+        long perItem = (BackwardMemoryFactor * probe.ActivationBytes / Math.Max(1, fixedBatch)) + (FloatTensor.ElementCount(itemShape) * sizeof(float));
+        return BatchPlan.For(total, perItem, options.MaxMemoryBytes, model.FixedBatchSize);
+    }
+}

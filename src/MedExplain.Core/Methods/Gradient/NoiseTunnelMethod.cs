@@ -1,0 +1,81 @@
+using MedExplain.Batching;
+using MedExplain.Onnx;
+using MedExplain.Onnx.Backward;
+
+namespace MedExplain.Methods.Gradient;
+
+/// <summary>SmoothGrad, SmoothGrad² and VarGrad: gradients of noisy copies x + N(0, σ²), σ = noise × (max − min) of each
+/// item, combined per <see cref="NoiseTunnelVariant"/>. Sample s draws its noise from a generator seeded by (seed, s),
+/// so an item's map depends on the item and the seed alone, not on its batch neighbours or on batching.</summary>
+/// <param name="name">The kebab-case name.</param>
+/// <param name="variant">How gradients are combined.</param>
+internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant) : IAttributionMethod
+{
+    public string Name { get; } = name;
+
+    public Attribution Attribute(OnnxModel model, FloatTensor inputs, ClassTarget target, AttributionOptions options, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        TargetScores targets = TargetScores.Of(model, inputs, target, options);
+        int samples = options.Samples, itemSize = inputs.ItemSize;
+        double[] sigma = [.. Enumerable.Range(0, inputs.BatchSize).Select(i => options.Noise * Range(inputs.Item(i)))];
+        var sum = new double[inputs.Data.Length];
+        var sumSquares = new double[inputs.Data.Length];
+        new GradientPass(model, RuleSet.Gradient, options).Run(
+            inputs.Shape[1..],
+            inputs.BatchSize * samples,
+            (copy, destination) =>
+            {
+                int item = copy / samples;
+                var random = new Random(SampleSeed.For(options.Seed, copy % samples));
+                ReadOnlySpan<float> x = inputs.Item(item);
+                for (int i = 0; i < itemSize; i++)
+                {
+                    destination[i] = x[i] + (float)(sigma[item] * Gaussian(random));
+                }
+            },
+            copy => targets.Classes[copy / samples],
+            (copy, signal, _) =>
+            {
+                int offset = copy / samples * itemSize;
+                for (int i = 0; i < itemSize; i++)
+                {
+                    sum[offset + i] += signal[i];
+                    sumSquares[offset + i] += signal[i] * (double)signal[i];
+                }
+            },
+            progress,
+            cancellationToken);
+
+        var values = new FloatTensor(inputs.Shape);
+        for (int i = 0; i < values.Data.Length; i++)
+        {
+            double mean = sum[i] / samples, meanSquare = sumSquares[i] / samples;
+            values.Data[i] = (float)(variant switch
+            {
+                NoiseTunnelVariant.MeanOfSquares => meanSquare,
+                NoiseTunnelVariant.Variance => Math.Max(0, meanSquare - (mean * mean)),
+                _ => mean,
+            });
+        }
+
+        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<string, float[]>());
+    }
+
+    private static double Range(ReadOnlySpan<float> values)
+    {
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        foreach (float v in values)
+        {
+            (min, max) = (Math.Min(min, v), Math.Max(max, v));
+        }
+
+        return max - min;
+    }
+
+    /// <summary>A standard normal draw (Box–Muller).</summary>
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}

@@ -14,6 +14,7 @@ internal static class MedExplainCli
             DemoCommand.Create(console),
             InspectCommand.Create(console),
             PredictCommand.Create(console),
+            AttributeCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -6,6 +6,7 @@ public sealed class HelpTests
     [InlineData("demo")]
     [InlineData("inspect")]
     [InlineData("predict")]
+    [InlineData("attribute")]
     public void Help_EveryCommand_DescribesEveryOption(string command)
     {
         (int code, string output, _) = CliRunner.Run(command, "--help");

@@ -49,20 +49,4 @@ internal static class PredictCommand
         }));
         return command;
     }
-
-    /// <summary>Milestone lines on stderr for jobs of several calls, so captured logs stay readable.</summary>
-    private sealed class ProgressLines(TextWriter error) : IProgress<BatchProgress>
-    {
-        private int _lastQuarter;
-
-        public void Report(BatchProgress value)
-        {
-            int quarter = (int)(value.Fraction * 4);
-            if (value.ItemsDone < value.ItemsTotal && quarter > _lastQuarter)
-            {
-                _lastQuarter = quarter;
-                error.WriteLine($"progress: {value.ItemsDone}/{value.ItemsTotal} items ({value.Fraction * 100:0}%), {value.Runs} run(s)");
-            }
-        }
-    }
 }

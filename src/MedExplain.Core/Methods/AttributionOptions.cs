@@ -1,7 +1,7 @@
 namespace MedExplain.Methods;
 
 /// <summary>The knobs of every attribution method; each method reads the ones it has.</summary>
-public sealed class AttributionOptions
+public sealed record AttributionOptions
 {
     /// <summary>Gets the number of path points (Integrated Gradients).</summary>
     /// <value>The default is 32.</value>

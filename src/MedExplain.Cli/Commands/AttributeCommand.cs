@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MedExplain.Cli.Reports;
+using MedExplain.Imaging;
+using MedExplain.Imaging.Npy;
+using MedExplain.Methods;
+using MedExplain.Onnx;
+
+namespace MedExplain.Cli.Commands;
+
+/// <summary><c>medexplain attribute</c>: one attribution method on an input batch, written as an NPY array.</summary>
+internal static class AttributeCommand
+{
+    private static readonly Dictionary<string, IntegrationKind> Integrations = new(StringComparer.Ordinal)
+    {
+        ["riemann-left"] = IntegrationKind.RiemannLeft,
+        ["riemann-right"] = IntegrationKind.RiemannRight,
+        ["riemann-middle"] = IntegrationKind.RiemannMiddle,
+        ["riemann-trapezoid"] = IntegrationKind.RiemannTrapezoid,
+        ["gauss-legendre"] = IntegrationKind.GaussLegendre,
+    };
+
+    public static Command Create(CliConsole console)
+    {
+        Option<string> model = CliOptions.Model();
+        Option<string?> card = CliOptions.Card();
+        Option<string> input = new("--input", "-i") { Description = $"The input: an NPY batch (N, C, H, W) or (N, C, D, H, W), one item, or an image ({ModelInputLoader.SupportedFormats}).", Required = true };
+        Option<string> method = new("--method") { Description = $"The attribution method: {string.Join(", ", AttributionMethods.Names)}.", Required = true };
+        Option<string> target = new("--target") { Description = "The class to explain: an index for every item, one index per item (1,0,2), or 'predicted'.", DefaultValueFactory = _ => "predicted" };
+        Option<int> steps = new("--steps") { Description = "Integrated Gradients: number of path points.", DefaultValueFactory = _ => 32 };
+        Option<string> integration = new("--integration") { Description = $"Integrated Gradients: {string.Join(", ", Integrations.Keys)}.", DefaultValueFactory = _ => "gauss-legendre" };
+        Option<string> baseline = new("--baseline") { Description = "Integrated Gradients: zeros, blur, uniform, constant:VALUE, or an NPY file (one item or the batch).", DefaultValueFactory = _ => "zeros" };
+        Option<int> samples = new("--samples") { Description = "SmoothGrad family: noisy copies per item; Expected Gradients: baseline draws per item.", DefaultValueFactory = _ => 32 };
+        Option<double> noise = new("--noise") { Description = "SmoothGrad family: noise σ as a fraction of each item's value range.", DefaultValueFactory = _ => 0.15 };
+        Option<int> seed = new("--seed") { Description = "Seed of every random draw (noise, uniform baselines, background draws).", DefaultValueFactory = _ => 0 };
+        Option<string?> background = new("--background") { Description = "Expected Gradients: an NPY batch of background inputs to draw baselines from." };
+        Option<bool> noNormalize = new("--no-normalize") { Description = "The input already holds model-ready values: skip the card's intensity normalisation." };
+        Option<long> maxMemory = CliOptions.MaxMemory();
+        Option<string> output = new("--output", "-o") { Description = "Where to write the attribution (NPY, float32, shaped like the input batch).", Required = true };
+        Option<bool> json = CliOptions.Json();
+        var command = new Command("attribute", "Compute an attribution map with one method and write it as NPY; attributions explain the model's pre-softmax output.")
+        {
+            model, card, input, method, target, steps, integration, baseline, samples, noise, seed, background, noNormalize, maxMemory, output, json,
+        };
+        command.SetAction(result => console.Guard(() =>
+        {
+            IAttributionMethod chosen = AttributionMethods.Get(result.GetValue(method)!);
+            ClassTarget classTarget = ClassTarget.Parse(result.GetValue(target)!)
+                ?? throw new MedExplainInputException("--target", $"'{result.GetValue(target)}' is not a class index, a comma-separated list of them, or 'predicted'.");
+            using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
+            string inputPath = result.GetValue(input)!;
+            FloatTensor batch = ModelInputLoader.Load(inputPath, loaded, normalize: !result.GetValue(noNormalize));
+            AttributionOptions options = Options(result, batch);
+            var clock = Stopwatch.StartNew();
+            Attribution attribution = chosen.Attribute(loaded, batch, classTarget, options, new ProgressLines(console.Error));
+            string outputPath = result.GetValue(output)!;
+            NpyWriter.Write(outputPath, attribution.Values);
+            AttributionReport report = AttributionReport.Of(loaded.FilePath, inputPath, outputPath, attribution, clock.Elapsed);
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, report);
+            }
+            else
+            {
+                report.WriteText(console.Out);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+
+        AttributionOptions Options(ParseResult result, FloatTensor batch)
+        {
+            string integrationName = result.GetValue(integration)!;
+            return new AttributionOptions
+            {
+                Steps = Positive(result.GetValue(steps), "--steps"),
+                Integration = Integrations.TryGetValue(integrationName, out IntegrationKind kind)
+                    ? kind
+                    : throw new MedExplainInputException("--integration", $"'{integrationName}' is not one of {string.Join(", ", Integrations.Keys)}."),
+                Samples = Positive(result.GetValue(samples), "--samples"),
+                Noise = result.GetValue(noise) >= 0 ? result.GetValue(noise) : throw new MedExplainInputException("--noise", "must be 0 or more."),
+                Seed = result.GetValue(seed),
+                Background = result.GetValue(background) is { } path ? NpyReader.Read(path) : null,
+                MaxMemoryBytes = result.GetValue(maxMemory),
+            }.WithBaseline(result.GetValue(baseline)!, batch);
+        }
+    }
+
+    private static int Positive(int value, string option) =>
+        value >= 1 ? value : throw new MedExplainInputException(option, $"must be at least 1, not {value}.");
+
+    /// <summary>zeros | blur | uniform | constant:VALUE | FILE.npy.</summary>
+    private static AttributionOptions WithBaseline(this AttributionOptions options, string text, FloatTensor batch)
+    {
+        return text switch
+        {
+            "zeros" => options,
+            "blur" => options with { Baseline = BaselineKind.Blur },
+            "uniform" => options with { Baseline = BaselineKind.Uniform },
+            _ when text.StartsWith("constant:", StringComparison.Ordinal) &&
+                   float.TryParse(text["constant:".Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out float value) => options with { Baseline = BaselineKind.Constant, BaselineValue = value },
+            _ when text.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) => options with { Baseline = BaselineKind.Array, BaselineArray = CheckedBaseline(text, batch) },
+            _ => throw new MedExplainInputException("--baseline", $"'{text}' is not zeros, blur, uniform, constant:VALUE or an .npy file."),
+        };
+    }
+
+    private static FloatTensor CheckedBaseline(string path, FloatTensor batch)
+    {
+        FloatTensor array = NpyReader.Read(path);
+        return array.Data.Length == batch.ItemSize || array.Data.Length == batch.Data.Length
+            ? array
+            : throw new MedExplainInputException(path, $"baseline has shape {FloatTensor.FormatShape(array.Shape)}; it must hold one input item {FloatTensor.FormatShape(batch.Shape.AsSpan(1))} or the whole batch {FloatTensor.FormatShape(batch.Shape)}.");
+    }
+}

@@ -1,0 +1,51 @@
+using MedExplain.Methods;
+
+namespace MedExplain.Cli.Reports;
+
+/// <summary>What <c>medexplain attribute</c> reports, for text and JSON output.</summary>
+internal sealed record AttributionReport(
+    string Model,
+    string Input,
+    string Output,
+    string Method,
+    string Shape,
+    double Seconds,
+    IReadOnlyList<AttributionReport.Item> Items)
+{
+    public static AttributionReport Of(string model, string input, string output, Attribution a, TimeSpan elapsed) => new(
+        model,
+        input,
+        output,
+        a.Method,
+        FloatTensor.FormatShape(a.Values.Shape),
+        elapsed.TotalSeconds,
+        [.. Enumerable.Range(0, a.TargetClasses.Count).Select(i => new Item(
+            i,
+            a.TargetClasses[i],
+            a.TargetScores[i],
+            Sum(a.Values.Item(i)),
+            a.Diagnostics.ToDictionary(d => d.Key, d => d.Value[i])))]);
+
+    public void WriteText(TextWriter w)
+    {
+        w.WriteLine($"{Method} on {Input}: attribution {Shape} written to {Output} in {Seconds:0.00} s");
+        foreach (Item item in Items)
+        {
+            string extra = string.Concat(item.Diagnostics.Select(d => $", {d.Key} {d.Value:G4}"));
+            w.WriteLine($"  [{item.Index}] class {item.TargetClass} (score {item.TargetScore:G5}): sum of attribution {item.AttributionSum:G5}{extra}");
+        }
+    }
+
+    private static double Sum(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (float v in values)
+        {
+            sum += v;
+        }
+
+        return sum;
+    }
+
+    internal sealed record Item(int Index, int TargetClass, float TargetScore, double AttributionSum, IReadOnlyDictionary<string, float> Diagnostics);
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using MedExplain.Imaging.Npy;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Cli.Tests;
+
+public sealed class AttributeCommandTests
+{
+    private static readonly string Model2d = RepoPaths.DemoModel("brain-lesion-2d");
+
+    [Fact]
+    public void Attribute_IntegratedGradientsJson_WritesAMapShapedLikeTheInputAndReportsTheGap()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("ig.npy");
+
+        (int code, string stdout, string error) = CliRunner.Run("attribute", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-02-tumour.png"),
+            "--method", "integrated-gradients", "--steps", "16", "--target", "1", "--output", output, "--json");
+
+        Assert.True(code == 0, error);
+        Assert.Equal([1, 1, 128, 128], NpyReader.Read(output).Shape);
+        using JsonDocument json = JsonDocument.Parse(stdout);
+        JsonElement item = json.RootElement.GetProperty("items")[0];
+        Assert.Equal(1, item.GetProperty("targetClass").GetInt32());
+        double gap = item.GetProperty("diagnostics").GetProperty("completenessGap").GetDouble();
+        double score = item.GetProperty("targetScore").GetDouble();
+        Assert.True(Math.Abs(gap) < 0.01 * Math.Abs(score), $"gap {gap} vs score {score}");
+    }
+
+    public static TheoryData<string[], string> BadInvocations => new()
+    {
+        { ["--method", "lime-juice"], "no method is called 'lime-juice'" },
+        { ["--method", "gradient", "--target", "9"], "Target class 9 is out of range" },
+        { ["--method", "gradient", "--target", "first"], "'first' is not a class index" },
+        { ["--method", "integrated-gradients", "--integration", "simpson"], "'simpson' is not one of" },
+        { ["--method", "integrated-gradients", "--baseline", "purple"], "'purple' is not zeros" },
+        { ["--method", "integrated-gradients", "--steps", "0"], "--steps: must be at least 1" },
+        { ["--method", "expected-gradients"], "needs a background set" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInvocations))]
+    public void Attribute_BadArguments_ExitTwoWithOneClearMessage(string[] extra, string expected)
+    {
+        using var dir = new TempDirectory();
+        string[] args = ["attribute", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-01-normal.png"), "--output", dir.File("a.npy"), .. extra];
+
+        (int code, _, string error) = CliRunner.Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+}

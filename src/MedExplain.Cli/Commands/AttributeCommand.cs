@@ -35,13 +35,15 @@ internal static class AttributeCommand
         Option<double> noise = new("--noise") { Description = "SmoothGrad family: noise σ as a fraction of each item's value range.", DefaultValueFactory = _ => 0.15 };
         Option<int> seed = new("--seed") { Description = "Seed of every random draw (noise, uniform baselines, background draws).", DefaultValueFactory = _ => 0 };
         Option<string?> background = new("--background") { Description = "Expected Gradients: an NPY batch of background inputs to draw baselines from." };
+        Option<string?> layer = new("--layer") { Description = "CAM methods: the activation to weight (a tensor name from 'medexplain inspect'); default: the card's, else the last before global pooling." };
+        Option<string> camResolution = new("--cam-resolution") { Description = "CAM methods: 'input' (upsampled linearly) or 'layer' (the activation's own grid).", DefaultValueFactory = _ => "input" };
         Option<bool> noNormalize = new("--no-normalize") { Description = "The input already holds model-ready values: skip the card's intensity normalisation." };
         Option<long> maxMemory = CliOptions.MaxMemory();
         Option<string> output = new("--output", "-o") { Description = "Where to write the attribution (NPY, float32, shaped like the input batch).", Required = true };
         Option<bool> json = CliOptions.Json();
         var command = new Command("attribute", "Compute an attribution map with one method and write it as NPY; attributions explain the model's pre-softmax output.")
         {
-            model, card, input, method, target, steps, integration, baseline, samples, noise, seed, background, noNormalize, maxMemory, output, json,
+            model, card, input, method, target, steps, integration, baseline, samples, noise, seed, background, layer, camResolution, noNormalize, maxMemory, output, json,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -84,6 +86,13 @@ internal static class AttributeCommand
                 Seed = result.GetValue(seed),
                 Background = result.GetValue(background) is { } path ? NpyReader.Read(path) : null,
                 MaxMemoryBytes = result.GetValue(maxMemory),
+                Layer = result.GetValue(layer),
+                CamAtLayerResolution = result.GetValue(camResolution) switch
+                {
+                    "layer" => true,
+                    "input" => false,
+                    var other => throw new MedExplainInputException("--cam-resolution", $"'{other}' is neither 'input' nor 'layer'."),
+                },
             }.WithBaseline(result.GetValue(baseline)!, batch);
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using MedExplain.Methods.Cam;
 using MedExplain.Methods.Gradient;
 using MedExplain.Onnx.Backward;
 
@@ -19,6 +20,11 @@ public static class AttributionMethods
         new NoiseTunnelMethod("smoothgrad-sq", NoiseTunnelVariant.MeanOfSquares),
         new NoiseTunnelMethod("vargrad", NoiseTunnelVariant.Variance),
         new ExpectedGradientsMethod(),
+        new CamMethod("activation-map", CamVariant.ActivationMap),
+        new CamMethod("cam", CamVariant.Cam),
+        new CamMethod("grad-cam", CamVariant.GradCam),
+        new CamMethod("grad-cam-pp", CamVariant.GradCamPlusPlus),
+        new GuidedGradCamMethod(),
     }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>Gets every method's name, in a stable order.</summary>

@@ -41,6 +41,14 @@ public sealed record AttributionOptions
     /// <summary>Gets the background set baselines are drawn from (Expected Gradients): (B, …item shape).</summary>
     public FloatTensor? Background { get; init; }
 
+    /// <summary>Gets the activation CAM methods weight (a tensor name), or null for the card's default or the last
+    /// activation before global pooling.</summary>
+    public string? Layer { get; init; }
+
+    /// <summary>Gets whether CAM maps stay at the layer's resolution or are upsampled (linear) to the input's.</summary>
+    /// <value>The default is the input's resolution.</value>
+    public bool CamAtLayerResolution { get; init; }
+
     /// <summary>Gets the memory one runtime call may use; batches of path points and samples are sized to fit.</summary>
     /// <value>The default is 1 GiB.</value>
     public long MaxMemoryBytes { get; init; } = 1L << 30;

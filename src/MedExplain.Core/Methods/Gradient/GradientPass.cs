@@ -20,11 +20,26 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
         Func<int, int> classOf,
         Action<int, ReadOnlySpan<float>, float> consume,
         IProgress<BatchProgress>? progress,
+        CancellationToken cancellationToken) =>
+        Run(itemShape, total, null, fill, classOf, (item, signal, _, score) => consume(item, signal, score), progress, cancellationToken);
+
+    /// <summary>As <see cref="Run(int[], int, Action{int, Span{float}}, Func{int, int}, Action{int, ReadOnlySpan{float}, float}, IProgress{BatchProgress}?, CancellationToken)"/>,
+    /// but the signal is taken at an inner activation <paramref name="layer"/> (null: the input), whose forward value
+    /// <paramref name="consume"/> receives too (empty for the input).</summary>
+    public void Run(
+        int[] itemShape,
+        int total,
+        string? layer,
+        Action<int, Span<float>> fill,
+        Func<int, int> classOf,
+        LayerConsumer consume,
+        IProgress<BatchProgress>? progress,
         CancellationToken cancellationToken)
     {
         BatchPlan plan = Plan(itemShape, total);
         int batch = plan.BatchSize;
-        BackwardSession session = model.Backward([batch, .. itemShape], new BackwardRequest(model.ScoreOutput.Name, rules, [model.ImageInput.Name], []));
+        string signalOf = layer ?? model.ImageInput.Name;
+        BackwardSession session = model.Backward([batch, .. itemShape], new BackwardRequest(model.ScoreOutput.Name, rules, [signalOf], layer is null ? [] : [layer]));
         int[] seedShape = session.Graph.SeedShape;
         if (seedShape.Length != 2)
         {
@@ -34,7 +49,9 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
         int itemSize = (int)FloatTensor.ElementCount(itemShape), classes = seedShape[1];
         var input = new FloatTensor([batch, .. itemShape]);
         var seed = new FloatTensor(seedShape);
-        string[] outputs = [session.Graph.SignalOutputs[model.ImageInput.Name], model.ScoreOutput.Name];
+        string[] outputs = layer is null
+            ? [session.Graph.SignalOutputs[signalOf], model.ScoreOutput.Name]
+            : [session.Graph.SignalOutputs[signalOf], model.ScoreOutput.Name, layer];
         BatchRunner.Stream(total, plan, (start, count) =>
         {
             Array.Clear(input.Data);
@@ -48,10 +65,14 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
             FloatTensor[] results = session.Run(input, seed, outputs);
             for (int k = 0; k < count; k++)
             {
-                consume(start + k, results[0].Item(k), results[1].Data[(k * classes) + classOf(start + k)]);
+                ReadOnlySpan<float> activation = layer is null ? [] : results[2].Item(k);
+                consume(start + k, results[0].Item(k), activation, results[1].Data[(k * classes) + classOf(start + k)]);
             }
         }, progress, cancellationToken);
     }
+
+    /// <summary>Receives one item's backward signal, the forward activation where it was taken, and the target score.</summary>
+    public delegate void LayerConsumer(int item, ReadOnlySpan<float> signal, ReadOnlySpan<float> activation, float score);
 
     private BatchPlan Plan(int[] itemShape, int total)
     {

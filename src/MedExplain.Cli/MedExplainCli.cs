@@ -15,6 +15,7 @@ internal static class MedExplainCli
             InspectCommand.Create(console),
             PredictCommand.Create(console),
             AttributeCommand.Create(console),
+            CompileCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -6,9 +6,11 @@ namespace MedExplain.Cli.Tests;
 public sealed class DemoCommandTests
 {
     [Fact]
-    public void Demo_BundledData_PredictsEveryManifestScan()
+    public void Demo_BundledData_PredictsEveryManifestScanAndDrawsOneFigurePerModel()
     {
-        (int code, string output, string error) = CliRunner.Run("demo");
+        using var figures = new TempDirectory();
+
+        (int code, string output, string error) = CliRunner.Run("demo", "--out", figures.Path);
 
         Assert.True(code == 0, error);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(RepoPaths.DemoScan("manifest.json")));
@@ -20,6 +22,11 @@ public sealed class DemoCommandTests
         Assert.Contains("== brain-lesion-2d", output, StringComparison.Ordinal);
         Assert.Contains("== brain-lesion-3d", output, StringComparison.Ordinal);
         Assert.Contains("== shortcut-marker-2d", output, StringComparison.Ordinal);
+        foreach (string model in new[] { "brain-lesion-2d", "brain-lesion-3d", "shortcut-marker-2d" })
+        {
+            FloatTensor figure = MedExplain.Imaging.Raster.RasterReader.Read(Path.Combine(figures.Path, $"panel-{model}.png"));
+            Assert.True(figure.Shape[2] > 300 && figure.Shape[3] > 800, $"{model}: figure {FloatTensor.FormatShape(figure.Shape)}");
+        }
     }
 
     [Fact]

@@ -16,9 +16,18 @@ internal static class DemoCommand
         {
             Description = "The demo folder (models/ and scans/); defaults to the copy shipped with the program.",
         };
-        var command = new Command("demo", "Run MedExplain on the bundled demo: brain-MRI lesion classifiers (2D, 3D, and one that learned a shortcut) on sample scans.")
+        Option<string> output = new("--out")
         {
-            demoDir,
+            Description = "Where to write the attribution figures.",
+            DefaultValueFactory = _ => "medexplain-demo-output",
+        };
+        Option<bool> noMaps = new("--no-maps")
+        {
+            Description = "Only predict; skip the attribution figures.",
+        };
+        var command = new Command("demo", "Run MedExplain on the bundled demo: brain-MRI lesion classifiers (2D, 3D, and one that learned a shortcut) on sample scans, with attribution figures.")
+        {
+            demoDir, output, noMaps,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -26,7 +35,7 @@ internal static class DemoCommand
             DemoManifest manifest = DemoManifest.Read(folder);
             foreach (IGrouping<string, DemoManifest.Sample> group in manifest.Samples.GroupBy(s => s.Model))
             {
-                RunModel(console.Out, folder, group.Key, [.. group]);
+                RunModel(console.Out, folder, group.Key, [.. group], result.GetValue(noMaps) ? null : result.GetValue(output));
             }
 
             return ExitCodes.Success;
@@ -34,7 +43,7 @@ internal static class DemoCommand
         return command;
     }
 
-    private static void RunModel(TextWriter w, string folder, string modelName, IReadOnlyList<DemoManifest.Sample> samples)
+    private static void RunModel(TextWriter w, string folder, string modelName, IReadOnlyList<DemoManifest.Sample> samples, string? figures)
     {
         using OnnxModel model = OnnxModel.Load(Path.Combine(folder, "models", modelName + ".onnx"));
         string[] scans = [.. samples.Select(s => Path.Combine(folder, "scans", s.Scan))];
@@ -57,6 +66,12 @@ internal static class DemoCommand
         }
 
         w.WriteLine($"   {right}/{samples.Count} sample scans right, {result.Items.Count} scans in {result.Runs} run(s)");
+        if (figures is not null)
+        {
+            string panel = DemoPanel.Write(model, modelName, samples, folder, batch, result, figures);
+            w.WriteLine($"   attribution figure ({string.Join(", ", DemoPanel.Methods)}): {panel}");
+        }
+
         w.WriteLine();
     }
 }

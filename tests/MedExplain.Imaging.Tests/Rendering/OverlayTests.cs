@@ -1,0 +1,69 @@
+using MedExplain.Imaging.Rendering;
+using MedExplain.TestUtilities;
+using SkiaSharp;
+
+namespace MedExplain.Imaging.Tests.Rendering;
+
+public sealed class OverlayTests
+{
+    [Fact]
+    public void ColorMaps_EndsAndCentre_AreTheDocumentedColours()
+    {
+        Assert.Equal(new SKColor(245, 245, 245), ColorMap.Diverging(0));
+        Assert.Equal(new SKColor(200, 30, 40), ColorMap.Diverging(5));
+        Assert.Equal(new SKColor(40, 70, 200), ColorMap.Diverging(-1));
+        Assert.Equal(new SKColor(0, 0, 0), ColorMap.Sequential(-3));
+        Assert.Equal(new SKColor(255, 255, 220), ColorMap.Sequential(1));
+    }
+
+    [Fact]
+    public void RobustMax_IgnoresTheTopOutliers()
+    {
+        float[] values = [.. Enumerable.Range(1, 1000).Select(v => (float)v), 1e9f];
+
+        Assert.Equal(996f, Overlay.RobustMax(values, 99.5));
+        Assert.Equal(1e9f, Overlay.RobustMax(values, 100));
+    }
+
+    [Fact]
+    public void Render_ZeroMapWithMask_ShowsTheGrayScanAndTheOutline()
+    {
+        float[] slice = [.. Enumerable.Range(0, 25).Select(v => (float)v)];
+        float[] mask = new float[25];
+        mask[12] = 1;
+
+        using SKBitmap bitmap = Overlay.Render(slice, new float[25], 5, 5, mask);
+
+        Assert.Equal(new SKColor(0, 0, 0), bitmap.GetPixel(0, 0));
+        Assert.Equal(new SKColor(255, 255, 255), bitmap.GetPixel(4, 4));
+        Assert.Equal(new SKColor(60, 230, 90), bitmap.GetPixel(2, 2));
+    }
+
+    [Fact]
+    public void Render_SignedMap_ColoursPositiveRedAndNegativeBlue()
+    {
+        float[] slice = new float[4];
+        float[] map = [1, -1, 0, 0.2f];
+
+        using SKBitmap bitmap = Overlay.Render(slice, map, 2, 2, percentile: 100);
+
+        Assert.True(bitmap.GetPixel(0, 0).Red > 150 && bitmap.GetPixel(0, 0).Blue < 60);
+        Assert.True(bitmap.GetPixel(1, 0).Blue > 150 && bitmap.GetPixel(1, 0).Red < 60);
+    }
+
+    [Fact]
+    public void PanelFigure_Save_WritesAPngOfTheGridSize()
+    {
+        using var dir = new TempDirectory();
+        var figure = new PanelFigure("title", ["a", "b"], tileSize: 40);
+        figure.AddRow("row one\nsecond line", [new SKBitmap(10, 10), new SKBitmap(10, 10)]);
+        string path = dir.File("panel.png");
+
+        figure.Save(path);
+
+        FloatTensor image = MedExplain.Imaging.Raster.RasterReader.Read(path);
+        Assert.Equal(190 + (2 * 46) + 6, image.Shape[3]);
+        Assert.Equal(44 + 46 + 6, image.Shape[2]);
+        Assert.True(image.Data.Any(v => v < 100), "labels must draw dark text on the white background");
+    }
+}

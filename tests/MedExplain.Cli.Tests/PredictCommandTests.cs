@@ -27,7 +27,7 @@ public sealed class PredictCommandTests
 
         Assert.True(code == 0, error);
         Assert.Contains("[0] ", output, StringComparison.Ordinal);
-        Assert.Contains("budget 244.14 MiB", output, StringComparison.Ordinal);
+        Assert.Contains("free for activations", output, StringComparison.Ordinal);
     }
 
     public static TheoryData<string[], string> BadInvocations => new()

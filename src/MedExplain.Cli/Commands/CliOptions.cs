@@ -24,7 +24,7 @@ internal static class CliOptions
 
     public static Option<long> MaxMemory() => new("--max-memory")
     {
-        Description = "Memory budget for one runtime call, e.g. 512MB or 2GB; batches are sized to fit it.",
+        Description = "Memory the whole run may take, e.g. 512MB or 2GB; batches are sized to fit what is left of it.",
         DefaultValueFactory = _ => PredictorOptions.DefaultMemoryBudgetBytes,
         CustomParser = result =>
         {

@@ -3,7 +3,7 @@ namespace MedExplain.Batching;
 /// <summary>How a job of many items is cut into runtime calls.</summary>
 /// <param name="BatchSize">Items per call.</param>
 /// <param name="BytesPerItem">The estimated memory one item needs during a call.</param>
-/// <param name="MemoryBudgetBytes">The budget the batch size was chosen for.</param>
+/// <param name="MemoryBudgetBytes">The memory the batch size was chosen to fit (what the process budget left).</param>
 /// <param name="FixedByModel">True when the model's input forces the batch size.</param>
 public sealed record BatchPlan(int BatchSize, long BytesPerItem, long MemoryBudgetBytes, bool FixedByModel)
 {

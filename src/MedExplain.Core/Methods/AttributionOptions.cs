@@ -49,7 +49,8 @@ public sealed record AttributionOptions
     /// <value>The default is the input's resolution.</value>
     public bool CamAtLayerResolution { get; init; }
 
-    /// <summary>Gets the memory one runtime call may use; batches of path points and samples are sized to fit.</summary>
+    /// <summary>Gets the memory the whole process may hold; batches of path points and samples are sized to what is
+    /// left of it.</summary>
     /// <value>The default is 1 GiB.</value>
     public long MaxMemoryBytes { get; init; } = 1L << 30;
 

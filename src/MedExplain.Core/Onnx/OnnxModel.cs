@@ -243,7 +243,7 @@ public sealed class OnnxModel : IDisposable
 
     private static InferenceSession CreateSession(string path)
     {
-        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, EnableCpuMemArena = false };
         try
         {
             return new InferenceSession(path, options);

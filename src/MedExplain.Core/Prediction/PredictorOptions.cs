@@ -6,7 +6,7 @@ public sealed class PredictorOptions
     /// <summary>The default memory budget: 1 GiB.</summary>
     public const long DefaultMemoryBudgetBytes = 1L << 30;
 
-    /// <summary>Gets the memory a single runtime call may use for activations.</summary>
+    /// <summary>Gets the memory the whole process may hold; batches are sized to what is left of it.</summary>
     /// <value>The default is 1 GiB.</value>
     public long MaxMemoryBytes { get; init; } = DefaultMemoryBudgetBytes;
 }

@@ -12,7 +12,7 @@ public sealed class BackwardSession : IDisposable
     internal BackwardSession(CompiledGraph graph, string modelPath)
     {
         Graph = graph;
-        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, EnableMemoryPattern = false };
         try
         {
             _session = new InferenceSession(graph.Model.ToByteArray(), options);

@@ -18,7 +18,7 @@ internal sealed class CamMethod(string name, CamVariant variant) : IAttributionM
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        TargetScores targets = TargetScores.Of(model, inputs, target, options);
+        TargetScores targets = TargetScores.ForFixedClasses(model, inputs, target, options);
         int[] itemShape = inputs.Shape[1..];
         CamLayer layer = CamLayer.Choose(model, itemShape, options);
         var maps = new FloatTensor([inputs.BatchSize, 1, .. layer.Spatial]);
@@ -28,7 +28,11 @@ internal sealed class CamMethod(string name, CamVariant variant) : IAttributionM
             layer.Name,
             (item, destination) => inputs.Item(item).CopyTo(destination),
             item => targets.Classes[item],
-            (item, gradient, activation, _) => Weigh(layer, gradient, activation, maps.Data.AsSpan(item * layer.Positions, layer.Positions)),
+            (item, gradient, activation, score) =>
+            {
+                targets.Scores[item] = score;
+                Weigh(layer, gradient, activation, maps.Data.AsSpan(item * layer.Positions, layer.Positions));
+            },
             progress,
             cancellationToken);
         FloatTensor values = options.CamAtLayerResolution ? maps : Upsample(maps, layer, itemShape[1..]);

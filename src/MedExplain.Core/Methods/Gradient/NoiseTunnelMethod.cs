@@ -31,9 +31,15 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
                 int item = copy / samples;
                 var random = new Random(SampleSeed.For(options.Seed, copy % samples));
                 ReadOnlySpan<float> x = inputs.Item(item);
-                for (int i = 0; i < itemSize; i++)
+                float scale = (float)sigma[item];
+                for (int i = 0; i < itemSize; i += 2)
                 {
-                    destination[i] = x[i] + (float)(sigma[item] * Gaussian(random));
+                    (float first, float second) = GaussianPair(random);
+                    destination[i] = x[i] + (scale * first);
+                    if (i + 1 < itemSize)
+                    {
+                        destination[i + 1] = x[i + 1] + (scale * second);
+                    }
                 }
             },
             copy => targets.Classes[copy / samples],
@@ -75,7 +81,11 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
         return max - min;
     }
 
-    /// <summary>A standard normal draw (Box–Muller).</summary>
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    /// <summary>Two independent standard normal draws (Box–Muller, both outputs, single precision).</summary>
+    private static (float First, float Second) GaussianPair(Random random)
+    {
+        float radius = MathF.Sqrt(-2 * MathF.Log(1 - random.NextSingle()));
+        (float sin, float cos) = MathF.SinCos(2 * MathF.PI * random.NextSingle());
+        return (radius * cos, radius * sin);
+    }
 }

@@ -18,7 +18,7 @@ internal sealed class SinglePassMethod(string name, RuleSet rules, GradientVaria
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        TargetScores targets = TargetScores.Of(model, inputs, target, options);
+        TargetScores targets = TargetScores.ForFixedClasses(model, inputs, target, options);
         var values = new FloatTensor(inputs.Shape);
         int itemSize = inputs.ItemSize;
         new GradientPass(model, rules, options).Run(
@@ -26,8 +26,9 @@ internal sealed class SinglePassMethod(string name, RuleSet rules, GradientVaria
             inputs.BatchSize,
             (item, destination) => inputs.Item(item).CopyTo(destination),
             item => targets.Classes[item],
-            (item, signal, _) =>
+            (item, signal, score) =>
             {
+                targets.Scores[item] = score;
                 Span<float> output = values.Data.AsSpan(item * itemSize, itemSize);
                 ReadOnlySpan<float> x = inputs.Item(item);
                 for (int i = 0; i < itemSize; i++)

@@ -127,6 +127,22 @@ public sealed class BackwardEmitter
             : Node("ReduceSum", [x], reduced, ("axes", axisValues), ("keepdims", keepDims ? 1L : 0L));
     }
 
+    /// <summary>Averages over <paramref name="axes"/>, in the spelling the opset wants (axes became an input at 18).</summary>
+    /// <param name="x">The tensor.</param>
+    /// <param name="axes">Non-negative axes.</param>
+    public string ReduceMean(string x, IReadOnlyCollection<int> axes)
+    {
+        int[] reduced = [.. Shape(x).Select((d, i) => axes.Contains(i) ? 1 : d)];
+        long[] axisValues = [.. axes.Select(a => (long)a)];
+        return Opset >= 18
+            ? Node("ReduceMean", [x, Ints(axisValues)], reduced, ("keepdims", 1L))
+            : Node("ReduceMean", [x], reduced, ("axes", axisValues), ("keepdims", 1L));
+    }
+
+    /// <summary>Zeros of a shape (a broadcast scalar, so nothing large is stored in the graph).</summary>
+    /// <param name="shape">The shape.</param>
+    public string Zeros(int[] shape) => Expand(Scalar(0), shape);
+
     /// <summary>Sums a signal shaped like a broadcast result back to the shape of the operand that was broadcast.</summary>
     /// <param name="signal">The signal, shaped like the broadcast result.</param>
     /// <param name="operandShape">The operand's own shape.</param>

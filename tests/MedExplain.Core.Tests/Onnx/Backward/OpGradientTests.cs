@@ -64,6 +64,38 @@ public sealed class OpGradientTests(ITestOutputHelper output)
             .Node("Concat", ["p", "x2"], ["c"], attributes: ("axis", 1L)).Node("Mul", ["x", "x"], ["x2pre"]).Node("Pad", ["x2pre", "pads"], ["x2"])
             .Node("Transpose", ["c"], ["t"], attributes: ("perm", new long[] { 0, 2, 1 }))
             .Node("Reshape", ["t", "shape"], ["y"]).IntInitializer("shape", [-1, 24]), [1, 2, 3]),
+        ["convtranspose2d-stride2-pads-output-padding"] = () => (new TinyModelBuilder(Opset).Input("x", null, 2, 4, 4).Output("y")
+            .Initializer("w", [2, 3, 3, 3], Weights(54, 7))
+            .Node("ConvTranspose", ["x", "w"], ["t"], attributes: [("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }), ("output_padding", new long[] { 1, 1 })])
+            .Node("Mul", ["t", "t"], ["y"]), [1, 2, 4, 4]),
+        ["convtranspose3d-grouped"] = () => (new TinyModelBuilder(Opset).Input("x", null, 4, 3, 3, 3).Output("y")
+            .Initializer("w", [4, 1, 2, 2, 2], Weights(32, 8))
+            .Node("ConvTranspose", ["x", "w"], ["t"], attributes: [("strides", new long[] { 2, 2, 2 }), ("group", 2L)])
+            .Node("Mul", ["t", "t"], ["y"]), [1, 4, 3, 3, 3]),
+        ["convtranspose2d-same-upper"] = () => (new TinyModelBuilder(Opset).Input("x", null, 1, 3, 3).Output("y")
+            .Initializer("w", [1, 2, 3, 3], Weights(18, 9))
+            .Node("ConvTranspose", ["x", "w"], ["t"], attributes: [("strides", new long[] { 2, 2 }), ("auto_pad", "SAME_UPPER")])
+            .Node("Mul", ["t", "t"], ["y"]), [1, 1, 3, 3]),
+        ["slice-split-expand-where"] = () => (new TinyModelBuilder(Opset).Input("x", null, 4, 6).Output("y")
+            .IntInitializer("starts", [1]).IntInitializer("ends", [5]).IntInitializer("axes", [2]).IntInitializer("parts", [1, 3]).IntInitializer("wide", [1, 3, 4])
+            .Initializer("zero", [], [0f])
+            .Node("Slice", ["x", "starts", "ends", "axes"], ["s"])
+            .Node("Split", ["s", "parts"], ["a", "b"], attributes: ("axis", 1L))
+            .Node("Expand", ["a", "wide"], ["e"])
+            .Node("Greater", ["b", "zero"], ["positive"]).Node("Mul", ["b", "b"], ["bb"])
+            .Node("Where", ["positive", "e", "bb"], ["w"]).Node("Mul", ["w", "b"], ["y"]), [1, 4, 6]),
+        ["pow-base-and-exponent"] = () => (new TinyModelBuilder(Opset).Input("x", null, 6).Output("y")
+            .Initializer("one", [], [1f]).Initializer("power", [], [1.5f]).Initializer("base", [], [1.7f])
+            .Node("Mul", ["x", "x"], ["xx"]).Node("Add", ["xx", "one"], ["xx1"])
+            .Node("Pow", ["xx1", "power"], ["p"]).Node("Pow", ["base", "x"], ["q"]).Node("Add", ["p", "q"], ["y"]), [1, 6]),
+        ["layernorm"] = () => (new TinyModelBuilder(Opset).Input("x", null, 3, 4).Output("y")
+            .Initializer("g", [4], [0.5f, 1.5f, -1, 2]).Initializer("b", [4], [0.1f, 0, -0.2f, 0.3f])
+            .Node("LayerNormalization", ["x", "g", "b"], ["n"], attributes: [("axis", -1L), ("epsilon", 1e-3f)])
+            .Node("Mul", ["n", "x"], ["y"]), [1, 3, 4]),
+        ["instancenorm"] = () => (new TinyModelBuilder(Opset).Input("x", null, 2, 3, 3).Output("y")
+            .Initializer("g", [2], [0.7f, -1.3f]).Initializer("b", [2], [0.1f, 0.2f])
+            .Node("InstanceNormalization", ["x", "g", "b"], ["n"], attributes: ("epsilon", 1e-3f))
+            .Node("Mul", ["n", "x"], ["y"]), [1, 2, 3, 3]),
         ["batchnorm-inference"] = () => (new TinyModelBuilder(Opset).Input("x", null, 3, 2, 2).Output("y")
             .Initializer("g", [3], [0.5f, 1.5f, -1f]).Initializer("b", [3], [0.1f, 0, -0.2f])
             .Initializer("m", [3], [0.3f, -0.1f, 0]).Initializer("v", [3], [0.8f, 1.2f, 2f])

@@ -11,7 +11,8 @@ internal static class GradientRules
         var reshape = new ReshapeRule();
         var addSub = new AddSubRule();
         var reduce = new ReduceRule();
-        return new Dictionary<string, IBackwardRule>
+        var none = new NoGradientRule();
+        var rules = new Dictionary<string, IBackwardRule>
         {
             ["Identity"] = passThrough,
             ["Dropout"] = passThrough,
@@ -51,6 +52,20 @@ internal static class GradientRules
             ["LogSoftmax"] = new LogSoftmaxRule(),
             ["ReduceMean"] = reduce,
             ["ReduceSum"] = reduce,
+            ["ConvTranspose"] = new ConvTransposeRule(),
+            ["Slice"] = new SliceRule(),
+            ["Split"] = new SplitRule(),
+            ["Expand"] = new ExpandRule(),
+            ["Where"] = new WhereRule(),
+            ["Pow"] = new PowRule(),
+            ["LayerNormalization"] = new LayerNormalizationRule(),
+            ["InstanceNormalization"] = new InstanceNormalizationRule(),
         };
+        foreach (string op in new[] { "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Equal", "Not", "And", "Or", "Xor", "Shape", "Size", "ArgMax", "ArgMin", "NonZero", "Sign", "Floor", "Ceil", "Round", "IsNaN", "IsInf" })
+        {
+            rules[op] = none;
+        }
+
+        return rules;
     }
 }

@@ -43,6 +43,8 @@ public sealed class TinyModelBuilder
         return this;
     }
 
+    public TinyModelBuilder FloatsInitializer(string name, float[] values) => Initializer(name, [values.Length], values);
+
     public TinyModelBuilder IntInitializer(string name, long[] values)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };

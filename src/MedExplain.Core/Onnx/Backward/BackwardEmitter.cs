@@ -29,6 +29,11 @@ public sealed class BackwardEmitter
     public int[] Shape(string tensor) =>
         _shapes.TryGetValue(tensor, out int[]? shape) ? shape : throw new InvalidOperationException($"No shape known for tensor '{tensor}'.");
 
+    /// <summary>A float constant feeding a forward node (such as Resize's scales), resolved through Identity chains.</summary>
+    /// <param name="tensor">The tensor name.</param>
+    public TensorProto? FloatConstant(string tensor) =>
+        _index.Constant(tensor) is { DataType: (int)TensorProto.Types.DataType.Float } proto ? proto : null;
+
     /// <summary>Records the shape of a tensor a rule adds to the forward graph (such as MaxPool's Indices output).</summary>
     /// <param name="tensor">The tensor name.</param>
     /// <param name="shape">Its shape.</param>

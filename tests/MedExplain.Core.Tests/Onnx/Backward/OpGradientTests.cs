@@ -96,6 +96,10 @@ public sealed class OpGradientTests(ITestOutputHelper output)
             .Initializer("g", [2], [0.7f, -1.3f]).Initializer("b", [2], [0.1f, 0.2f])
             .Node("InstanceNormalization", ["x", "g", "b"], ["n"], attributes: ("epsilon", 1e-3f))
             .Node("Mul", ["n", "x"], ["y"]), [1, 2, 3, 3]),
+        ["resize-linear-half-pixel-x2"] = () => (Resize([1, 2, 3, 4], "linear", ("coordinate_transformation_mode", "half_pixel"), scales: [1, 1, 2, 2]), [1, 2, 3, 4]),
+        ["resize-linear-align-corners-3d"] = () => (Resize([1, 1, 3, 3, 2], "linear", ("coordinate_transformation_mode", "align_corners"), scales: [1, 1, 2, 1.5f, 2]), [1, 1, 3, 3, 2]),
+        ["resize-nearest-asymmetric-floor"] = () => (Resize([1, 1, 3, 5], "nearest", ("coordinate_transformation_mode", "asymmetric"), scales: [1, 1, 2, 1.5f]), [1, 1, 3, 5]),
+        ["resize-linear-fractional-scale"] = () => (Resize([1, 1, 4, 4], "linear", ("coordinate_transformation_mode", "pytorch_half_pixel"), scales: [1, 1, 1.5f, 0.75f]), [1, 1, 4, 4]),
         ["batchnorm-inference"] = () => (new TinyModelBuilder(Opset).Input("x", null, 3, 2, 2).Output("y")
             .Initializer("g", [3], [0.5f, 1.5f, -1f]).Initializer("b", [3], [0.1f, 0, -0.2f])
             .Initializer("m", [3], [0.3f, -0.1f, 0]).Initializer("v", [3], [0.8f, 1.2f, 2f])
@@ -135,6 +139,15 @@ public sealed class OpGradientTests(ITestOutputHelper output)
             .Initializer("bias", [outChannels], Weights(outChannels, 2))
             .Node("Conv", ["x", "w", "bias"], ["c"], attributes: [.. attributes, ("kernel_shape", kernel)])
             .Node("Mul", ["c", "c"], ["y"]);
+    }
+
+    private static TinyModelBuilder Resize(int[] inputShape, string mode, (string, object) transformation, float[]? scales = null, long[]? sizes = null)
+    {
+        TinyModelBuilder builder = new TinyModelBuilder(Opset).Input("x", [null, .. inputShape.Skip(1).Select(d => (long?)d)]).Output("y");
+        builder = scales is not null ? builder.FloatsInitializer("scales", scales) : builder.IntInitializer("sizes", sizes!);
+        string[] inputs = scales is not null ? ["x", "", "scales"] : ["x", "", "", "sizes"];
+        return builder.Node("Resize", inputs, ["r"], attributes: [("mode", mode), transformation])
+            .Node("Mul", ["r", "r"], ["y"]);
     }
 
     private static TinyModelBuilder Unary(string op, params (string, object)[] attributes) => new TinyModelBuilder(Opset)

@@ -60,6 +60,8 @@ internal static class GradientRules
             ["Pow"] = new PowRule(),
             ["LayerNormalization"] = new LayerNormalizationRule(),
             ["InstanceNormalization"] = new InstanceNormalizationRule(),
+            ["Resize"] = new ResizeRule(),
+            ["Upsample"] = new ResizeRule(),
         };
         foreach (string op in new[] { "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Equal", "Not", "And", "Or", "Xor", "Shape", "Size", "ArgMax", "ArgMin", "NonZero", "Sign", "Floor", "Ceil", "Round", "IsNaN", "IsInf" })
         {

@@ -2,8 +2,9 @@
 with torch-autograd input gradients saved beside them: the independent truth for the backward compiler.
 
 Run from the repository root (Debian's python3-torch):  /usr/bin/python3 tools/model_zoo/make_zoo.py
-Writes tests/TestData/zoo/NAME.onnx, NAME.input.npy (a batch of 2), NAME.targets.npy (one class per item)
-and NAME.grad.npy: d(sum_i logits[i, targets[i]]) / d input, computed by torch autograd in float64.
+Writes tests/TestData/zoo/NAME.onnx, NAME.input.npy (a batch of 2), NAME.targets.npy (one class per item; for the
+segmentation model NAME.seed.npy, a mask over its output) and NAME.grad.npy: d(sum_i logits[i, targets[i]]) / d input
+(or d(sum seed * output) / d input), computed by torch autograd in float64.
 """
 import os
 
@@ -90,6 +91,28 @@ class SmoothHead(nn.Module):
         return self.fc(torch.softmax(pooled, dim=1) * 3 + pooled)
 
 
+class UNet(nn.Module):
+    """2-level U-Net with a segmentation output: max-pool down, one ConvTranspose and one bilinear upsampling
+    (Resize, align_corners=False) up, skip Concats, a 1x1 head with 2 classes per pixel."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc1 = nn.Sequential(nn.Conv2d(1, 4, 3, 1, 1), nn.ReLU())
+        self.enc2 = nn.Sequential(nn.MaxPool2d(2), nn.Conv2d(4, 8, 3, 1, 1), nn.ReLU())
+        self.bottom = nn.Sequential(nn.MaxPool2d(2), nn.Conv2d(8, 8, 3, 1, 1), nn.ReLU())
+        self.up1 = nn.ConvTranspose2d(8, 8, 2, 2)
+        self.dec1 = nn.Sequential(nn.Conv2d(16, 4, 3, 1, 1), nn.ReLU())
+        self.dec2 = nn.Sequential(nn.Conv2d(8, 4, 3, 1, 1), nn.ReLU())
+        self.head = nn.Conv2d(4, 2, 1)
+
+    def forward(self, x):
+        e1 = self.enc1(x)
+        e2 = self.enc2(e1)
+        d1 = self.dec1(torch.cat([self.up1(self.bottom(e2)), e2], 1))
+        up = nn.functional.interpolate(d1, scale_factor=2, mode="bilinear", align_corners=False)
+        return self.head(self.dec2(torch.cat([up, e1], 1)))
+
+
 ZOO = {
     # name: (module, input shape, export options)
     "resnet-bn-folded": (ResNet, (2, 1, 32, 32), {}),
@@ -97,6 +120,7 @@ ZOO = {
     "densenet-block": (DenseBlock, (2, 1, 16, 16), {"keep_batchnorm": True}),
     "cnn3d": (Cnn3d, (2, 1, 12, 12, 12), {}),
     "smooth-head": (SmoothHead, (2, 2, 7, 7), {}),
+    "unet-segmentation": (UNet, (2, 1, 16, 16), {"segmentation": True}),
 }
 
 
@@ -129,10 +153,18 @@ def main():
         model64 = model.double()
         x64 = x.double().requires_grad_(True)
         logits = model64(x64)
-        targets = torch.tensor([(index + i) % logits.shape[1] for i in range(shape[0])])
-        logits.gather(1, targets[:, None]).sum().backward()
+        if options.get("segmentation"):
+            # Target: class 1 over a square region of the output, the seed a segmentation target lays on the output.
+            seed = torch.zeros_like(logits)
+            seed[:, 1, 4:10, 5:12] = 1
+            (seed * logits).sum().backward()
+            np.save(os.path.join(OUT, f"{name}.seed.npy"), seed.numpy().astype(np.float32))
+            targets = torch.tensor([])
+        else:
+            targets = torch.tensor([(index + i) % logits.shape[1] for i in range(shape[0])])
+            logits.gather(1, targets[:, None]).sum().backward()
+            np.save(os.path.join(OUT, f"{name}.targets.npy"), targets.numpy().astype(np.int64))
         np.save(os.path.join(OUT, f"{name}.input.npy"), x.numpy().astype(np.float32))
-        np.save(os.path.join(OUT, f"{name}.targets.npy"), targets.numpy().astype(np.int64))
         np.save(os.path.join(OUT, f"{name}.grad.npy"), x64.grad.numpy().astype(np.float32))
         print(f"{name}: input {tuple(shape)}, targets {targets.tolist()}, |grad| {x64.grad.norm():.4g}")
 

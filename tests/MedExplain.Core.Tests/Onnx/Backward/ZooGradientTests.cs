@@ -9,7 +9,7 @@ namespace MedExplain.Core.Tests.Onnx.Backward;
 /// <summary>Compiled gradients against torch autograd, on models torch's own exporter wrote (tools/model_zoo).</summary>
 public sealed class ZooGradientTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Zoo => new() { "resnet-bn-folded", "resnet-bn-unfolded", "densenet-block", "cnn3d", "smooth-head" };
+    public static TheoryData<string> Zoo => new() { "resnet-bn-folded", "resnet-bn-unfolded", "densenet-block", "cnn3d", "smooth-head", "unet-segmentation" };
 
     [Theory]
     [MemberData(nameof(Zoo))]
@@ -17,14 +17,9 @@ public sealed class ZooGradientTests(ITestOutputHelper output)
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.TestData($"zoo/{name}.onnx"));
         FloatTensor input = NpyReader.Read(RepoPaths.TestData($"zoo/{name}.input.npy"));
-        int[] targets = [.. NpyReader.Read(RepoPaths.TestData($"zoo/{name}.targets.npy")).Data.Select(v => (int)v)];
         FloatTensor expected = NpyReader.Read(RepoPaths.TestData($"zoo/{name}.grad.npy"));
         BackwardSession session = model.Backward(input.Shape, new BackwardRequest("logits", RuleSet.Gradient, [model.ImageInput.Name], []));
-        var seed = new FloatTensor(session.Graph.SeedShape);
-        for (int i = 0; i < targets.Length; i++)
-        {
-            seed.Data[(i * seed.ItemSize) + targets[i]] = 1;
-        }
+        FloatTensor seed = SeedFor(name, session.Graph.SeedShape);
 
         FloatTensor gradient = session.Run(input, seed, [session.Graph.SignalOutputs[model.ImageInput.Name]])[0];
 
@@ -32,5 +27,24 @@ public sealed class ZooGradientTests(ITestOutputHelper output)
         output.WriteLine($"{name}: relative L2 error {error:E2}");
         Assert.Equal(expected.Shape, gradient.Shape);
         Assert.True(error <= 1e-4, $"{name}: relative L2 error {error:E2}");
+    }
+
+    /// <summary>The segmentation model's saved mask over its output, or one-hot rows for the saved class targets.</summary>
+    private static FloatTensor SeedFor(string name, int[] seedShape)
+    {
+        string mask = RepoPaths.TestData($"zoo/{name}.seed.npy");
+        if (File.Exists(mask))
+        {
+            return NpyReader.Read(mask);
+        }
+
+        int[] targets = [.. NpyReader.Read(RepoPaths.TestData($"zoo/{name}.targets.npy")).Data.Select(v => (int)v)];
+        var seed = new FloatTensor(seedShape);
+        for (int i = 0; i < targets.Length; i++)
+        {
+            seed.Data[(i * seed.ItemSize) + targets[i]] = 1;
+        }
+
+        return seed;
     }
 }

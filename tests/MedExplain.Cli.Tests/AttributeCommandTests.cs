@@ -27,6 +27,35 @@ public sealed class AttributeCommandTests
         Assert.True(Math.Abs(gap) < 0.01 * Math.Abs(score), $"gap {gap} vs score {score}");
     }
 
+    [Fact]
+    public void Attribute_TargetMaskOnASegmentationModel_WritesTheInputShapedMap()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("seg.npy");
+
+        (int code, string stdout, string error) = CliRunner.Run("attribute", "--model", RepoPaths.TestData("zoo/unet-segmentation.onnx"),
+            "--input", RepoPaths.TestData("zoo/unet-segmentation.input.npy"), "--method", "input-x-gradient",
+            "--target-mask", RepoPaths.TestData("zoo/unet-segmentation.seed.npy"), "--output-name", "logits", "--output", output);
+
+        Assert.True(code == 0, error);
+        Assert.Equal([2, 1, 16, 16], NpyReader.Read(output).Shape);
+        Assert.Contains("mask target", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Attribute_MaskOfTheWrongSize_ExitsTwo()
+    {
+        using var dir = new TempDirectory();
+        string mask = dir.File("mask.npy");
+        NpyWriter.Write(mask, new FloatTensor(1, 2, 3));
+
+        (int code, _, string error) = CliRunner.Run("attribute", "--model", RepoPaths.TestData("zoo/unet-segmentation.onnx"),
+            "--input", RepoPaths.TestData("zoo/unet-segmentation.input.npy"), "--method", "gradient", "--target-mask", mask, "--output", dir.File("a.npy"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("the mask holds 6 values", error, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string[], string> BadInvocations => new()
     {
         { ["--method", "lime-juice"], "no method is called 'lime-juice'" },

@@ -28,6 +28,8 @@ internal static class AttributeCommand
         Option<string> input = new("--input", "-i") { Description = $"The input: an NPY batch (N, C, H, W) or (N, C, D, H, W), one item, or an image ({ModelInputLoader.SupportedFormats}).", Required = true };
         Option<string> method = new("--method") { Description = $"The attribution method: {string.Join(", ", AttributionMethods.Names)}.", Required = true };
         Option<string> target = new("--target") { Description = "The class to explain: an index for every item, one index per item (1,0,2), or 'predicted'.", DefaultValueFactory = _ => "predicted" };
+        Option<string?> targetMask = new("--target-mask") { Description = "An NPY mask over the target output (one output item, or one per input item) to explain Σ mask ⊙ output instead of a class: a region of a segmentation output, or a regression output." };
+        Option<string?> outputName = new("--output-name") { Description = "The model output to explain; default: the card's, else the first output." };
         Option<int> steps = new("--steps") { Description = "Integrated Gradients: number of path points.", DefaultValueFactory = _ => 32 };
         Option<string> integration = new("--integration") { Description = $"Integrated Gradients: {string.Join(", ", Integrations.Keys)}.", DefaultValueFactory = _ => "gauss-legendre" };
         Option<string> baseline = new("--baseline") { Description = "Integrated Gradients: zeros, blur, uniform, constant:VALUE, or an NPY file (one item or the batch).", DefaultValueFactory = _ => "zeros" };
@@ -43,7 +45,7 @@ internal static class AttributeCommand
         Option<bool> json = CliOptions.Json();
         var command = new Command("attribute", "Compute an attribution map with one method and write it as NPY; attributions explain the model's pre-softmax output.")
         {
-            model, card, input, method, target, steps, integration, baseline, samples, noise, seed, background, layer, camResolution, noNormalize, maxMemory, output, json,
+            model, card, input, method, target, targetMask, outputName, steps, integration, baseline, samples, noise, seed, background, layer, camResolution, noNormalize, maxMemory, output, json,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -87,6 +89,8 @@ internal static class AttributeCommand
                 Background = result.GetValue(background) is { } path ? NpyReader.Read(path) : null,
                 MaxMemoryBytes = result.GetValue(maxMemory),
                 Layer = result.GetValue(layer),
+                OutputName = result.GetValue(outputName),
+                TargetMask = result.GetValue(targetMask) is { } maskPath ? NpyReader.Read(maskPath) : null,
                 CamAtLayerResolution = result.GetValue(camResolution) switch
                 {
                     "layer" => true,

@@ -32,7 +32,8 @@ internal sealed record AttributionReport(
         foreach (Item item in Items)
         {
             string extra = string.Concat(item.Diagnostics.Select(d => $", {d.Key} {d.Value:G4}"));
-            w.WriteLine($"  [{item.Index}] class {item.TargetClass} (score {item.TargetScore:G5}): sum of attribution {item.AttributionSum:G5}{extra}");
+            string target = item.TargetClass >= 0 ? $"class {item.TargetClass} (score {item.TargetScore:G5})" : $"mask target (Σ mask ⊙ output {item.TargetScore:G5})";
+            w.WriteLine($"  [{item.Index}] {target}: sum of attribution {item.AttributionSum:G5}{extra}");
         }
     }
 

@@ -41,6 +41,13 @@ public sealed record AttributionOptions
     /// <summary>Gets the background set baselines are drawn from (Expected Gradients): (B, …item shape).</summary>
     public FloatTensor? Background { get; init; }
 
+    /// <summary>Gets the output the seed is laid on, or null for the card's score output (else the first output).</summary>
+    public string? OutputName { get; init; }
+
+    /// <summary>Gets a mask over the target output (one output item, or one per input item) that replaces class targets:
+    /// the explained quantity is Σ mask ⊙ output, such as a lesion region of a segmentation output.</summary>
+    public FloatTensor? TargetMask { get; init; }
+
     /// <summary>Gets the activation CAM methods weight (a tensor name), or null for the card's default or the last
     /// activation before global pooling.</summary>
     public string? Layer { get; init; }

@@ -1,61 +1,124 @@
+using MedExplain.Batching;
 using MedExplain.Onnx;
-using MedExplain.Prediction;
 
 namespace MedExplain.Methods;
 
-/// <summary>The class each item is explained for, and the model's score for it.</summary>
-/// <remarks>The predicted class needs a forward pass first. Fixed classes do not: methods whose backward passes run
-/// on the inputs themselves read the scores off those passes (<see cref="ForFixedClasses"/>), so a single-pass method
-/// costs one forward+backward per item and nothing more.</remarks>
-/// <param name="Classes">The target class of each item.</param>
-/// <param name="Scores">The pre-softmax score of that class for each item.</param>
-/// <param name="ClassCount">How many classes the model emits.</param>
-internal sealed record TargetScores(int[] Classes, float[] Scores, int ClassCount)
+/// <summary>What each item's map explains, as the seed laid on the target output, and the explained quantity
+/// Σ seed ⊙ output per item: a class score for class targets, a masked sum for segmentation or regression targets.</summary>
+/// <param name="Classes">The target class of each item, or −1 for each item of a mask target.</param>
+/// <param name="Scores">The explained quantity of each item (filled by the caller's passes for <see cref="ForFixedTargets"/>).</param>
+/// <param name="Output">The target output's name.</param>
+/// <param name="Mask">The mask target (one output item, or one per input item), or null for class targets.</param>
+internal sealed record TargetScores(int[] Classes, float[] Scores, string Output, FloatTensor? Mask)
 {
-    /// <summary>Classes and scores from one batched forward pass.</summary>
-    public static TargetScores Of(OnnxModel model, FloatTensor inputs, ClassTarget target, AttributionOptions options)
+    /// <summary>Classes (the predicted one needs a forward pass) and the explained quantity from one batched forward pass.</summary>
+    public static TargetScores Of(OnnxModel model, FloatTensor inputs, ClassTarget target, AttributionOptions options) =>
+        Resolve(model, inputs, target, options, forward: true);
+
+    /// <summary>Fixed targets without a forward pass, leaving the scores for the caller's own passes on the inputs; the
+    /// predicted class still needs one.</summary>
+    public static TargetScores ForFixedTargets(OnnxModel model, FloatTensor inputs, ClassTarget target, AttributionOptions options) =>
+        Resolve(model, inputs, target, options, forward: false);
+
+    /// <summary>Writes item <paramref name="item"/>'s seed into a zeroed row shaped like one output item.</summary>
+    public void WriteSeed(int item, Span<float> seed)
     {
-        PredictionResult prediction = new Predictor(model, new PredictorOptions { MaxMemoryBytes = options.MaxMemoryBytes }).Predict(inputs, "input");
-        int classCount = prediction.ClassNames.Count;
+        if (Mask is { } mask)
+        {
+            (mask.Data.Length == seed.Length ? mask.Data.AsSpan() : mask.Data.AsSpan(item * seed.Length, seed.Length)).CopyTo(seed);
+        }
+        else
+        {
+            seed[Classes[item]] = 1;
+        }
+    }
+
+    /// <summary>The explained quantity for another batch of inputs (baselines, say), from a forward pass.</summary>
+    public float[] ScoresFor(OnnxModel model, FloatTensor inputs, AttributionOptions options)
+    {
+        FloatTensor outputs = Forward(model, inputs, Output, options);
+        return [.. Enumerable.Range(0, inputs.BatchSize).Select(item => Dot(item, outputs.Item(item)))];
+    }
+
+    /// <summary>Σ seed ⊙ output for one item.</summary>
+    public float Dot(int item, ReadOnlySpan<float> output)
+    {
+        var seed = new float[output.Length];
+        WriteSeed(item, seed);
+        double sum = 0;
+        for (int i = 0; i < output.Length; i++)
+        {
+            sum += seed[i] * (double)output[i];
+        }
+
+        return (float)sum;
+    }
+
+    private static TargetScores Resolve(OnnxModel model, FloatTensor inputs, ClassTarget target, AttributionOptions options, bool forward)
+    {
+        InputShapeCheck.Check(model, inputs, "input");
+        string output = options.OutputName ?? model.ScoreOutput.Name;
+        int[] outputShape = OutputShape(model, inputs, output);
+        int items = inputs.BatchSize;
+        if (options.TargetMask is { } mask)
+        {
+            int itemSize = (int)FloatTensor.ElementCount(outputShape.AsSpan(1));
+            if (mask.Data.Length != itemSize && mask.Data.Length != itemSize * items)
+            {
+                throw new MedExplainInputException("--target-mask", $"the mask holds {mask.Data.Length} values; output '{output}' holds {itemSize} per item {FloatTensor.FormatShape(outputShape.AsSpan(1))}, so give one item or one per input item.");
+            }
+
+            var masked = new TargetScores([.. Enumerable.Repeat(-1, items)], new float[items], output, mask);
+            return forward ? masked with { Scores = masked.ScoresFor(model, inputs, options) } : masked;
+        }
+
+        if (outputShape.Length != 2)
+        {
+            throw new MedExplainInputException(model.FilePath, $"output '{output}' has shape {FloatTensor.FormatShape(outputShape)}; class targets need (N, classes): give a mask over the output instead (--target-mask).");
+        }
+
+        FloatTensor? scores = forward || target.Classes is null ? Forward(model, inputs, output, options) : null;
+        int[] predicted = scores is null ? new int[items] : [.. Enumerable.Range(0, items).Select(i => ArgMax(scores.Item(i)))];
         int[] classes;
         try
         {
-            classes = target.Resolve([.. prediction.Items.Select(i => i.ClassIndex)], classCount);
+            classes = target.Resolve(predicted, outputShape[1]);
         }
         catch (ArgumentException e)
         {
             throw new MedExplainInputException(model.FilePath, e.Message, e);
         }
 
-        return new TargetScores(classes, [.. prediction.Items.Select((item, i) => item.Logits[classes[i]])], classCount);
+        float[] values = scores is null ? new float[items] : [.. Enumerable.Range(0, items).Select(i => scores.Item(i)[classes[i]])];
+        return new TargetScores(classes, values, output, null);
     }
 
-    /// <summary>Fixed classes without a forward pass, with scores left for the caller's passes to fill; the predicted
-    /// class falls back to <see cref="Of"/>.</summary>
-    public static TargetScores ForFixedClasses(OnnxModel model, FloatTensor inputs, ClassTarget target, AttributionOptions options)
+    private static int[] OutputShape(OnnxModel model, FloatTensor inputs, string output)
     {
-        if (target.Classes is null)
-        {
-            return Of(model, inputs, target, options);
-        }
-
-        InputShapeCheck.Check(model, inputs, "input");
-        int[] scoreShape = model.ProbeShapes([model.FixedBatchSize ?? 1, .. inputs.Shape[1..]]).Shapes[model.ScoreOutput.Name];
-        int classCount = scoreShape.Length == 2 ? scoreShape[1] : int.MaxValue;
-        try
-        {
-            return new TargetScores(target.Resolve(new int[inputs.BatchSize], classCount), new float[inputs.BatchSize], classCount);
-        }
-        catch (ArgumentException e)
-        {
-            throw new MedExplainInputException(model.FilePath, e.Message, e);
-        }
+        int probeBatch = model.FixedBatchSize ?? 1;
+        IReadOnlyDictionary<string, int[]> shapes = model.ProbeShapes([probeBatch, .. inputs.Shape[1..]]).Shapes;
+        return shapes.TryGetValue(output, out int[]? shape)
+            ? [inputs.BatchSize, .. shape[1..]]
+            : throw new MedExplainInputException(model.FilePath, $"the model has no output or tensor named '{output}'.");
     }
 
-    /// <summary>The scores of the target classes for another batch of inputs (baselines, say).</summary>
-    public float[] ScoresFor(OnnxModel model, FloatTensor inputs, AttributionOptions options)
+    private static FloatTensor Forward(OnnxModel model, FloatTensor inputs, string output, AttributionOptions options)
     {
-        PredictionResult prediction = new Predictor(model, new PredictorOptions { MaxMemoryBytes = options.MaxMemoryBytes }).Predict(inputs, "baseline");
-        return [.. prediction.Items.Select((item, i) => item.Logits[Classes[i]])];
+        int probeBatch = model.FixedBatchSize ?? 1;
+        ProbedShapes probe = model.ProbeShapes([probeBatch, .. inputs.Shape[1..]]);
+        long perItem = (probe.ActivationBytes / probeBatch) + (inputs.ItemSize * sizeof(float));
+        BatchPlan plan = BatchPlan.For(inputs.BatchSize, perItem, MemoryBudget.ForNextCall(options.MaxMemoryBytes), model.FixedBatchSize);
+        return BatchRunner.Run(inputs, plan, batch => model.Run(batch, [output]))[0];
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            best = values[i] > values[best] ? i : best;
+        }
+
+        return best;
     }
 }

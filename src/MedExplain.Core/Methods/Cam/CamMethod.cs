@@ -18,7 +18,7 @@ internal sealed class CamMethod(string name, CamVariant variant) : IAttributionM
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        TargetScores targets = TargetScores.ForFixedClasses(model, inputs, target, options);
+        TargetScores targets = TargetScores.ForFixedTargets(model, inputs, target, options);
         int[] itemShape = inputs.Shape[1..];
         CamLayer layer = CamLayer.Choose(model, itemShape, options);
         var maps = new FloatTensor([inputs.BatchSize, 1, .. layer.Spatial]);
@@ -27,7 +27,7 @@ internal sealed class CamMethod(string name, CamVariant variant) : IAttributionM
             inputs.BatchSize,
             layer.Name,
             (item, destination) => inputs.Item(item).CopyTo(destination),
-            item => targets.Classes[item],
+            targets.WriteSeed,
             (item, gradient, activation, score) =>
             {
                 targets.Scores[item] = score;

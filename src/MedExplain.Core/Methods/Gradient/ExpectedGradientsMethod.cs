@@ -42,7 +42,7 @@ internal sealed class ExpectedGradientsMethod : IAttributionMethod
                     destination[i] = b[i] + (draws[copy % samples].Alpha * (x[i] - b[i]));
                 }
             },
-            copy => targets.Classes[copy / samples],
+            (copy, seed) => targets.WriteSeed(copy / samples, seed),
             (copy, signal, _) =>
             {
                 int item = copy / samples;

@@ -6,33 +6,37 @@ namespace MedExplain.Methods.Gradient;
 
 /// <summary>Backward passes for many virtual items (path points, noisy copies) through one compiled graph, built and
 /// consumed one batch at a time so memory stays within the budget whatever the number of items.</summary>
+/// <param name="model">The model.</param>
+/// <param name="rules">The backward rules.</param>
+/// <param name="options">The budget and the target output.</param>
 internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOptions options)
 {
+    private readonly string _output = options.OutputName ?? model.ScoreOutput.Name;
+
     /// <summary>A backward pass holds the forward activations, signals of the same size, and scratch such as MaxPool's
     /// flattened scatter buffers: measured at about 3.7 times the forward activations on the 3D demo model at 128³.</summary>
     private const int BackwardMemoryFactor = 4;
 
-    /// <summary>Runs <paramref name="total"/> items: <paramref name="fill"/> writes item k's input, <paramref name="classOf"/>
-    /// names its target class, <paramref name="consume"/> receives its input signal and target score.</summary>
+    /// <summary>Runs <paramref name="total"/> items: <paramref name="fill"/> writes item k's input, <paramref name="seedOf"/>
+    /// its seed on the target output, <paramref name="consume"/> receives its input signal and Σ seed ⊙ output.</summary>
     public void Run(
         int[] itemShape,
         int total,
         Action<int, Span<float>> fill,
-        Func<int, int> classOf,
+        Action<int, Span<float>> seedOf,
         Action<int, ReadOnlySpan<float>, float> consume,
         IProgress<BatchProgress>? progress,
         CancellationToken cancellationToken) =>
-        Run(itemShape, total, null, fill, classOf, (item, signal, _, score) => consume(item, signal, score), progress, cancellationToken);
+        Run(itemShape, total, null, fill, seedOf, (item, signal, _, score) => consume(item, signal, score), progress, cancellationToken);
 
-    /// <summary>As <see cref="Run(int[], int, Action{int, Span{float}}, Func{int, int}, Action{int, ReadOnlySpan{float}, float}, IProgress{BatchProgress}?, CancellationToken)"/>,
-    /// but the signal is taken at an inner activation <paramref name="layer"/> (null: the input), whose forward value
-    /// <paramref name="consume"/> receives too (empty for the input).</summary>
+    /// <summary>As the overload without <paramref name="layer"/>, but the signal is taken at an inner activation
+    /// (null: the input), whose forward value <paramref name="consume"/> receives too (empty for the input).</summary>
     public void Run(
         int[] itemShape,
         int total,
         string? layer,
         Action<int, Span<float>> fill,
-        Func<int, int> classOf,
+        Action<int, Span<float>> seedOf,
         LayerConsumer consume,
         IProgress<BatchProgress>? progress,
         CancellationToken cancellationToken)
@@ -40,19 +44,14 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
         BatchPlan plan = Plan(itemShape, total);
         int batch = plan.BatchSize;
         string signalOf = layer ?? model.ImageInput.Name;
-        BackwardSession session = model.Backward([batch, .. itemShape], new BackwardRequest(model.ScoreOutput.Name, rules, [signalOf], layer is null ? [] : [layer]));
-        int[] seedShape = session.Graph.SeedShape;
-        if (seedShape.Length != 2)
-        {
-            throw new MedExplainInputException(model.FilePath, $"output '{model.ScoreOutput.Name}' has shape {FloatTensor.FormatShape(seedShape)}; class targets need (N, classes).");
-        }
-
-        int itemSize = (int)FloatTensor.ElementCount(itemShape), classes = seedShape[1];
+        BackwardSession session = model.Backward([batch, .. itemShape], new BackwardRequest(_output, rules, [signalOf], layer is null ? [] : [layer]));
+        int itemSize = (int)FloatTensor.ElementCount(itemShape);
         var input = new FloatTensor([batch, .. itemShape]);
-        var seed = new FloatTensor(seedShape);
+        var seed = new FloatTensor(session.Graph.SeedShape);
+        int seedSize = seed.ItemSize;
         string[] outputs = layer is null
-            ? [session.Graph.SignalOutputs[signalOf], model.ScoreOutput.Name]
-            : [session.Graph.SignalOutputs[signalOf], model.ScoreOutput.Name, layer];
+            ? [session.Graph.SignalOutputs[signalOf], _output]
+            : [session.Graph.SignalOutputs[signalOf], _output, layer];
         BatchRunner.Stream(total, plan, (start, count) =>
         {
             Array.Clear(input.Data);
@@ -60,16 +59,27 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
             for (int k = 0; k < count; k++)
             {
                 fill(start + k, input.Data.AsSpan(k * itemSize, itemSize));
-                seed.Data[(k * classes) + classOf(start + k)] = 1;
+                seedOf(start + k, seed.Data.AsSpan(k * seedSize, seedSize));
             }
 
             FloatTensor[] results = session.Run(input, seed, outputs);
             for (int k = 0; k < count; k++)
             {
                 ReadOnlySpan<float> activation = layer is null ? [] : results[2].Item(k);
-                consume(start + k, results[0].Item(k), activation, results[1].Data[(k * classes) + classOf(start + k)]);
+                consume(start + k, results[0].Item(k), activation, Dot(seed.Item(k), results[1].Item(k)));
             }
         }, progress, cancellationToken);
+    }
+
+    private static float Dot(ReadOnlySpan<float> seed, ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        for (int i = 0; i < seed.Length; i++)
+        {
+            sum += seed[i] * (double)values[i];
+        }
+
+        return (float)sum;
     }
 
     /// <summary>Receives one item's backward signal, the forward activation where it was taken, and the target score.</summary>

@@ -34,7 +34,7 @@ internal sealed class IntegratedGradientsMethod : IAttributionMethod
                     destination[i] = b[i] + (alpha * (x[i] - b[i]));
                 }
             },
-            point => targets.Classes[point / steps],
+            (point, seed) => targets.WriteSeed(point / steps, seed),
             (point, signal, _) =>
             {
                 (int item, int step) = Math.DivRem(point, steps);

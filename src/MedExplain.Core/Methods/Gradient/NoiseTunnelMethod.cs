@@ -42,7 +42,7 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
                     }
                 }
             },
-            copy => targets.Classes[copy / samples],
+            (copy, seed) => targets.WriteSeed(copy / samples, seed),
             (copy, signal, _) =>
             {
                 int offset = copy / samples * itemSize;

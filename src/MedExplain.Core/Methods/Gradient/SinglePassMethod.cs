@@ -18,14 +18,14 @@ internal sealed class SinglePassMethod(string name, RuleSet rules, GradientVaria
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        TargetScores targets = TargetScores.ForFixedClasses(model, inputs, target, options);
+        TargetScores targets = TargetScores.ForFixedTargets(model, inputs, target, options);
         var values = new FloatTensor(inputs.Shape);
         int itemSize = inputs.ItemSize;
         new GradientPass(model, rules, options).Run(
             inputs.Shape[1..],
             inputs.BatchSize,
             (item, destination) => inputs.Item(item).CopyTo(destination),
-            item => targets.Classes[item],
+            targets.WriteSeed,
             (item, signal, score) =>
             {
                 targets.Scores[item] = score;

@@ -56,7 +56,16 @@ public static class BackwardGraphCompiler
                 continue;
             }
 
-            string?[] inputSignals = request.Rules.For(node.OpType)!.Backward(node, outputSignals, emit);
+            string?[] inputSignals;
+            try
+            {
+                inputSignals = request.Rules.For(node.OpType)!.Backward(node, outputSignals, emit);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new UnsupportedModelException(model.FilePath, [(node.Name, node.OpType)], request.Rules.Name, e.Message);
+            }
+
             for (int i = 0; i < node.Input.Count && i < inputSignals.Length; i++)
             {
                 if (inputSignals[i] is { } signal && dependsOnInput.Contains(node.Input[i]))

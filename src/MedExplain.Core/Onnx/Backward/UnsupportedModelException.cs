@@ -8,9 +8,10 @@ public sealed class UnsupportedModelException : MedExplainInputException
     /// <param name="modelPath">The model file.</param>
     /// <param name="nodes">The offending nodes as (name, op type).</param>
     /// <param name="ruleSet">The rule set's name.</param>
-    public UnsupportedModelException(string modelPath, IReadOnlyList<(string Name, string OpType)> nodes, string ruleSet)
+    /// <param name="reason">Why, when a rule exists but refuses this node's configuration.</param>
+    public UnsupportedModelException(string modelPath, IReadOnlyList<(string Name, string OpType)> nodes, string ruleSet, string? reason = null)
         : base(modelPath, $"the {ruleSet} rules cannot pass through {nodes.Count} node(s) on the explanation path: " +
-                          string.Join(", ", nodes.Select(n => $"'{n.Name}' ({n.OpType})")) + ".")
+                          string.Join(", ", nodes.Select(n => $"'{n.Name}' ({n.OpType})")) + (reason is null ? "." : $": {reason}"))
     {
         Nodes = nodes;
     }

@@ -100,6 +100,11 @@ public sealed class OpGradientTests(ITestOutputHelper output)
         ["resize-linear-align-corners-3d"] = () => (Resize([1, 1, 3, 3, 2], "linear", ("coordinate_transformation_mode", "align_corners"), scales: [1, 1, 2, 1.5f, 2]), [1, 1, 3, 3, 2]),
         ["resize-nearest-asymmetric-floor"] = () => (Resize([1, 1, 3, 5], "nearest", ("coordinate_transformation_mode", "asymmetric"), scales: [1, 1, 2, 1.5f]), [1, 1, 3, 5]),
         ["resize-linear-fractional-scale"] = () => (Resize([1, 1, 4, 4], "linear", ("coordinate_transformation_mode", "pytorch_half_pixel"), scales: [1, 1, 1.5f, 0.75f]), [1, 1, 4, 4]),
+        ["gather-repeated-and-negative-indices"] = () => (new TinyModelBuilder(Opset).Input("x", null, 4, 3).Output("y")
+            .IntInitializer("rows", [2, 0, 2]).IntInitializer("column", [-1])
+            .Node("Gather", ["x", "rows"], ["g"], attributes: ("axis", 1L)).Node("Gather", ["x", "column"], ["c"], attributes: ("axis", 2L))
+            .Node("Mul", ["g", "g"], ["gg"]).Node("ReduceSum", ["c", "axis1"], ["cs"], attributes: ("keepdims", 1L))
+            .Node("Mul", ["gg", "cs"], ["y"]).IntInitializer("axis1", [1]), [1, 4, 3]),
         ["batchnorm-inference"] = () => (new TinyModelBuilder(Opset).Input("x", null, 3, 2, 2).Output("y")
             .Initializer("g", [3], [0.5f, 1.5f, -1f]).Initializer("b", [3], [0.1f, 0, -0.2f])
             .Initializer("m", [3], [0.3f, -0.1f, 0]).Initializer("v", [3], [0.8f, 1.2f, 2f])
@@ -160,5 +165,57 @@ public sealed class OpGradientTests(ITestOutputHelper output)
     {
         var random = new Random(seed);
         return [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+    }
+
+    [Fact]
+    public void Compile_OpWithoutRule_NamesEveryOffendingNodeUpFront()
+    {
+        using var dir = new TempDirectory();
+        string path = new TinyModelBuilder(Opset).Input("x", null, 4).Output("y")
+            .Node("Cos", ["x"], ["c"], "first_cos").Node("Relu", ["c"], ["r"]).Node("Sin", ["r"], ["y"], "then_sin")
+            .Save(dir.File("trig.onnx"));
+        using OnnxModel model = OnnxModel.Load(path);
+
+        var error = Assert.Throws<UnsupportedModelException>(() => model.Backward([1, 4], new BackwardRequest("y", RuleSet.Gradient, ["x"], [])));
+
+        Assert.Equal([("first_cos", "Cos"), ("then_sin", "Sin")], error.Nodes);
+        Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_GatherWithRuntimeIndices_SaysWhy()
+    {
+        using var dir = new TempDirectory();
+        string path = new TinyModelBuilder(Opset).Input("x", null, 4).Output("y")
+            .Node("ArgMax", ["x"], ["i"], attributes: [("axis", 1L), ("keepdims", 0L)]).Node("Gather", ["x", "i"], ["y"], "pick", ("axis", 1L))
+            .Save(dir.File("gather.onnx"));
+        using OnnxModel model = OnnxModel.Load(path);
+
+        var error = Assert.Throws<UnsupportedModelException>(() => model.Backward([1, 4], new BackwardRequest("y", RuleSet.Gradient, ["x"], [])));
+
+        Assert.Contains("'pick' (Gather): Gather 'pick' computes its indices at run time", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_DepthOneVolume_GivesTheSameGradientAsTheEquivalent2dModel()
+    {
+        using var dir = new TempDirectory();
+        float[] weights = Weights(3 * 9, 12);
+        using OnnxModel flat = OnnxModel.Load(new TinyModelBuilder(Opset).Input("x", null, 1, 5, 5).Output("y")
+            .Initializer("w", [3, 1, 3, 3], weights).Node("Conv", ["x", "w"], ["c"], attributes: ("pads", new long[] { 1, 1, 1, 1 }))
+            .Node("Relu", ["c"], ["r"]).Node("GlobalAveragePool", ["r"], ["p"]).Node("Flatten", ["p"], ["y"]).Save(dir.File("flat.onnx")));
+        using OnnxModel volume = OnnxModel.Load(new TinyModelBuilder(Opset).Input("x", null, 1, 1, 5, 5).Output("y")
+            .Initializer("w", [3, 1, 1, 3, 3], weights).Node("Conv", ["x", "w"], ["c"], attributes: ("pads", new long[] { 0, 1, 1, 0, 1, 1 }))
+            .Node("Relu", ["c"], ["r"]).Node("GlobalAveragePool", ["r"], ["p"]).Node("Flatten", ["p"], ["y"]).Save(dir.File("volume.onnx")));
+        float[] pixels = FiniteDifferences.WellSeparated(25, 0.1f, seed: 3);
+        var seed = new FloatTensor([1, 3], [0.5f, -1, 2]);
+
+        float[] Gradient(OnnxModel model, int[] shape)
+        {
+            BackwardSession session = model.Backward(shape, new BackwardRequest("y", RuleSet.Gradient, ["x"], []));
+            return session.Run(new FloatTensor(shape, pixels), seed, [session.Graph.SignalOutputs["x"]])[0].Data;
+        }
+
+        Assert.Equal(Gradient(flat, [1, 1, 5, 5]), Gradient(volume, [1, 1, 1, 5, 5]), (a, b) => Math.Abs(a - b) < 1e-6f);
     }
 }

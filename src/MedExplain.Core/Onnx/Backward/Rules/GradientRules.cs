@@ -61,6 +61,7 @@ internal static class GradientRules
             ["LayerNormalization"] = new LayerNormalizationRule(),
             ["InstanceNormalization"] = new InstanceNormalizationRule(),
             ["Resize"] = new ResizeRule(),
+            ["Gather"] = new GatherRule(),
             ["Upsample"] = new ResizeRule(),
         };
         foreach (string op in new[] { "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Equal", "Not", "And", "Or", "Xor", "Shape", "Size", "ArgMax", "ArgMin", "NonZero", "Sign", "Floor", "Ceil", "Round", "IsNaN", "IsInf" })

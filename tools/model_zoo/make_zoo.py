@@ -113,6 +113,32 @@ class UNet(nn.Module):
         return self.head(self.dec2(torch.cat([up, e1], 1)))
 
 
+class TinyViT(nn.Module):
+    """Vision transformer: conv patchify, class token (Concat), position embedding, pre-norm multi-head attention
+    written out (MatMul, Softmax), GELU MLP (Erf), head on the class token (Gather)."""
+
+    def __init__(self, dim=16, heads=2, patch=4, size=16, classes=3):
+        super().__init__()
+        self.heads = heads
+        self.patchify = nn.Conv2d(1, dim, patch, patch)
+        self.cls = nn.Parameter(torch.randn(1, 1, dim) * 0.5)
+        self.pos = nn.Parameter(torch.randn(1, (size // patch) ** 2 + 1, dim) * 0.5)
+        self.norm1, self.norm2, self.norm3 = nn.LayerNorm(dim), nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.qkv, self.proj = nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 2 * dim), nn.GELU(), nn.Linear(2 * dim, dim))
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, x):
+        tokens = self.patchify(x).flatten(2).transpose(1, 2)
+        tokens = torch.cat([self.cls.expand(x.shape[0], -1, -1), tokens], 1) + self.pos
+        b, n, d = tokens.shape
+        q, k, v = self.qkv(self.norm1(tokens)).reshape(b, n, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        attention = torch.softmax(q @ k.transpose(-2, -1) / (d // self.heads) ** 0.5, dim=-1)
+        tokens = tokens + self.proj((attention @ v).transpose(1, 2).reshape(b, n, d))
+        tokens = tokens + self.mlp(self.norm2(tokens))
+        return self.head(self.norm3(tokens)[:, 0])
+
+
 ZOO = {
     # name: (module, input shape, export options)
     "resnet-bn-folded": (ResNet, (2, 1, 32, 32), {}),
@@ -121,6 +147,7 @@ ZOO = {
     "cnn3d": (Cnn3d, (2, 1, 12, 12, 12), {}),
     "smooth-head": (SmoothHead, (2, 2, 7, 7), {}),
     "unet-segmentation": (UNet, (2, 1, 16, 16), {"segmentation": True}),
+    "tiny-vit": (TinyViT, (2, 1, 16, 16), {}),
 }
 
 

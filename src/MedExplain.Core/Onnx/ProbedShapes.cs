@@ -4,4 +4,6 @@ namespace MedExplain.Onnx;
 /// <param name="Shapes">Each value's shape by tensor name (the input included).</param>
 /// <param name="ActivationBytes">The sum of the sizes of all intermediate values and outputs: an upper bound on
 /// what one run at this shape needs for activations, since the runtime reuses buffers.</param>
-public sealed record ProbedShapes(IReadOnlyDictionary<string, int[]> Shapes, long ActivationBytes);
+/// <param name="FloatTensors">The values of a floating-point type: the only ones a backward signal can flow through
+/// (shape arithmetic in int64 depends on the input too, but carries no gradient).</param>
+public sealed record ProbedShapes(IReadOnlyDictionary<string, int[]> Shapes, long ActivationBytes, IReadOnlySet<string> FloatTensors);

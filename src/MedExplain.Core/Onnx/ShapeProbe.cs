@@ -30,6 +30,7 @@ internal static class ShapeProbe
         using IDisposableReadOnlyCollection<OrtValue> results = session.Run(new RunOptions(), [inputName], [inputValue], names);
 
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal) { [inputName] = inputShape };
+        var floats = new HashSet<string>(StringComparer.Ordinal) { inputName };
         long bytes = 0;
         for (int i = 0; i < names.Length; i++)
         {
@@ -40,10 +41,15 @@ internal static class ShapeProbe
 
             OrtTensorTypeAndShapeInfo info = results[i].GetTensorTypeAndShape();
             shapes[names[i]] = Array.ConvertAll(info.Shape, d => checked((int)d));
+            if (info.ElementDataType is TensorElementType.Float or TensorElementType.Double or TensorElementType.Float16 or TensorElementType.BFloat16)
+            {
+                floats.Add(names[i]);
+            }
+
             bytes += info.ElementCount * ElementSize(info.ElementDataType);
         }
 
-        return new ProbedShapes(shapes, bytes);
+        return new ProbedShapes(shapes, bytes, floats);
     }
 
     private static int ElementSize(TensorElementType type) => type switch

@@ -32,17 +32,18 @@ public static class BackwardGraphCompiler
             }
         }
 
-        Dictionary<string, int[]> shapes = new(model.ProbeShapes(inputShape).Shapes);
+        ProbedShapes probe = model.ProbeShapes(inputShape);
+        Dictionary<string, int[]> shapes = new(probe.Shapes);
         foreach (TensorProto initializer in graph.Initializer)
         {
             shapes.TryAdd(initializer.Name, [.. initializer.Dims.Select(d => (int)d)]);
         }
 
-        List<NodeProto> path = PathNodes(graph, index, input, request.TargetOutput);
+        List<NodeProto> path = PathNodes(graph, index, input, request.TargetOutput, probe.FloatTensors);
         CheckCoverage(model.FilePath, path, request.Rules);
 
         var emit = new BackwardEmitter(graph, index, shapes, model.Opset);
-        var dependsOnInput = ForwardClosure(graph, input);
+        var dependsOnInput = ForwardClosure(graph, input, probe.FloatTensors);
         var contributions = new Dictionary<string, List<string>>
         {
             [request.TargetOutput] = [AddSeed(graph, request.TargetOutput, shapes)],
@@ -116,10 +117,10 @@ public static class BackwardGraphCompiler
         return SeedName;
     }
 
-    /// <summary>Nodes, in graph order, that depend on the input and feed the target.</summary>
-    private static List<NodeProto> PathNodes(GraphProto graph, GraphIndex index, string input, string target)
+    /// <summary>Nodes, in graph order, that carry a float signal from the input to the target.</summary>
+    private static List<NodeProto> PathNodes(GraphProto graph, GraphIndex index, string input, string target, IReadOnlySet<string> floats)
     {
-        HashSet<string> fromInput = ForwardClosure(graph, input);
+        HashSet<string> fromInput = ForwardClosure(graph, input, floats);
         var toTarget = new HashSet<string> { target };
         var pending = new Stack<string>([target]);
         while (pending.TryPop(out string? tensor))
@@ -133,16 +134,17 @@ public static class BackwardGraphCompiler
             }
         }
 
-        return [.. graph.Node.Where(n => n.Output.Any(toTarget.Contains) && n.Input.Any(fromInput.Contains))];
+        return [.. graph.Node.Where(n => n.Output.Any(o => toTarget.Contains(o) && floats.Contains(o)) && n.Input.Any(fromInput.Contains))];
     }
 
-    /// <summary>Every tensor whose value depends on <paramref name="source"/> (graph nodes are in topological order).</summary>
-    private static HashSet<string> ForwardClosure(GraphProto graph, string source)
+    /// <summary>Every float tensor whose value depends on <paramref name="source"/> through float tensors (graph nodes
+    /// are in topological order); integer shape arithmetic is left out, as no gradient flows through it.</summary>
+    private static HashSet<string> ForwardClosure(GraphProto graph, string source, IReadOnlySet<string> floats)
     {
         var reached = new HashSet<string> { source };
         foreach (NodeProto node in graph.Node.Where(n => n.Input.Any(reached.Contains)))
         {
-            reached.UnionWith(node.Output.Where(o => o.Length > 0));
+            reached.UnionWith(node.Output.Where(o => o.Length > 0 && floats.Contains(o)));
         }
 
         return reached;

@@ -9,7 +9,7 @@ namespace MedExplain.Core.Tests.Onnx.Backward;
 /// <summary>Compiled gradients against torch autograd, on models torch's own exporter wrote (tools/model_zoo).</summary>
 public sealed class ZooGradientTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Zoo => new() { "resnet-bn-folded", "resnet-bn-unfolded", "densenet-block", "cnn3d", "smooth-head", "unet-segmentation" };
+    public static TheoryData<string> Zoo => new() { "resnet-bn-folded", "resnet-bn-unfolded", "densenet-block", "cnn3d", "smooth-head", "unet-segmentation", "tiny-vit" };
 
     [Theory]
     [MemberData(nameof(Zoo))]

@@ -64,7 +64,7 @@ internal static class GradientRules
             ["Gather"] = new GatherRule(),
             ["Upsample"] = new ResizeRule(),
         };
-        foreach (string op in new[] { "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Equal", "Not", "And", "Or", "Xor", "Shape", "Size", "ArgMax", "ArgMin", "NonZero", "Sign", "Floor", "Ceil", "Round", "IsNaN", "IsInf" })
+        foreach (string op in new[] { "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Equal", "Not", "And", "Or", "Xor", "Shape", "Size", "ArgMax", "ArgMin", "NonZero", "Sign", "Floor", "Ceil", "Round", "IsNaN", "IsInf", "ConstantOfShape", "Range", "EyeLike" })
         {
             rules[op] = none;
         }

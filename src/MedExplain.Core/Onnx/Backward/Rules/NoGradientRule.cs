@@ -2,7 +2,8 @@ using Onnx;
 
 namespace MedExplain.Onnx.Backward.Rules;
 
-/// <summary>Ops whose output is piecewise constant or not a number (comparisons, logic, Shape, ArgMax, rounding):
+/// <summary>Ops whose output is piecewise constant or not a number (comparisons, logic, Shape, ArgMax, rounding, and
+/// tensors built from shapes such as ConstantOfShape):
 /// their gradient is zero almost everywhere, so no signal passes.</summary>
 internal sealed class NoGradientRule : IBackwardRule
 {

@@ -22,6 +22,18 @@ public sealed class IntegratedGradientsConvergenceTests(ITestOutputHelper output
     }
 
     [Fact]
+    public void SmoothGrad_ZeroNoise_EqualsTheGradient()
+    {
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
+        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-06-infarct.png"), model);
+
+        Attribution smooth = AttributionMethods.Get("smoothgrad").Attribute(model, scan, ClassTarget.Predicted, new AttributionOptions { Noise = 0, Samples = 4 });
+        Attribution gradient = AttributionMethods.Get("gradient").Attribute(model, scan, ClassTarget.Predicted, new AttributionOptions());
+
+        Assert.True(Numerics.RelativeL2(smooth.Values.Data, gradient.Values.Data) < 1e-6);
+    }
+
+    [Fact]
     public void IntegratedGradients_MoreSteps_ShrinkTheGapAndGaussLegendreNeedsFewerThanRiemann()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.TestData("zoo/smooth-head.onnx"));

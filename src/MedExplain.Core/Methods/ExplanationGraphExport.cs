@@ -4,7 +4,8 @@ using Onnx;
 
 namespace MedExplain.Methods;
 
-/// <summary>Saves a single-pass method as one standalone ONNX model: (input, seed) → (model outputs, attribution).</summary>
+/// <summary>Saves a method as one standalone ONNX model: (input, seed) → (model outputs, attribution) for single-pass
+/// methods, (input, seed, baseline) → attribution for Integrated Gradients.</summary>
 /// <remarks>Standard ONNX ops only, so any ONNX Runtime (CPU, GPU, web) runs it. The seed is laid on the score
 /// output: a one-hot row per item explains that class. Shapes are fixed to the input shape it was exported at.</remarks>
 public static class ExplanationGraphExport
@@ -22,16 +23,24 @@ public static class ExplanationGraphExport
     };
 
     /// <summary>Gets the methods that export as one graph.</summary>
-    public static IReadOnlyList<string> Methods { get; } = [.. Exportable.Keys];
+    public static IReadOnlyList<string> Methods { get; } = [.. Exportable.Keys, "integrated-gradients"];
 
     /// <summary>Compiles <paramref name="method"/> for <paramref name="model"/> at <paramref name="inputShape"/>.</summary>
     /// <param name="model">The model.</param>
     /// <param name="method">A name from <see cref="Methods"/>.</param>
     /// <param name="inputShape">The concrete input shape, batch included.</param>
+    /// <param name="options">Integrated Gradients' steps and integration rule (defaults otherwise).</param>
     /// <exception cref="MedExplainInputException">The method does not export, or the model cannot be compiled.</exception>
-    public static ModelProto Export(OnnxModel model, string method, int[] inputShape)
+    public static ModelProto Export(OnnxModel model, string method, int[] inputShape, AttributionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (method == "integrated-gradients")
+        {
+            options ??= new AttributionOptions();
+            options.Validate();
+            return IntegratedGradientsExport.Export(model, inputShape, options.Steps, options.Integration);
+        }
+
         if (!Exportable.TryGetValue(method, out (RuleSet Rules, string? PostOp) recipe))
         {
             throw new MedExplainInputException("--method", $"'{method}' does not export as one graph; these do: {string.Join(", ", Methods)}.");

@@ -32,6 +32,27 @@ public sealed class ExplanationGraphExportTests
     }
 
     [Fact]
+    public void Export_IntegratedGradients_SavedGraphGivesTheMethodsAttributionForEachItem()
+    {
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
+        FloatTensor scans = FloatTensor.Concatenate([.. new[] { "2d/slice-02-tumour.png", "2d/slice-03-infarct.png" }
+            .Select(s => MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan(s), model))]);
+        var options = new AttributionOptions { Steps = 6, Integration = IntegrationKind.GaussLegendre, Baseline = BaselineKind.Constant, BaselineValue = -0.5f };
+        Attribution expected = AttributionMethods.Get("integrated-gradients").Attribute(model, scans, ClassTarget.PerItem([1, 2]), options);
+
+        byte[] saved = ExplanationGraphExport.Export(model, "integrated-gradients", [2, 1, 128, 128], options).ToByteArray();
+
+        using var session = new InferenceSession(saved);
+        float[] baseline = [.. Enumerable.Repeat(-0.5f, scans.Data.Length)];
+        using OrtValue input = OrtValue.CreateTensorValueFromMemory(scans.Data, [2, 1, 128, 128]);
+        using OrtValue seed = OrtValue.CreateTensorValueFromMemory(new float[] { 0, 1, 0, 0, 0, 1 }, [2, 3]);
+        using OrtValue reference = OrtValue.CreateTensorValueFromMemory(baseline, [2, 1, 128, 128]);
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> results = session.Run(runOptions, ["image", "seed", "baseline"], [input, seed, reference], [ExplanationGraphExport.AttributionOutput]);
+        Assert.True(Numerics.RelativeL2(results[0].GetTensorDataAsSpan<float>(), expected.Values.Data) < 1e-5);
+    }
+
+    [Fact]
     public void Export_MultiPassMethod_SaysWhichMethodsExport()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));

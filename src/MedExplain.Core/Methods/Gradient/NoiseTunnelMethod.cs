@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MedExplain.Batching;
 using MedExplain.Onnx;
 using MedExplain.Onnx.Backward;
@@ -21,6 +22,7 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
         TargetScores targets = TargetScores.Of(model, inputs, target, options);
         int samples = options.Samples, itemSize = inputs.ItemSize;
         double[] sigma = [.. Enumerable.Range(0, inputs.BatchSize).Select(i => options.Noise * Range(inputs.Item(i)))];
+        var noise = new GaussianNoise(itemSize);
         var sum = new double[inputs.Data.Length];
         var sumSquares = new double[inputs.Data.Length];
         new GradientPass(model, RuleSet.Gradient, options).Run(
@@ -29,18 +31,8 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
             (copy, destination) =>
             {
                 int item = copy / samples;
-                var random = new Random(SampleSeed.For(options.Seed, copy % samples));
-                ReadOnlySpan<float> x = inputs.Item(item);
-                float scale = (float)sigma[item];
-                for (int i = 0; i < itemSize; i += 2)
-                {
-                    (float first, float second) = GaussianPair(random);
-                    destination[i] = x[i] + (scale * first);
-                    if (i + 1 < itemSize)
-                    {
-                        destination[i + 1] = x[i + 1] + (scale * second);
-                    }
-                }
+                noise.Fill(new Random(SampleSeed.For(options.Seed, copy % samples)));
+                TensorPrimitives.MultiplyAdd(noise.Values, (float)sigma[item], inputs.Item(item), destination);
             },
             (copy, seed) => targets.WriteSeed(copy / samples, seed),
             (copy, signal, _) =>
@@ -79,13 +71,5 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
         }
 
         return max - min;
-    }
-
-    /// <summary>Two independent standard normal draws (Box–Muller, both outputs, single precision).</summary>
-    private static (float First, float Second) GaussianPair(Random random)
-    {
-        float radius = MathF.Sqrt(-2 * MathF.Log(1 - random.NextSingle()));
-        (float sin, float cos) = MathF.SinCos(2 * MathF.PI * random.NextSingle());
-        return (radius * cos, radius * sin);
     }
 }

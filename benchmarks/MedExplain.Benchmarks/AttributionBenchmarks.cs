@@ -39,7 +39,7 @@ public class AttributionBenchmarks
         Attribute("smoothgrad");
         Attribute("grad-cam");
         _floorIg = Floor(IgSteps, null);
-        _floorSg = Floor(SmoothGradSamples, null);
+        _floorSg = Floor(SmoothGradSamples, null, noise: 0.15f);
         _floorOne = Floor(1, _variant.Model.Card!.CamLayer);
     }
 
@@ -78,7 +78,9 @@ public class AttributionBenchmarks
         return sum;
     }
 
-    private (BackwardSession, FloatTensor, FloatTensor, string[], int) Floor(int passes, string? layer)
+    /// <summary>The floor's batch: the input repeated (with noise like SmoothGrad's copies when <paramref name="noise"/> is
+    /// set, since the runtime's passes may not cost the same on noisy inputs), its seeds, and the number of runs.</summary>
+    private (BackwardSession, FloatTensor, FloatTensor, string[], int) Floor(int passes, string? layer, float noise = 0)
     {
         OnnxModel model = _variant.Model;
         int[] itemShape = _input.Shape[1..];
@@ -86,6 +88,13 @@ public class AttributionBenchmarks
         string signalOf = layer ?? model.ImageInput.Name;
         BackwardSession session = model.Backward([batch, .. itemShape], new BackwardRequest(model.ScoreOutput.Name, RuleSet.Gradient, [signalOf], layer is null ? [] : [layer]));
         FloatTensor input = FloatTensor.Concatenate([.. Enumerable.Repeat(_input, batch)]);
+        var random = new Random(17);
+        float range = _input.Data.Max() - _input.Data.Min();
+        for (int i = 0; i < input.Data.Length && noise > 0; i++)
+        {
+            input.Data[i] += noise * range * (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        }
+
         var seed = new FloatTensor(session.Graph.SeedShape);
         for (int i = 0; i < batch; i++)
         {

@@ -54,7 +54,8 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
             : [session.Graph.SignalOutputs[signalOf], _output, layer];
         BatchRunner.Stream(total, plan, (start, count) =>
         {
-            Array.Clear(input.Data);
+            // Every slot up to count is overwritten below; only the padding of a short last batch needs zeros.
+            Array.Clear(input.Data, count * itemSize, input.Data.Length - (count * itemSize));
             Array.Clear(seed.Data);
             for (int k = 0; k < count; k++)
             {

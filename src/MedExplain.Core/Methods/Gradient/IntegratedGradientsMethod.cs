@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MedExplain.Batching;
 using MedExplain.Onnx;
 
@@ -20,7 +21,7 @@ internal sealed class IntegratedGradientsMethod : IAttributionMethod
         FloatTensor baseline = Baselines.For(inputs, options);
         (double[] alphas, double[] weights) = IntegrationRule.For(options.Integration, options.Steps);
         int steps = alphas.Length, itemSize = inputs.ItemSize;
-        var integral = new double[inputs.Data.Length];
+        var integral = new float[inputs.Data.Length];
         new GradientPass(model, Onnx.Backward.RuleSet.Gradient, options).Run(
             inputs.Shape[1..],
             inputs.BatchSize * steps,
@@ -38,11 +39,8 @@ internal sealed class IntegratedGradientsMethod : IAttributionMethod
             (point, signal, _) =>
             {
                 (int item, int step) = Math.DivRem(point, steps);
-                Span<double> sum = integral.AsSpan(item * itemSize, itemSize);
-                for (int i = 0; i < itemSize; i++)
-                {
-                    sum[i] += weights[step] * signal[i];
-                }
+                Span<float> sum = integral.AsSpan(item * itemSize, itemSize);
+                TensorPrimitives.MultiplyAdd(signal, (float)weights[step], sum, sum);
             },
             progress,
             cancellationToken);

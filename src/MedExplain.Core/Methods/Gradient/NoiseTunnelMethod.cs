@@ -23,8 +23,8 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
         int samples = options.Samples, itemSize = inputs.ItemSize;
         double[] sigma = [.. Enumerable.Range(0, inputs.BatchSize).Select(i => options.Noise * Range(inputs.Item(i)))];
         var noise = new GaussianNoise(itemSize);
-        var sum = new double[inputs.Data.Length];
-        var sumSquares = new double[inputs.Data.Length];
+        var sum = new float[inputs.Data.Length];
+        var sumSquares = new float[inputs.Data.Length];
         new GradientPass(model, RuleSet.Gradient, options).Run(
             inputs.Shape[1..],
             inputs.BatchSize * samples,
@@ -37,12 +37,9 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
             (copy, seed) => targets.WriteSeed(copy / samples, seed),
             (copy, signal, _) =>
             {
-                int offset = copy / samples * itemSize;
-                for (int i = 0; i < itemSize; i++)
-                {
-                    sum[offset + i] += signal[i];
-                    sumSquares[offset + i] += signal[i] * (double)signal[i];
-                }
+                Span<float> total = sum.AsSpan(copy / samples * itemSize, itemSize), squares = sumSquares.AsSpan(copy / samples * itemSize, itemSize);
+                TensorPrimitives.Add(total, signal, total);
+                TensorPrimitives.MultiplyAdd(signal, signal, squares, squares);
             },
             progress,
             cancellationToken);
@@ -50,7 +47,7 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
         var values = new FloatTensor(inputs.Shape);
         for (int i = 0; i < values.Data.Length; i++)
         {
-            double mean = sum[i] / samples, meanSquare = sumSquares[i] / samples;
+            double mean = sum[i] / (double)samples, meanSquare = sumSquares[i] / (double)samples;
             values.Data[i] = (float)(variant switch
             {
                 NoiseTunnelVariant.MeanOfSquares => meanSquare,

@@ -15,7 +15,9 @@ internal static class DemoPanel
     public static string Write(OnnxModel model, string modelName, IReadOnlyList<DemoManifest.Sample> samples, string folder, FloatTensor batch, PredictionResult prediction, string outputFolder)
     {
         var options = new AttributionOptions { Steps = 16, Samples = 16 };
-        Attribution[] maps = [.. Methods.Select(m => AttributionMethods.Get(m).Attribute(model, batch, ClassTarget.Predicted, options))];
+        // The classes the demo already predicted, so no method runs its own forward pass to find them.
+        ClassTarget predicted = ClassTarget.PerItem([.. prediction.Items.Select(p => p.ClassIndex)]);
+        Attribution[] maps = [.. Methods.Select(m => AttributionMethods.Get(m).Attribute(model, batch, predicted, options))];
         var figure = new PanelFigure($"{modelName}: what drove each prediction (predicted class)", ["scan", .. Methods]);
         int[] spatial = batch.Shape[2..];
         int height = spatial[^2], width = spatial[^1], plane = height * width;

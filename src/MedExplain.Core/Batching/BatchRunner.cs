@@ -1,7 +1,7 @@
 namespace MedExplain.Batching;
 
 /// <summary>Pushes many items through a runtime call in batches cut by a <see cref="BatchPlan"/>, and joins the results.</summary>
-/// <remarks>Every multi-pass job (predictions now; path points, noise samples and baselines later) goes through here,
+/// <remarks>Every multi-pass job (predictions, path points, noise samples, baseline draws) goes through here,
 /// so batch sizing, padding for fixed-batch models and progress reporting live in one place.</remarks>
 public static class BatchRunner
 {

@@ -1,5 +1,5 @@
-using MedExplain.Batching;
 using MedExplain.Onnx;
+using MedExplain.Prediction;
 
 namespace MedExplain.Methods;
 
@@ -78,7 +78,7 @@ internal sealed record TargetScores(int[] Classes, float[] Scores, string Output
         }
 
         FloatTensor? scores = forward || target.Classes is null ? Forward(model, inputs, output, options) : null;
-        int[] predicted = scores is null ? new int[items] : [.. Enumerable.Range(0, items).Select(i => ArgMax(scores.Item(i)))];
+        int[] predicted = scores is null ? new int[items] : [.. Enumerable.Range(0, items).Select(i => Predictor.ArgMax(scores.Item(i)))];
         int[] classes;
         try
         {
@@ -102,23 +102,6 @@ internal sealed record TargetScores(int[] Classes, float[] Scores, string Output
             : throw new MedExplainInputException(model.FilePath, $"the model has no output or tensor named '{output}'.");
     }
 
-    private static FloatTensor Forward(OnnxModel model, FloatTensor inputs, string output, AttributionOptions options)
-    {
-        int probeBatch = model.FixedBatchSize ?? 1;
-        ProbedShapes probe = model.ProbeShapes([probeBatch, .. inputs.Shape[1..]]);
-        long perItem = (probe.ActivationBytes / probeBatch) + (inputs.ItemSize * sizeof(float));
-        BatchPlan plan = BatchPlan.For(inputs.BatchSize, perItem, MemoryBudget.ForNextCall(options.MaxMemoryBytes), model.FixedBatchSize);
-        return BatchRunner.Run(inputs, plan, batch => model.Run(batch, [output]))[0];
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            best = values[i] > values[best] ? i : best;
-        }
-
-        return best;
-    }
+    private static FloatTensor Forward(OnnxModel model, FloatTensor inputs, string output, AttributionOptions options) =>
+        new Predictor(model, new PredictorOptions { MaxMemoryBytes = options.MaxMemoryBytes }).Forward(inputs, output);
 }

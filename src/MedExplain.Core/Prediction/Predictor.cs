@@ -42,6 +42,31 @@ public sealed class Predictor(OnnxModel model, PredictorOptions? options = null)
         return new PredictionResult(items, names, plan, plan.RunsFor(inputs.BatchSize));
     }
 
+    /// <summary>Runs <paramref name="inputs"/> forward in budget-sized batches and returns one output, whatever its shape.</summary>
+    /// <param name="inputs">The batch, already checked against the model.</param>
+    /// <param name="outputName">The output (or any tensor of the graph) to return.</param>
+    public FloatTensor Forward(FloatTensor inputs, string outputName)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return BatchRunner.Run(inputs, PlanFor(inputs), batch => model.Run(batch, [outputName]))[0];
+    }
+
+    /// <summary>The index of the largest value (the first on ties).</summary>
+    /// <param name="values">The scores.</param>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>Sizes batches from the activation memory one item needs, measured by a shape probe.</summary>
     private BatchPlan PlanFor(FloatTensor inputs)
     {
@@ -61,19 +86,5 @@ public sealed class Predictor(OnnxModel model, PredictorOptions? options = null)
         }
 
         return [.. Enumerable.Range(0, classes).Select(c => $"class {c}")];
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 }

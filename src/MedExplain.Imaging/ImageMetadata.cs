@@ -1,0 +1,44 @@
+namespace MedExplain.Imaging;
+
+/// <summary>What a reader learned about a scan besides its voxels; never patient identity.</summary>
+public sealed record ImageMetadata
+{
+    /// <summary>Gets the format read, such as "NIfTI-1", "DICOM" or "PNG".</summary>
+    public required string Format { get; init; }
+
+    /// <summary>Gets the file or folder read.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Gets the modality (DICOM's code such as CT or MR), or null when the format does not say.</summary>
+    public string? Modality { get; init; }
+
+    /// <summary>Gets the stored sample type, such as "int16", "uint8" or "float32".</summary>
+    public required string DataType { get; init; }
+
+    /// <summary>Gets the dimensions as the file stores them (i, j, k, then t… for NIfTI), before a volume was picked.</summary>
+    public IReadOnlyList<long> FileDims { get; init; } = [];
+
+    /// <summary>Gets the display windows the file recommends, first one the default.</summary>
+    public IReadOnlyList<DisplayWindow> Windows { get; init; } = [];
+
+    /// <summary>Gets the DICOM transfer syntax UID, or null.</summary>
+    public string? TransferSyntax { get; init; }
+
+    /// <summary>Gets the DICOM photometric interpretation, or null.</summary>
+    public string? Photometric { get; init; }
+
+    /// <summary>Gets the NIfTI orientation code of the affine (1 scanner, 2 aligned, 3 Talairach, 4 MNI), 0 when unknown.</summary>
+    public int WorldCode { get; init; } = 1;
+
+    /// <summary>Gets further non-identifying fields worth showing (acquisition parameters, series description).</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets what the reader noticed and could live with (no orientation, non-uniform slice spacing…).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>A display window: values from centre − width/2 to centre + width/2 span black to white.</summary>
+/// <param name="Center">The window centre (level).</param>
+/// <param name="Width">The window width, greater than 0.</param>
+/// <param name="Explanation">The name the file gives it, such as BRAIN, or null.</param>
+public sealed record DisplayWindow(double Center, double Width, string? Explanation = null);

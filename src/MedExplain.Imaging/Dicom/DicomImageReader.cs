@@ -1,0 +1,108 @@
+using System.Globalization;
+using MedExplain.Imaging.Geometry;
+
+namespace MedExplain.Imaging.Dicom;
+
+/// <summary>Reads one DICOM file as a <see cref="MedicalImage"/>: frames become slices, values get the modality transform (HU for CT).</summary>
+public static class DicomImageReader
+{
+    private static readonly (DicomTag Tag, string Name)[] SafeProperties =
+    [
+        (DicomTag.SopClassUid, "sopClassUid"),
+        (DicomTag.SeriesDescription, "seriesDescription"),
+        (new DicomTag(0x0008, 0x0070), "manufacturer"),
+        (new DicomTag(0x0008, 0x1090), "manufacturerModelName"),
+        (new DicomTag(0x0018, 0x0015), "bodyPartExamined"),
+        (new DicomTag(0x0018, 0x0060), "kvp"),
+        (new DicomTag(0x0018, 0x0080), "repetitionTime"),
+        (new DicomTag(0x0018, 0x0081), "echoTime"),
+        (new DicomTag(0x0018, 0x0087), "magneticFieldStrength"),
+        (DicomTag.SliceThickness, "sliceThickness"),
+        (DicomTag.RescaleType, "rescaleType"),
+    ];
+
+    /// <summary>Reads a file.</summary>
+    /// <param name="path">A DICOM Part 10 file.</param>
+    /// <exception cref="MedExplainInputException">Not DICOM, not an image, or pixels that cannot be decoded.</exception>
+    public static MedicalImage Read(string path) => Read(DicomFile.Read(path));
+
+    /// <summary>Reads a parsed file.</summary>
+    /// <param name="file">The file.</param>
+    public static MedicalImage Read(DicomFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        DicomDataset d = file.Dataset;
+        if (d.Contains(new DicomTag(0x5200, 0x9230)))
+        {
+            throw new MedExplainInputException(file.Path, "is an enhanced multi-frame image (per-frame functional groups), which MedExplain does not read yet.");
+        }
+
+        (float[] samples, PixelModule module, string photometric) = DicomPixelDecoder.Decode(file);
+        if (module.SamplesPerPixel == 1)
+        {
+            ModalityTransform(d, module, file.Path).Apply(samples);
+        }
+
+        var warnings = new List<string>(file.Warnings);
+        DicomGeometry geometry = DicomGeometry.Read(d, warnings);
+        double step = d.Number(DicomTag.SpacingBetweenSlices, d.Number(DicomTag.SliceThickness, 1));
+        Affine affine = geometry.ToRas(geometry.Normal * step);
+        var image = new MedicalImage([module.Columns, module.Rows, module.Frames], module.SamplesPerPixel, samples, affine, Metadata(file, module, photometric, warnings));
+        return image;
+    }
+
+    /// <summary>Builds the metadata from an allow-list, so no identity field (name, ID, birth date, accession…) is ever copied.</summary>
+    internal static ImageMetadata Metadata(DicomFile file, PixelModule module, string photometric, IReadOnlyList<string> warnings)
+    {
+        DicomDataset d = file.Dataset;
+        var properties = new Dictionary<string, string>();
+        foreach ((DicomTag tag, string name) in SafeProperties)
+        {
+            if (d.Text(tag) is { } value)
+            {
+                properties[name] = value;
+            }
+        }
+
+        properties["bitsStored"] = module.BitsStored.ToString(CultureInfo.InvariantCulture);
+        if (photometric != module.Photometric)
+        {
+            properties["storedPhotometric"] = module.Photometric;
+        }
+
+        return new ImageMetadata
+        {
+            Format = "DICOM",
+            Source = file.Path,
+            Modality = d.Text(DicomTag.Modality),
+            DataType = module.DataType,
+            FileDims = [module.Columns, module.Rows, module.Frames],
+            Windows = Windows(d),
+            TransferSyntax = file.Syntax.Uid,
+            Photometric = photometric,
+            Properties = properties,
+            Warnings = warnings,
+        };
+    }
+
+    /// <summary>Gets the windows (multi-valued centre/width pairs) with their explanations.</summary>
+    internal static IReadOnlyList<DisplayWindow> Windows(DicomDataset d)
+    {
+        double[] centers = d.Numbers(DicomTag.WindowCenter) ?? [];
+        double[] widths = d.Numbers(DicomTag.WindowWidth) ?? [];
+        string[] names = d.Texts(DicomTag.WindowExplanation);
+        return [.. Enumerable.Range(0, Math.Min(centers.Length, widths.Length)).Where(n => widths[n] >= 1)
+            .Select(n => new DisplayWindow(centers[n], widths[n], n < names.Length && names[n].Length > 0 ? names[n] : null))];
+    }
+
+    /// <summary>Gets the modality transform: the Modality LUT when present, else Rescale Slope/Intercept.</summary>
+    internal static ModalityTransform ModalityTransform(DicomDataset d, PixelModule module, string path)
+    {
+        if (d.Sequence(DicomTag.ModalityLutSequence) is [var lut, ..])
+        {
+            return Dicom.ModalityTransform.FromLut(lut, module.Signed, path);
+        }
+
+        return new ModalityTransform(d.Number(DicomTag.RescaleSlope, 1), d.Number(DicomTag.RescaleIntercept, 0), null, 0);
+    }
+}

@@ -1,0 +1,67 @@
+namespace MedExplain.Imaging.Dicom;
+
+/// <summary>How a DICOM data set and its pixels are encoded.</summary>
+/// <param name="Uid">The transfer syntax UID.</param>
+/// <param name="Name">Its name in the standard.</param>
+/// <param name="ExplicitVr">Whether each element carries its VR.</param>
+/// <param name="BigEndian">Whether numbers are big endian (retired 1.2.840.10008.1.2.2).</param>
+/// <param name="Deflated">Whether the data set after the file meta is a raw deflate stream.</param>
+/// <param name="Codec">The pixel compression, or <see cref="PixelCodec.None"/> for native pixels.</param>
+public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bool BigEndian, bool Deflated, PixelCodec Codec)
+{
+    private static readonly Dictionary<string, TransferSyntax> Known = new TransferSyntax[]
+    {
+        new("1.2.840.10008.1.2", "Implicit VR Little Endian", false, false, false, PixelCodec.None),
+        new("1.2.840.10008.1.2.1", "Explicit VR Little Endian", true, false, false, PixelCodec.None),
+        new("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", true, false, true, PixelCodec.None),
+        new("1.2.840.10008.1.2.2", "Explicit VR Big Endian", true, true, false, PixelCodec.None),
+        new("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, false, false, PixelCodec.JpegBaseline),
+        new("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true, false, false, PixelCodec.JpegLossless),
+        new("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14, SV1)", true, false, false, PixelCodec.JpegLossless),
+        new("1.2.840.10008.1.2.5", "RLE Lossless", true, false, false, PixelCodec.Rle),
+    }.ToDictionary(t => t.Uid);
+
+    private static readonly Dictionary<string, string> Unsupported = new()
+    {
+        ["1.2.840.10008.1.2.4.51"] = "JPEG Extended (Process 2 & 4, 12-bit)",
+        ["1.2.840.10008.1.2.4.80"] = "JPEG-LS Lossless",
+        ["1.2.840.10008.1.2.4.81"] = "JPEG-LS Near-Lossless",
+        ["1.2.840.10008.1.2.4.90"] = "JPEG 2000 Lossless Only",
+        ["1.2.840.10008.1.2.4.91"] = "JPEG 2000",
+        ["1.2.840.10008.1.2.4.201"] = "High-Throughput JPEG 2000 Lossless",
+        ["1.2.840.10008.1.2.4.202"] = "High-Throughput JPEG 2000 with RPCL Lossless",
+        ["1.2.840.10008.1.2.4.203"] = "High-Throughput JPEG 2000",
+        ["1.2.840.113619.5.2"] = "GE Implicit VR Big Endian pixels (private)",
+    };
+
+    /// <summary>Gets the default syntax of files without file meta.</summary>
+    public static TransferSyntax ImplicitLittleEndian => Known["1.2.840.10008.1.2"];
+
+    /// <summary>Gets the syntax for a UID; an unknown or unsupported one keeps its name and reports it at pixel time.</summary>
+    /// <param name="uid">The UID from (0002,0010).</param>
+    public static TransferSyntax FromUid(string uid) =>
+        Known.TryGetValue(uid, out TransferSyntax? syntax) ? syntax
+        : new TransferSyntax(uid, Unsupported.GetValueOrDefault(uid, "unknown"), true, false, false, PixelCodec.Unsupported);
+
+    /// <summary>Gets a label such as "1.2.840.10008.1.2.4.90 (JPEG 2000 Lossless Only)".</summary>
+    public string Label => $"{Uid} ({Name})";
+}
+
+/// <summary>How Pixel Data is compressed.</summary>
+public enum PixelCodec
+{
+    /// <summary>Native (uncompressed) pixels.</summary>
+    None,
+
+    /// <summary>JPEG baseline, 8-bit lossy.</summary>
+    JpegBaseline,
+
+    /// <summary>JPEG lossless, process 14, any predictor.</summary>
+    JpegLossless,
+
+    /// <summary>DICOM RLE lossless.</summary>
+    Rle,
+
+    /// <summary>A syntax MedExplain recognises but does not decode (JPEG-LS, JPEG 2000…).</summary>
+    Unsupported,
+}

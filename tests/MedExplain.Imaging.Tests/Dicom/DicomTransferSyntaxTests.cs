@@ -1,0 +1,168 @@
+using MedExplain.Imaging.Dicom;
+using MedExplain.Imaging.Geometry;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Imaging.Tests.Dicom;
+
+/// <summary>Files made by dcmtk and gdcm in every supported transfer syntax decode to the stored values they were made from.</summary>
+public sealed class DicomTransferSyntaxTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static DicomFixture SignedCt => new()
+    {
+        Rows = 5,
+        Columns = 6,
+        Frames = 2,
+        BitsStored = 12,
+        Signed = true,
+        HighGarbage = 0xA,
+        Stored = DicomFixture.RandomValues(60, 12, signed: true, seed: 1),
+        ExtraLines =
+        [
+            @"(0020,0032) DS [-100\-120.5\35.25]",
+            @"(0020,0037) DS [0.8660254\0.5\0\-0.5\0.8660254\0]",
+            @"(0018,0088) DS [2.5]",
+            @"(0028,0030) DS [0.7\0.8]",
+            @"(0028,1050) DS [40\-600]",
+            @"(0028,1051) DS [400\1500]",
+            @"(0028,1055) LO [BRAIN\LUNG]",
+            @"(0028,1052) DS [-1024]",
+            @"(0028,1053) DS [1.5]",
+        ],
+    };
+
+    [SkippableTheory]
+    [InlineData("explicit-le", "1.2.840.10008.1.2.1")]
+    [InlineData("+ti", "1.2.840.10008.1.2")]
+    [InlineData("+tb", "1.2.840.10008.1.2.2")]
+    [InlineData("+td", "1.2.840.10008.1.2.1.99")]
+    public void NativeSyntaxesGiveTheStoredValuesRescaled(string conversion, string syntax)
+    {
+        DicomFixture fixture = SignedCt;
+        string file = fixture.Write(_temp, "ct");
+        if (conversion != "explicit-le")
+        {
+            file = DicomFixture.Convert(_temp, file, "dcmconv", "dcmtk", conversion);
+        }
+
+        MedicalImage image = DicomImageReader.Read(file);
+
+        Assert.Equal(syntax, image.Metadata.TransferSyntax);
+        AssertValues(fixture, image, slope: 1.5, intercept: -1024);
+        Assert.Equal("CT", image.Metadata.Modality);
+        Assert.Equal("int16", image.Metadata.DataType);
+        Assert.Equal([new DisplayWindow(40, 400, "BRAIN"), new DisplayWindow(-600, 1500, "LUNG")], image.Metadata.Windows);
+    }
+
+    [SkippableFact]
+    public void GeometryFollowsPixelSpacingOrderAndConvertsLpsToRas()
+    {
+        MedicalImage image = DicomImageReader.Read(SignedCt.Write(_temp, "ct"));
+
+        // Column step = row direction × column spacing (0.8); row step = column direction × row spacing (0.7); LPS → RAS negates x and y.
+        var expected = Affine.FromColumns(
+            new Vector3d(-0.8660254 * 0.8, -0.5 * 0.8, 0),
+            new Vector3d(0.5 * 0.7, -0.8660254 * 0.7, 0),
+            new Vector3d(0, 0, 2.5),
+            new Vector3d(100, 120.5, 35.25));
+        Assert.True(expected.MaxDifference(image.Affine) < 1e-6, image.Affine.ToString());
+        Assert.Equal([6, 5, 2], image.Dims);
+    }
+
+    [SkippableFact]
+    public void PatientIdentityNeverReachesTheMetadata()
+    {
+        MedicalImage image = DicomImageReader.Read(SignedCt.Write(_temp, "ct"));
+        string everything = string.Join("|", image.Metadata.Properties.Select(p => p.Key + "=" + p.Value)) + image.Metadata.Modality;
+        Assert.DoesNotContain("Doe", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("PATIENT-ID", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("1970", everything, StringComparison.Ordinal);
+    }
+
+    [SkippableTheory]
+    [InlineData("dcmcrle", new string[0])]
+    [InlineData("dcmcjpeg", new[] { "+e1" })]
+    [InlineData("dcmcjpeg", new[] { "+el", "+sv", "1" })]
+    [InlineData("dcmcjpeg", new[] { "+el", "+sv", "4" })]
+    [InlineData("dcmcjpeg", new[] { "+el", "+sv", "6" })]
+    [InlineData("dcmcjpeg", new[] { "+el", "+sv", "7" })]
+    public void LosslessCodecsGiveTheStoredValues(string tool, string[] options)
+    {
+        DicomFixture fixture = SignedCt;
+        string compressed = DicomFixture.Convert(_temp, fixture.Write(_temp, "ct"), tool, "dcmtk", options);
+
+        MedicalImage image = DicomImageReader.Read(compressed);
+
+        Assert.NotEqual("1.2.840.10008.1.2.1", image.Metadata.TransferSyntax);
+        AssertValues(fixture, image, slope: 1.5, intercept: -1024);
+    }
+
+    [SkippableTheory]
+    [InlineData(8, false)]
+    [InlineData(16, false)]
+    [InlineData(16, true)]
+    public void RleAndJpegLosslessAtOtherDepths(int bits, bool isSigned)
+    {
+        var fixture = new DicomFixture { BitsAllocated = bits, BitsStored = bits, Signed = isSigned, Rows = 7, Columns = 9, Stored = DicomFixture.RandomValues(63, bits, isSigned, seed: bits) };
+        string file = fixture.Write(_temp, "image");
+        foreach (string compressed in new[] { DicomFixture.Convert(_temp, file, "dcmcrle", "dcmtk"), DicomFixture.Convert(_temp, file, "dcmcjpeg", "dcmtk", "+e1") })
+        {
+            AssertValues(fixture, DicomImageReader.Read(compressed), 1, 0);
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RgbEitherPlanarConfigurationNativeAndRle(bool planar)
+    {
+        var fixture = new DicomFixture
+        {
+            BitsAllocated = 8, BitsStored = 8, SamplesPerPixel = 3, Photometric = "RGB", Planar = planar, Modality = "OT", Frames = 2,
+            Stored = DicomFixture.RandomValues(5 * 6 * 3 * 2, 8, signed: false, seed: 4),
+        };
+        string file = fixture.Write(_temp, "rgb");
+        foreach (string path in new[] { file, DicomFixture.Convert(_temp, file, "dcmcrle", "dcmtk") })
+        {
+            MedicalImage image = DicomImageReader.Read(path);
+            Assert.Equal(3, image.Channels);
+            AssertValues(fixture, image, 1, 0);
+        }
+    }
+
+    [SkippableFact]
+    public void JpegLsAndJpeg2000AreRefusedByName()
+    {
+        var fixture = new DicomFixture { Stored = DicomFixture.RandomValues(30, 16, false, 3) };
+        string jpegLs = DicomFixture.Convert(_temp, fixture.Write(_temp, "image"), "gdcmconv", "libgdcm-tools", "--jpegls");
+
+        var error = Assert.Throws<MedExplainInputException>(() => DicomImageReader.Read(jpegLs));
+
+        Assert.Contains("transfer syntax 1.2.840.10008.1.2.4.80 (JPEG-LS Lossless)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not supported", error.Message, StringComparison.Ordinal);
+        Assert.Equal(jpegLs, error.FilePath);
+    }
+
+    internal static void AssertValues(DicomFixture fixture, MedicalImage image, double slope, double intercept)
+    {
+        Assert.Equal([fixture.Columns, fixture.Rows, fixture.Frames], image.Dims);
+        for (int c = 0; c < fixture.SamplesPerPixel; c++)
+        {
+            for (int k = 0; k < fixture.Frames; k++)
+            {
+                for (int j = 0; j < fixture.Rows; j++)
+                {
+                    for (int i = 0; i < fixture.Columns; i++)
+                    {
+                        float expected = (float)((fixture.StoredAt(i, j, k, c) * slope) + intercept);
+                        float actual = image.Voxels[image.Index(i, j, k) + (c * image.VoxelsPerChannel)];
+                        Assert.True(expected == actual, $"voxel ({i}, {j}, {k}) channel {c}: expected {expected}, got {actual}");
+                    }
+                }
+            }
+        }
+    }
+}

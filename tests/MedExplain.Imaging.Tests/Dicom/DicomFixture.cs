@@ -32,6 +32,9 @@ internal sealed record DicomFixture
 
     public string Modality { get; init; } = "CT";
 
+    /// <summary>Gets the VR of Pixel Data; null for OB when 8-bit, else OW.</summary>
+    public string? PixelVr { get; init; }
+
     public IReadOnlyList<string> ExtraLines { get; init; } = [];
 
     /// <summary>Gets stored values in file order (interleaved or planar as <see cref="Planar"/> says), frame after frame.</summary>
@@ -93,7 +96,7 @@ internal sealed record DicomFixture
         dump.AppendLine(Inv($"(0028,0101) US {BitsStored}"));
         dump.AppendLine(Inv($"(0028,0102) US {EffectiveHighBit}"));
         dump.AppendLine($"(0028,0103) US {(Signed ? 1 : 0)}");
-        dump.AppendLine($"(7fe0,0010) {(BitsAllocated == 8 ? "OB" : "OW")} ={pixels}");
+        dump.AppendLine($"(7fe0,0010) {PixelVr ?? (BitsAllocated == 8 ? "OB" : "OW")} ={pixels}");
         string dumpFile = temp.Write(name + ".dump", dump.ToString());
         string output = temp.File(name + ".dcm");
         ExternalTools.Run("dump2dcm", dumpFile, output);

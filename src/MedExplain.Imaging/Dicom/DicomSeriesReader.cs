@@ -1,0 +1,163 @@
+using System.Globalization;
+using MedExplain.Imaging.Geometry;
+
+namespace MedExplain.Imaging.Dicom;
+
+/// <summary>Reads a folder of DICOM slices as one volume, sorted by position along the slice normal (PS3.3 C.7.6.2).</summary>
+public static class DicomSeriesReader
+{
+    /// <summary>Lists the image series in a folder (headers only).</summary>
+    /// <param name="folder">The folder; files that are not DICOM are ignored.</param>
+    public static IReadOnlyList<DicomSeriesSummary> Scan(string folder) =>
+        [.. Headers(folder, withPixels: false).GroupBy(h => h.SeriesUid).Select(g => new DicomSeriesSummary(
+            g.Key, g.First().File.Dataset.Text(DicomTag.Modality), g.First().File.Dataset.Text(DicomTag.SeriesDescription), g.Count()))
+            .OrderBy(s => s.SeriesInstanceUid, StringComparer.Ordinal)];
+
+    /// <summary>Reads one series as a volume: i = column, j = row, k = slice in order along the normal.</summary>
+    /// <param name="folder">The folder.</param>
+    /// <param name="seriesInstanceUid">Which series when the folder holds several; null when it holds one.</param>
+    /// <exception cref="MedExplainInputException">No images, several series and none chosen, or slices that do not form a volume.</exception>
+    public static MedicalImage Read(string folder, string? seriesInstanceUid = null)
+    {
+        List<SliceHeader> headers = Headers(folder, withPixels: true);
+        string[] series = [.. headers.Select(h => h.SeriesUid).Distinct().Order(StringComparer.Ordinal)];
+        if (series.Length == 0)
+        {
+            throw new MedExplainInputException(folder, "holds no DICOM image files.");
+        }
+
+        string chosen = seriesInstanceUid ?? (series.Length == 1 ? series[0]
+            : throw new MedExplainInputException(folder, $"holds {series.Length} series; choose one with --series: {string.Join(", ", Scan(folder).Select(s => s.ToString()))}."));
+        var warnings = new List<string>();
+        List<SliceHeader> slices = Volume([.. headers.Where(h => h.SeriesUid == chosen)], folder, chosen, warnings);
+        return Assemble(slices, folder, warnings);
+    }
+
+    private static List<SliceHeader> Headers(string folder, bool withPixels)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new MedExplainInputException(folder, "folder not found.");
+        }
+
+        var headers = new List<SliceHeader>();
+        foreach (string path in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
+        {
+            if (!DicomFile.HasDicomMagic(path))
+            {
+                continue;
+            }
+
+            DicomFile file = DicomFile.Read(path, stopAtPixelData: !withPixels);
+            if (file.Dataset.Contains(DicomTag.Rows))
+            {
+                headers.Add(new SliceHeader(path, file, file.Dataset.Text(DicomTag.SeriesInstanceUid) ?? "(no series UID)", DicomGeometry.Read(file.Dataset, [])));
+            }
+        }
+
+        return headers;
+    }
+
+    /// <summary>Keeps the slices of the main stack (drops localizers and other orientations), sorted along the normal.</summary>
+    private static List<SliceHeader> Volume(List<SliceHeader> slices, string folder, string series, List<string> warnings)
+    {
+        int localizers = slices.RemoveAll(s => s.File.Dataset.Texts(DicomTag.ImageType).Contains("LOCALIZER"));
+        if (localizers > 0)
+        {
+            warnings.Add($"left out {localizers} localizer image(s).");
+        }
+
+        IGrouping<string, SliceHeader> main = slices.GroupBy(OrientationKey).OrderByDescending(g => g.Count()).First();
+        if (main.Count() < slices.Count)
+        {
+            warnings.Add($"left out {slices.Count - main.Count()} image(s) with another orientation or size.");
+        }
+
+        Vector3d normal = main.First().Geometry.Normal;
+        List<SliceHeader> sorted = [.. main.OrderBy(s => s.Geometry.Along(normal))];
+        for (int n = 1; n < sorted.Count; n++)
+        {
+            if (Math.Abs(sorted[n].Geometry.Along(normal) - sorted[n - 1].Geometry.Along(normal)) < 1e-3)
+            {
+                throw new MedExplainInputException(folder, $"series {series} has several images at one position ({Path.GetFileName(sorted[n - 1].Path)} and {Path.GetFileName(sorted[n].Path)}): multi-echo, dynamic or diffusion series are not read as one volume.");
+            }
+        }
+
+        CheckSpacing(sorted, normal, warnings);
+        return sorted;
+    }
+
+    private static void CheckSpacing(List<SliceHeader> sorted, Vector3d normal, List<string> warnings)
+    {
+        if (sorted.Count < 2)
+        {
+            return;
+        }
+
+        double[] gaps = [.. sorted.Zip(sorted.Skip(1), (a, b) => b.Geometry.Along(normal) - a.Geometry.Along(normal))];
+        double mean = gaps.Average();
+        if (gaps.Any(g => Math.Abs(g - mean) > Math.Max(0.01, 0.01 * mean)))
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"slice spacing is not uniform ({gaps.Min():0.###} to {gaps.Max():0.###} mm); the volume uses the mean step."));
+        }
+
+        Vector3d step = sorted[^1].Geometry.Position - sorted[0].Geometry.Position;
+        double angle = Math.Acos(Math.Clamp(Vector3d.Dot(step.Normalized, normal), -1, 1)) * 180 / Math.PI;
+        if (angle > 0.1)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"slices are offset along their planes (gantry tilt {angle:0.##}°); the affine keeps the shear."));
+        }
+    }
+
+    private static string OrientationKey(SliceHeader s)
+    {
+        DicomDataset d = s.File.Dataset;
+        return string.Create(CultureInfo.InvariantCulture, $"{s.Geometry.RowDirection.X:0.000},{s.Geometry.RowDirection.Y:0.000},{s.Geometry.RowDirection.Z:0.000},{s.Geometry.ColumnDirection.X:0.000},{s.Geometry.ColumnDirection.Y:0.000},{s.Geometry.ColumnDirection.Z:0.000},{d.UnsignedShort(DicomTag.Rows)},{d.UnsignedShort(DicomTag.Columns)}");
+    }
+
+    private static MedicalImage Assemble(List<SliceHeader> slices, string folder, List<string> warnings)
+    {
+        var images = new MedicalImage[slices.Count];
+        Parallel.For(0, slices.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, n => images[n] = DicomImageReader.Read(slices[n].File));
+        MedicalImage first = images[0];
+        if (images.Any(i => i.Dims[2] != 1 || i.Channels != first.Channels || i.Dims[0] != first.Dims[0] || i.Dims[1] != first.Dims[1]))
+        {
+            throw new MedExplainInputException(folder, "has slices of different sizes or multi-frame files; they do not form one volume.");
+        }
+
+        int perSlice = first.VoxelsPerChannel;
+        var voxels = new float[(long)perSlice * images.Length * first.Channels];
+        for (int c = 0; c < first.Channels; c++)
+        {
+            for (int k = 0; k < images.Length; k++)
+            {
+                images[k].Voxels.AsSpan(c * perSlice, perSlice).CopyTo(voxels.AsSpan((int)((((long)c * images.Length) + k) * perSlice), perSlice));
+            }
+        }
+
+        DicomGeometry geometry = slices[0].Geometry;
+        Vector3d step = slices.Count > 1 ? (slices[^1].Geometry.Position - geometry.Position) * (1.0 / (slices.Count - 1))
+            : geometry.Normal * slices[0].File.Dataset.Number(DicomTag.SliceThickness, 1);
+        Affine affine = geometry.ToRas(step);
+        ImageMetadata metadata = first.Metadata with
+        {
+            Source = folder,
+            FileDims = [first.Dims[0], first.Dims[1], images.Length],
+            Warnings = [.. warnings, .. first.Metadata.Warnings],
+        };
+        return new MedicalImage([first.Dims[0], first.Dims[1], images.Length], first.Channels, voxels, affine, metadata);
+    }
+
+    private sealed record SliceHeader(string Path, DicomFile File, string SeriesUid, DicomGeometry Geometry);
+}
+
+/// <summary>One series found in a folder.</summary>
+/// <param name="SeriesInstanceUid">The series UID.</param>
+/// <param name="Modality">The modality, if given.</param>
+/// <param name="Description">The series description, if given.</param>
+/// <param name="Images">How many image files it has.</param>
+public sealed record DicomSeriesSummary(string SeriesInstanceUid, string? Modality, string? Description, int Images)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"{SeriesInstanceUid} ({Modality ?? "?"}{(Description is null ? string.Empty : ", " + Description)}, {Images} images)";
+}

@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace MedExplain.Imaging.Raster;
 
-/// <summary>Reads PNG, JPEG, BMP and WebP images into (1, C, H, W) float32 tensors of 0–255 values.</summary>
+/// <summary>Reads PNG, JPEG, BMP and WebP images into (1, C, H, W) float32 tensors: 0–255 values, or 0–65535 for 16-bit PNG.</summary>
 /// <remarks>Colour images whose three channels are equal everywhere (grey scans saved as RGB) come back with one
 /// channel; truly coloured images come back as RGB. Alpha is dropped.</remarks>
 public static class RasterReader
@@ -35,6 +35,11 @@ public static class RasterReader
             throw new MedExplainInputException(path, $"is {info.Width}×{info.Height} pixels; images up to {MaxSide} pixels a side are supported.");
         }
 
+        if (IsSixteenBitPng(path))
+        {
+            return Png16Decoder.Decode(path, MaxSide);
+        }
+
         bool gray = info.ColorType == SKColorType.Gray8;
         using var bitmap = new SKBitmap(new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul));
         SKCodecResult decoded = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
@@ -44,6 +49,14 @@ public static class RasterReader
         }
 
         return gray ? FromGray(bitmap) : FromRgba(bitmap);
+    }
+
+    /// <summary>Gets a value indicating whether the file is a PNG whose IHDR says 16 bits per sample.</summary>
+    private static bool IsSixteenBitPng(string path)
+    {
+        Span<byte> head = stackalloc byte[25];
+        using FileStream stream = File.OpenRead(path);
+        return stream.ReadAtLeast(head, 25, throwOnEndOfStream: false) == 25 && head[..8].SequenceEqual((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) && head[24] == 16;
     }
 
     private static FloatTensor FromGray(SKBitmap bitmap)

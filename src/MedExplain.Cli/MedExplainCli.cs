@@ -16,6 +16,8 @@ internal static class MedExplainCli
             PredictCommand.Create(console),
             AttributeCommand.Create(console),
             CompileCommand.Create(console),
+            ImageInfoCommand.Create(console),
+            ConvertCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

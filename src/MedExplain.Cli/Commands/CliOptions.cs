@@ -17,6 +17,22 @@ internal static class CliOptions
         Description = "A model card to use instead of the one beside the model.",
     };
 
+    public static Argument<string> ScanArgument() => new("input")
+    {
+        Description = "The scan: " + MedExplain.Imaging.MedicalImageReader.SupportedFormats + ".",
+    };
+
+    public static Option<string?> Series() => new("--series")
+    {
+        Description = "The Series Instance UID to read when a DICOM folder holds several series.",
+    };
+
+    public static Option<int> Volume() => new("--volume")
+    {
+        Description = "The volume of a 4D NIfTI file to read, counting from 0.",
+        DefaultValueFactory = _ => 0,
+    };
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print machine-readable JSON instead of text.",

@@ -24,6 +24,30 @@ public static class NpyReader
         return Read(stream, path);
     }
 
+    /// <summary>Gets the stored dtype as a name such as "int16" or "float32", from the header alone.</summary>
+    /// <param name="path">The file.</param>
+    public static string DataTypeName(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        var head = new byte[Math.Min(stream.Length, 4096)];
+        stream.ReadExactly(head);
+        System.Text.RegularExpressions.Match match = System.Text.RegularExpressions.Regex.Match(Encoding.Latin1.GetString(head), @"'descr':\s*'[<>|=]?([a-z])(\d+)'");
+        if (!match.Success)
+        {
+            return "unknown";
+        }
+
+        int bits = 8 * int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return match.Groups[1].Value switch
+        {
+            "f" => $"float{bits}",
+            "i" => $"int{bits}",
+            "u" => $"uint{bits}",
+            "b" => "bool",
+            _ => "unknown",
+        };
+    }
+
     /// <summary>Reads an NPY array from a stream.</summary>
     /// <param name="stream">The stream, positioned at the magic string.</param>
     /// <param name="source">The name used in error messages.</param>

@@ -52,7 +52,7 @@ public static class RasterReader
     }
 
     /// <summary>Gets a value indicating whether the file is a PNG whose IHDR says 16 bits per sample.</summary>
-    private static bool IsSixteenBitPng(string path)
+    internal static bool IsSixteenBitPng(string path)
     {
         Span<byte> head = stackalloc byte[25];
         using FileStream stream = File.OpenRead(path);

@@ -18,8 +18,8 @@ public sealed class DicomPresentationTests : IDisposable
     {
         var fixture = new DicomFixture
         {
-            Rows = 16, Columns = 20, BitsStored = 12, Signed = true, Photometric = photometric,
-            Stored = DicomFixture.RandomValues(320, 12, signed: true, seed: 9),
+            Rows = 16, Columns = 20, BitsStored = 12, IsSigned = true, Photometric = photometric,
+            Stored = DicomFixture.RandomValues(320, 12, isSigned: true, seed: 9),
             ExtraLines = [@"(0028,1050) DS [100\-600]", @"(0028,1051) DS [900\1500]", @"(0028,1052) DS [-24]", @"(0028,1053) DS [0.5]"],
         };
         string file = fixture.Write(_temp, "grey");
@@ -38,7 +38,7 @@ public sealed class DicomPresentationTests : IDisposable
         var fixture = new DicomFixture
         {
             Rows = 8, Columns = 10, BitsAllocated = 8, BitsStored = 8, SamplesPerPixel = 3, Photometric = "YBR_FULL", Modality = "US",
-            Stored = DicomFixture.RandomValues(240, 8, signed: false, seed: 5),
+            Stored = DicomFixture.RandomValues(240, 8, isSigned: false, seed: 5),
         };
         string file = fixture.Write(_temp, "ybr");
         (_, _, int channels, byte[] expected) = Render(file);

@@ -92,7 +92,7 @@ public sealed class DicomSeriesTests : IDisposable
             bySlice[k] = new DicomFixture
             {
                 Rows = 3, Columns = 4, BitsStored = 12, Modality = "CT",
-                Stored = DicomFixture.RandomValues(12, 12, signed: false, seed: (k * 31) + seriesUid.Length),
+                Stored = DicomFixture.RandomValues(12, 12, isSigned: false, seed: (k * 31) + seriesUid.Length),
                 ExtraLines =
                 [
                     $"(0020,000e) UI [{seriesUid}]",

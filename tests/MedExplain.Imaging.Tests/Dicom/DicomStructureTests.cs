@@ -56,7 +56,7 @@ public sealed class DicomStructureTests : IDisposable
         var fixture = new DicomFixture
         {
             Rows = 3, Columns = 6, BitsAllocated = 8, BitsStored = 8, PixelVr = "OW", Modality = "OT",
-            Stored = DicomFixture.RandomValues(18, 8, signed: false, seed: 2),
+            Stored = DicomFixture.RandomValues(18, 8, isSigned: false, seed: 2),
         };
         string bigEndian = DicomFixture.Convert(_temp, fixture.Write(_temp, "owbytes"), "dcmconv", "dcmtk", "+tb");
 

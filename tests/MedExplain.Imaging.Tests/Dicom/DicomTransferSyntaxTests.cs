@@ -17,9 +17,9 @@ public sealed class DicomTransferSyntaxTests : IDisposable
         Columns = 6,
         Frames = 2,
         BitsStored = 12,
-        Signed = true,
+        IsSigned = true,
         HighGarbage = 0xA,
-        Stored = DicomFixture.RandomValues(60, 12, signed: true, seed: 1),
+        Stored = DicomFixture.RandomValues(60, 12, isSigned: true, seed: 1),
         ExtraLines =
         [
             @"(0020,0032) DS [-100\-120.5\35.25]",
@@ -106,7 +106,7 @@ public sealed class DicomTransferSyntaxTests : IDisposable
     [InlineData(16, true)]
     public void RleAndJpegLosslessAtOtherDepths(int bits, bool isSigned)
     {
-        var fixture = new DicomFixture { BitsAllocated = bits, BitsStored = bits, Signed = isSigned, Rows = 7, Columns = 9, Stored = DicomFixture.RandomValues(63, bits, isSigned, seed: bits) };
+        var fixture = new DicomFixture { BitsAllocated = bits, BitsStored = bits, IsSigned = isSigned, Rows = 7, Columns = 9, Stored = DicomFixture.RandomValues(63, bits, isSigned, seed: bits) };
         string file = fixture.Write(_temp, "image");
         foreach (string compressed in new[] { DicomFixture.Convert(_temp, file, "dcmcrle", "dcmtk"), DicomFixture.Convert(_temp, file, "dcmcjpeg", "dcmtk", "+e1") })
         {
@@ -122,7 +122,7 @@ public sealed class DicomTransferSyntaxTests : IDisposable
         var fixture = new DicomFixture
         {
             BitsAllocated = 8, BitsStored = 8, SamplesPerPixel = 3, Photometric = "RGB", Planar = planar, Modality = "OT", Frames = 2,
-            Stored = DicomFixture.RandomValues(5 * 6 * 3 * 2, 8, signed: false, seed: 4),
+            Stored = DicomFixture.RandomValues(5 * 6 * 3 * 2, 8, isSigned: false, seed: 4),
         };
         string file = fixture.Write(_temp, "rgb");
         foreach (string path in new[] { file, DicomFixture.Convert(_temp, file, "dcmcrle", "dcmtk") })

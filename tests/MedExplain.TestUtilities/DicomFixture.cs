@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text;
-using MedExplain.TestUtilities;
 
-namespace MedExplain.Imaging.Tests.Dicom;
+namespace MedExplain.TestUtilities;
 
 /// <summary>Makes DICOM files with dcmtk's dump2dcm from a description and stored pixel values, then converts them with dcmtk/gdcm tools.</summary>
-internal sealed record DicomFixture
+public sealed record DicomFixture
 {
     public int Rows { get; init; } = 5;
 
@@ -21,7 +20,7 @@ internal sealed record DicomFixture
 
     public int HighBit { get; init; } = -1;
 
-    public bool Signed { get; init; }
+    public bool IsSigned { get; init; }
 
     public bool Planar { get; init; }
 
@@ -43,11 +42,11 @@ internal sealed record DicomFixture
     public int EffectiveHighBit => HighBit < 0 ? BitsStored - 1 : HighBit;
 
     /// <summary>Random stored values that fit the bit depth and sign.</summary>
-    public static long[] RandomValues(int count, int bitsStored, bool signed, int seed)
+    public static long[] RandomValues(int count, int bitsStored, bool isSigned, int seed)
     {
         var random = new Random(seed);
-        long low = signed ? -(1L << (bitsStored - 1)) : 0;
-        long high = signed ? (1L << (bitsStored - 1)) - 1 : (1L << bitsStored) - 1;
+        long low = isSigned ? -(1L << (bitsStored - 1)) : 0;
+        long high = isSigned ? (1L << (bitsStored - 1)) - 1 : (1L << bitsStored) - 1;
         return [.. Enumerable.Range(0, count).Select(n => n switch { 0 => low, 1 => high, _ => random.NextInt64(low, high + 1) })];
     }
 
@@ -95,7 +94,7 @@ internal sealed record DicomFixture
         dump.AppendLine(Inv($"(0028,0100) US {BitsAllocated}"));
         dump.AppendLine(Inv($"(0028,0101) US {BitsStored}"));
         dump.AppendLine(Inv($"(0028,0102) US {EffectiveHighBit}"));
-        dump.AppendLine($"(0028,0103) US {(Signed ? 1 : 0)}");
+        dump.AppendLine($"(0028,0103) US {(IsSigned ? 1 : 0)}");
         dump.AppendLine($"(7fe0,0010) {PixelVr ?? (BitsAllocated == 8 ? "OB" : "OW")} ={pixels}");
         string dumpFile = temp.Write(name + ".dump", dump.ToString());
         string output = temp.File(name + ".dcm");

@@ -1,0 +1,99 @@
+using MedExplain.Imaging;
+using MedExplain.Imaging.Nifti;
+
+namespace MedExplain.Cli.Reports;
+
+/// <summary>What <c>image-info</c> reports. Its JSON keys are a stable contract: scripts rely on them, so add keys but never rename them.</summary>
+/// <remarks>
+/// dims: voxel counts in NIfTI index order (i, j, k, then t…); for DICOM i = column, j = row, k = frame or slice.
+/// affine: 4×4 row-major, voxel index to world millimetres in RAS+ (DICOM's LPS converted).
+/// Statistics cover every voxel (every volume, every colour sample) after the rescale or modality LUT, before any window.
+/// </remarks>
+internal sealed record ImageInfo(
+    string Source,
+    string Format,
+    IReadOnlyList<long> Dims,
+    int Channels,
+    IReadOnlyList<double> Spacing,
+    IReadOnlyList<IReadOnlyList<double>> Affine,
+    string Orientation,
+    string? Modality,
+    string DataType,
+    string? TransferSyntax,
+    string? Photometric,
+    long VoxelCount,
+    double Min,
+    double Max,
+    double Mean,
+    double Sum,
+    IReadOnlyList<DisplayWindow> Windows,
+    IReadOnlyDictionary<string, string> Properties,
+    IReadOnlyList<string> Warnings)
+{
+    public static ImageInfo Of(string path, ImageReadOptions options)
+    {
+        MedicalImage image = MedicalImageReader.Read(path, options);
+        var statistics = new VoxelStatistics();
+        statistics.Add(image.Voxels);
+        int volumes = image.Metadata.Format.StartsWith("NIfTI", StringComparison.Ordinal)
+            ? (int)image.Metadata.FileDims.Skip(3).Aggregate(1L, (a, b) => a * b) : 1;
+        for (int volume = 0; volume < volumes; volume++)
+        {
+            if (volume != options.Volume)
+            {
+                statistics.Add(NiftiReader.Read(path, volume).Voxels);
+            }
+        }
+
+        return new ImageInfo(
+            image.Metadata.Source,
+            image.Metadata.Format,
+            image.Metadata.FileDims,
+            image.Channels,
+            image.Spacing,
+            [.. Enumerable.Range(0, 4).Select(r => (IReadOnlyList<double>)[.. Enumerable.Range(0, 4).Select(c => image.Affine[r, c])])],
+            image.Affine.AxisCodes,
+            image.Metadata.Modality,
+            image.Metadata.DataType,
+            image.Metadata.TransferSyntax,
+            image.Metadata.Photometric,
+            statistics.Count,
+            statistics.Min,
+            statistics.Max,
+            statistics.Mean,
+            statistics.Sum,
+            image.Metadata.Windows,
+            image.Metadata.Properties,
+            image.Metadata.Warnings);
+    }
+
+    public void WriteText(TextWriter w)
+    {
+        w.WriteLine($"{Source}");
+        w.WriteLine($"  format       {Format}{(TransferSyntax is null ? string.Empty : $", transfer syntax {TransferSyntax}")}");
+        w.WriteLine($"  dims         {string.Join(" × ", Dims)}{(Channels > 1 ? $" × {Channels} samples ({Photometric})" : string.Empty)}");
+        w.WriteLine($"  data type    {DataType}{(Modality is null ? string.Empty : $", modality {Modality}")}");
+        w.WriteLine($"  spacing      {string.Join(" × ", Spacing.Select(s => s.ToString("0.####")))} mm");
+        w.WriteLine($"  orientation  {Orientation} (RAS+ affine below)");
+        foreach (IReadOnlyList<double> row in Affine.Take(3))
+        {
+            w.WriteLine($"               {string.Join("  ", row.Select(v => v.ToString("0.####").PadLeft(10)))}");
+        }
+
+        w.WriteLine($"  voxels       {VoxelCount}: min {Min:0.####}, max {Max:0.####}, mean {Mean:0.####}, sum {Sum:0.####}");
+        foreach (DisplayWindow window in Windows)
+        {
+            w.WriteLine($"  window       centre {window.Center}, width {window.Width}{(window.Explanation is null ? string.Empty : $" ({window.Explanation})")}");
+        }
+
+        foreach ((string key, string value) in Properties)
+        {
+            w.WriteLine($"  {key,-12} {value}");
+        }
+
+        foreach (string warning in Warnings)
+        {
+            w.WriteLine($"  note: {warning}");
+        }
+    }
+}

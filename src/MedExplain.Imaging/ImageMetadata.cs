@@ -27,6 +27,9 @@ public sealed record ImageMetadata
     /// <summary>Gets the DICOM photometric interpretation, or null.</summary>
     public string? Photometric { get; init; }
 
+    /// <summary>Gets a value indicating whether the format records where voxels lie (DICOM, NIfTI); NPY and PNG do not, so they are never reoriented.</summary>
+    public bool HasGeometry { get; init; } = true;
+
     /// <summary>Gets the NIfTI orientation code of the affine (1 scanner, 2 aligned, 3 Talairach, 4 MNI), 0 when unknown.</summary>
     public int WorldCode { get; init; } = 1;
 

@@ -87,6 +87,7 @@ public static class MedicalImageReader
             Source = source,
             DataType = dataType,
             FileDims = [.. array.Shape.Reverse().Select(d => (long)d)],
+            HasGeometry = false,
             Warnings = ["has no geometry (NPY); assuming 1 mm voxels in array order."],
         });
     }
@@ -102,6 +103,7 @@ public static class MedicalImageReader
             DataType = RasterReader.IsSixteenBitPng(path) ? "uint16" : "uint8",
             FileDims = [width, height],
             Photometric = channels == 1 ? "MONOCHROME2" : "RGB",
+            HasGeometry = false,
         });
     }
 }

@@ -1,18 +1,18 @@
 using MedExplain.Imaging.Npy;
-using MedExplain.Imaging.Raster;
 using MedExplain.Imaging.Transforms;
 using MedExplain.Onnx;
 
 namespace MedExplain.Imaging;
 
-/// <summary>Turns an input file into the batch a model takes: read, add missing batch/channel axes (NPY), normalise per the card.</summary>
+/// <summary>Turns an input file into the batch a model takes. NPY arrays are taken as model-ready (missing batch/channel axes
+/// added); scans (DICOM, NIfTI, PNG/JPEG) go through the card's transform: reorient, resample, channels. Then the card's normalisation.</summary>
 public static class ModelInputLoader
 {
     /// <summary>Gets the file kinds this loader reads, for help texts and errors.</summary>
-    public static string SupportedFormats => ".npy, " + string.Join(", ", RasterReader.Extensions);
+    public static string SupportedFormats => MedicalImageReader.SupportedFormats;
 
     /// <summary>Loads <paramref name="path"/> as a batch for <paramref name="model"/>.</summary>
-    /// <param name="path">An NPY array or a PNG/JPEG/BMP/WebP image.</param>
+    /// <param name="path">An NPY array, or a scan MedicalImageReader reads.</param>
     /// <param name="model">The model whose input (and card) shapes the result.</param>
     /// <param name="normalize">False when the file already holds model-ready values.</param>
     /// <exception cref="MedExplainInputException">The file is missing, unreadable, of an unsupported format, or does not fit the model.</exception>
@@ -20,38 +20,55 @@ public static class ModelInputLoader
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(model);
-        FloatTensor batch = Read(path);
-        if (IsNpy(path))
-        {
-            batch = AddMissingAxes(batch, model);
-        }
-
-        InputShapeCheck.Check(model, batch, path);
-        return normalize && model.Card is { } card ? IntensityNormalizer.Apply(batch, card.Normalization) : batch;
+        return IsNpy(path) ? Normalized(ReadArray(path, model), model, normalize) : Prepare(path, model, normalize).Batch;
     }
 
-    /// <summary>Reads an input file by its extension.</summary>
-    /// <param name="path">The file.</param>
-    public static FloatTensor Read(string path)
+    /// <summary>Reads a scan for a model, keeping the scan and the transform that maps results back onto it.</summary>
+    /// <param name="path">An NPY array, a scan file, or a DICOM folder.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="normalize">False when the file already holds model-ready values.</param>
+    /// <param name="read">Which series or volume to read.</param>
+    /// <param name="slice">For a 2D model and a volume: the slice; null for the middle one.</param>
+    public static PreparedScan Prepare(string path, OnnxModel model, bool normalize = true, ImageReadOptions? read = null, int? slice = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(model);
+        MedicalImage scan;
+        FloatTensor batch;
+        ModelInputTransform transform;
         if (IsNpy(path))
         {
-            return NpyReader.Read(path);
-        }
+            batch = ReadArray(path, model);
+            if (batch.Rank is not (4 or 5))
+            {
+                throw new MedExplainInputException(path, $"holds an array of shape {FloatTensor.FormatShape(batch.Shape)}, not an image batch (N, C, [D,] H, W).");
+            }
 
-        if (RasterReader.Extensions.Contains(Path.GetExtension(path)))
+            FloatTensor item = batch.Slice(0, 1);
+            int[] volume = batch.Rank == 5 ? item.Shape[1..] : [item.Shape[1], 1, .. item.Shape[2..]];
+            scan = MedicalImageReader.FromArray(item.Reshape(volume), path, "NPY", NpyReader.DataTypeName(path));
+            transform = ModelInputTransform.Plan(scan, model);
+        }
+        else
         {
-            return RasterReader.Read(path);
+            scan = MedicalImageReader.Read(path, read);
+            transform = ModelInputTransform.Plan(scan, model, slice);
+            batch = transform.Apply(scan);
+            InputShapeCheck.Check(model, batch, path);
         }
 
-        if (!File.Exists(path))
-        {
-            throw new MedExplainInputException(path, "file not found.");
-        }
-
-        throw new MedExplainInputException(path, $"is of a format this command does not read (supported: {SupportedFormats}).");
+        return new PreparedScan(scan, transform, Normalized(batch, model, normalize));
     }
+
+    private static FloatTensor ReadArray(string path, OnnxModel model)
+    {
+        FloatTensor batch = AddMissingAxes(NpyReader.Read(path), model);
+        InputShapeCheck.Check(model, batch, path);
+        return batch;
+    }
+
+    private static FloatTensor Normalized(FloatTensor batch, OnnxModel model, bool normalize) =>
+        normalize && model.Card is { } card ? IntensityNormalizer.Apply(batch, card.Normalization) : batch;
 
     private static bool IsNpy(string path) => Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase);
 

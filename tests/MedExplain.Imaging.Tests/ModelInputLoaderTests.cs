@@ -44,18 +44,35 @@ public sealed class ModelInputLoaderTests
         var error = Assert.Throws<MedExplainInputException>(() => ModelInputLoader.Load(png, model));
 
         Assert.StartsWith(png, error.Message, StringComparison.Ordinal);
-        Assert.Contains("takes rank 5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("takes volumes", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Load_UnsupportedFormat_ListsTheSupportedOnes()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-3d"));
-        string nifti = RepoPaths.DemoScan("3d/volume-01-normal.nii.gz");
+        using var temp = new TempDirectory();
+        string text = temp.Write("scan.txt", "not an image");
 
-        var error = Assert.Throws<MedExplainInputException>(() => ModelInputLoader.Load(nifti, model));
+        var error = Assert.Throws<MedExplainInputException>(() => ModelInputLoader.Load(text, model));
 
-        Assert.Contains(".npy", error.Message, StringComparison.Ordinal);
-        Assert.StartsWith(nifti, error.Message, StringComparison.Ordinal);
+        Assert.Contains("NIfTI", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith(text, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("3d/volume-02-tumour.nii.gz", "3d/volume-02-tumour.npy", "brain-lesion-3d")]
+    [InlineData("2d/slice-02-tumour.nii.gz", "2d/slice-02-tumour.png", "brain-lesion-2d")]
+    public void Load_NiftiScan_GivesTheBatchItsModelReadyTwinGives(string nifti, string twin, string modelName)
+    {
+        // The demo wrote each NIfTI from the same array as its twin, in scanner axes (the 2D slice rotated so anterior is up);
+        // the card's orientation must undo that exactly.
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel(modelName));
+
+        FloatTensor fromNifti = ModelInputLoader.Load(RepoPaths.DemoScan(nifti), model);
+        FloatTensor fromTwin = ModelInputLoader.Load(RepoPaths.DemoScan(twin), model);
+
+        Assert.Equal(fromTwin.Shape, fromNifti.Shape);
+        Assert.True(Numerics.MaxAbsDifference(fromTwin.Data, fromNifti.Data) < 1e-4, $"max difference {Numerics.MaxAbsDifference(fromTwin.Data, fromNifti.Data)}");
     }
 }

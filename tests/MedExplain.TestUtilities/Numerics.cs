@@ -20,4 +20,21 @@ public static class Numerics
 
         return norm == 0 ? Math.Sqrt(error) : Math.Sqrt(error / norm);
     }
+
+    /// <summary>Gets the largest absolute difference between two equally long spans.</summary>
+    public static double MaxAbsDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length)
+        {
+            throw new ArgumentException($"lengths differ: {a.Length} and {b.Length}");
+        }
+
+        double max = 0;
+        for (int n = 0; n < a.Length; n++)
+        {
+            max = Math.Max(max, Math.Abs((double)a[n] - b[n]));
+        }
+
+        return max;
+    }
 }

@@ -147,7 +147,9 @@ def card_for(name, description, layout, size, classes, evaluation, methods):
         "name": name,
         "description": description,
         "input": {"name": "image", "layout": layout, "channels": 1, "spatialSize": size,
-                  "normalization": {"kind": "zscore"}},
+                  "normalization": {"kind": "zscore"},
+                  # Array axes W, H, D in the patient: 2D slices are PNG-like (rows run posterior), volumes RAS.
+                  "orientation": "RPS" if layout == "NCHW" else "RAS"},
         "output": {"name": "logits", "kind": "logits"},
         "classNames": classes,
         "recommendedMethods": methods,

@@ -28,6 +28,10 @@ public sealed record ModelCard
     /// <summary>Gets the intensity normalisation applied before the model.</summary>
     public IntensityNormalization Normalization { get; init; } = IntensityNormalization.None;
 
+    /// <summary>Gets where the model's array axes point in the patient, fastest first (W, H, D), such as "RPS"; null to take arrays as they come.</summary>
+    /// <remarks>Scans with geometry (DICOM, NIfTI) are reoriented to it before they go in, and maps are oriented back.</remarks>
+    public string? Orientation { get; init; }
+
     /// <summary>Gets the name of the graph output holding the class scores, or null for the first output.</summary>
     public string? OutputName { get; init; }
 

@@ -13,7 +13,9 @@ public static class ModelCardReader
     private static readonly string[] TopLevelFields =
         ["schemaVersion", "name", "description", "input", "output", "classNames", "camLayer", "recommendedMethods", "evaluation", "training"];
 
-    private static readonly string[] InputFields = ["name", "layout", "channels", "spatialSize", "normalization"];
+    private static readonly string[] AxisPairs = ["RL", "AP", "SI"];
+
+    private static readonly string[] InputFields = ["name", "layout", "channels", "spatialSize", "normalization", "orientation"];
 
     /// <summary>The card path for a model path: <c>dir/model.onnx</c> → <c>dir/model.card.json</c>.</summary>
     /// <param name="modelPath">The model file.</param>
@@ -100,6 +102,7 @@ public static class ModelCardReader
             Channels = channels,
             SpatialSize = spatial,
             Normalization = ParseNormalization(input.OptionalObject("normalization")),
+            Orientation = ParseOrientation(input),
             OutputName = output?.OptionalString("name"),
             OutputIsProbabilities = outputKind == "probabilities",
             ClassNames = classes,
@@ -107,6 +110,21 @@ public static class ModelCardReader
             RecommendedMethods = root.OptionalStringArray("recommendedMethods") ?? [],
             Evaluation = root.OptionalObject("evaluation")?.NumbersOnly() ?? new Dictionary<string, double>(),
         };
+    }
+
+    /// <summary>Three letters, one per array axis from the fastest (W, H, then D): where each axis points in the patient.</summary>
+    private static string? ParseOrientation(JsonFields input)
+    {
+        string? codes = input.OptionalString("orientation");
+        if (codes is null)
+        {
+            return null;
+        }
+
+        string upper = codes.ToUpperInvariant();
+        bool valid = upper.Length == 3 && upper.All(c => "RLAPSI".Contains(c, StringComparison.Ordinal))
+            && AxisPairs.All(pair => upper.Count(pair.Contains) == 1);
+        return valid ? upper : throw input.Error("orientation", $"is \"{codes}\"; give three letters such as \"RAS\" or \"RPS\": one of R/L, A/P, S/I for each axis W, H, D");
     }
 
     private static IntensityNormalization ParseNormalization(JsonFields? fields)

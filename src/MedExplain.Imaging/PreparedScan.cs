@@ -1,0 +1,9 @@
+using MedExplain.Imaging.Transforms;
+
+namespace MedExplain.Imaging;
+
+/// <summary>A scan read for a model: the scan as it is, the planned transform, and the model-ready batch of one.</summary>
+/// <param name="Scan">The scan on its own grid.</param>
+/// <param name="Transform">Scan to model grid and back.</param>
+/// <param name="Batch">The input tensor (1, C, [D,] H, W), normalised when asked.</param>
+public sealed record PreparedScan(MedicalImage Scan, ModelInputTransform Transform, FloatTensor Batch);

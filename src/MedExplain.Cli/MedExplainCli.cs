@@ -16,6 +16,7 @@ internal static class MedExplainCli
             PredictCommand.Create(console),
             AttributeCommand.Create(console),
             CompileCommand.Create(console),
+            ExplainCommand.Create(console),
             ImageInfoCommand.Create(console),
             ConvertCommand.Create(console),
         };

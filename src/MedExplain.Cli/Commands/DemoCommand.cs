@@ -1,7 +1,9 @@
 using System.CommandLine;
 using MedExplain.Cli.Demo;
+using MedExplain.Cli.Explain;
 using MedExplain.Cli.Reports;
 using MedExplain.Imaging;
+using MedExplain.Methods;
 using MedExplain.Onnx;
 using MedExplain.Prediction;
 
@@ -38,9 +40,37 @@ internal static class DemoCommand
                 RunModel(console.Out, folder, group.Key, [.. group], result.GetValue(noMaps) ? null : result.GetValue(output));
             }
 
+            if (!result.GetValue(noMaps))
+            {
+                string report = ExplainCommand.Run(console, [.. ReportSamples(manifest).Select(s => ReportRequest(folder, s))], Path.Combine(result.GetValue(output)!, "report"), "MedExplain demo: brain-MRI lesion models on the bundled scans");
+                console.Out.WriteLine($"== HTML report (maps on the scans' own grids, NIfTI overlays, metadata): {report}");
+            }
+
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>One sample of each class per model: enough to see each model's reasons without a long wait.</summary>
+    private static IEnumerable<DemoManifest.Sample> ReportSamples(DemoManifest manifest) =>
+        manifest.Samples.GroupBy(s => (s.Model, s.Truth)).Select(g => g.First());
+
+    /// <summary>Explains the NIfTI twin of a sample where there is one, so the report shows real geometry.</summary>
+    private static ExplainRequest ReportRequest(string folder, DemoManifest.Sample sample)
+    {
+        string scan = NiftiTwin(Path.Combine(folder, "scans", sample.Scan));
+        string? mask = sample.LesionMask is { } m ? NiftiTwin(Path.Combine(folder, "scans", m)) : null;
+        bool sameKind = mask is null || scan.EndsWith(".nii.gz", StringComparison.Ordinal) == mask.EndsWith(".nii.gz", StringComparison.Ordinal);
+        return new ExplainRequest(
+            Path.Combine(folder, "models", sample.Model + ".onnx"), null, scan, new ImageReadOptions(), null, null, ClassTarget.Predicted,
+            new AttributionOptions { Steps = 16, Samples = 16 }, sameKind ? mask : null,
+            new Dictionary<string, string> { ["model"] = sample.Model, ["truth"] = sample.Truth, ["steps"] = "16", ["samples"] = "16", ["target"] = "predicted" });
+    }
+
+    private static string NiftiTwin(string path)
+    {
+        string twin = Path.ChangeExtension(path, null) + ".nii.gz";
+        return File.Exists(twin) ? twin : path;
     }
 
     private static void RunModel(TextWriter w, string folder, string modelName, IReadOnlyList<DemoManifest.Sample> samples, string? figures)

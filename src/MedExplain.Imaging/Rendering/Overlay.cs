@@ -30,18 +30,41 @@ public static class Overlay
             signed |= v < 0;
         }
 
-        float scale = RobustMax(map, percentile);
+        var gray = new float[slice.Length];
+        for (int i = 0; i < gray.Length; i++)
+        {
+            gray[i] = high > low ? (slice[i] - low) / (high - low) : 0;
+        }
+
+        return RenderGray(gray, map, width, height, RobustMax(map, percentile), signed, mask);
+    }
+
+    /// <summary>Renders one slice whose grey levels are already windowed to [0, 1], with a colour scale shared across slices.</summary>
+    /// <param name="gray">Display grey levels in [0, 1], row-major.</param>
+    /// <param name="map">The attribution, same grid.</param>
+    /// <param name="width">Columns.</param>
+    /// <param name="height">Rows.</param>
+    /// <param name="scale">The |value| shown at full colour (from <see cref="RobustMax"/> over the whole map).</param>
+    /// <param name="diverging">True for the diverging colour map, false for the sequential one.</param>
+    /// <param name="mask">An optional lesion mask to outline, same grid.</param>
+    public static SKBitmap RenderGray(ReadOnlySpan<float> gray, ReadOnlySpan<float> map, int width, int height, float scale, bool diverging, ReadOnlySpan<float> mask = default)
+    {
+        if (gray.Length != width * height || map.Length != width * height)
+        {
+            throw new ArgumentException($"Slice ({gray.Length}) and map ({map.Length}) must both hold {width}×{height} values.", nameof(map));
+        }
+
         var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
         for (int y = 0; y < height; y++)
         {
             for (int x = 0; x < width; x++)
             {
                 int i = (y * width) + x;
-                float gray = high > low ? (slice[i] - low) / (high - low) : 0;
                 float v = scale > 0 ? map[i] / scale : 0;
-                SKColor color = signed ? ColorMap.Diverging(v) : ColorMap.Sequential(v);
+                SKColor color = diverging ? ColorMap.Diverging(v) : ColorMap.Sequential(v);
                 float alpha = Math.Clamp(Math.Abs(v), 0, 1) * 0.85f;
-                byte Mix(byte c) => (byte)Math.Round((c * alpha) + (gray * 255 * (1 - alpha)));
+                float g = gray[i];
+                byte Mix(byte c) => (byte)Math.Round((c * alpha) + (g * 255 * (1 - alpha)));
                 bitmap.SetPixel(x, y, new SKColor(Mix(color.Red), Mix(color.Green), Mix(color.Blue)));
             }
         }

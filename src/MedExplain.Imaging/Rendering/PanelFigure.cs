@@ -2,12 +2,14 @@ using SkiaSharp;
 
 namespace MedExplain.Imaging.Rendering;
 
-/// <summary>A labelled grid of tiles: one row per scan, one column per method, saved as PNG.</summary>
+/// <summary>A labelled grid of tiles: one row per scan, one column per method, with a colour bar, saved as PNG.</summary>
+/// <remarks>Tiles keep their aspect (three-plane strips are wide); each column is as wide as its widest tile.</remarks>
 public sealed class PanelFigure
 {
     private const int Margin = 6;
     private const int HeaderHeight = 22;
     private const int RowLabelWidth = 190;
+    private const int LegendHeight = 46;
     private readonly List<(string Label, List<SKBitmap> Tiles)> _rows = [];
 
     /// <summary>Creates a figure with these column titles.</summary>
@@ -39,12 +41,22 @@ public sealed class PanelFigure
         _rows.Add((label, [.. tiles]));
     }
 
+    /// <summary>Gets or sets the legend under the colour bar; null for the default wording.</summary>
+    public string? Legend { get; set; }
+
     /// <summary>Draws the figure and writes it as PNG.</summary>
     /// <param name="path">The file to write.</param>
     public void Save(string path)
     {
-        int width = RowLabelWidth + (Columns.Count * (TileSize + Margin)) + Margin;
-        int height = (2 * HeaderHeight) + (_rows.Count * (TileSize + Margin)) + Margin;
+        int[] widths = [.. Enumerable.Range(0, Columns.Count).Select(c => _rows.Select(r => c < r.Tiles.Count ? (int)Math.Round(TileSize * (double)r.Tiles[c].Width / r.Tiles[c].Height) : TileSize).DefaultIfEmpty(TileSize).Max())];
+        int[] lefts = new int[Columns.Count];
+        for (int c = 1; c < Columns.Count; c++)
+        {
+            lefts[c] = lefts[c - 1] + widths[c - 1] + Margin;
+        }
+
+        int width = Math.Max(RowLabelWidth + widths.Sum() + (Columns.Count * Margin) + Margin, 560);
+        int height = (2 * HeaderHeight) + (_rows.Count * (TileSize + Margin)) + Margin + LegendHeight;
         using var surface = new SKBitmap(width, height);
         using var canvas = new SKCanvas(surface);
         canvas.Clear(SKColors.White);
@@ -53,7 +65,7 @@ public sealed class PanelFigure
         canvas.DrawText(Title, Margin, 16, SKTextAlign.Left, titleFont, ink);
         for (int c = 0; c < Columns.Count; c++)
         {
-            canvas.DrawText(Columns[c], RowLabelWidth + (c * (TileSize + Margin)) + (TileSize / 2f), HeaderHeight + 16, SKTextAlign.Center, font, ink);
+            canvas.DrawText(Columns[c], RowLabelWidth + lefts[c] + (widths[c] / 2f), HeaderHeight + 16, SKTextAlign.Center, font, ink);
         }
 
         using var sampling = new SKPaint();
@@ -68,11 +80,16 @@ public sealed class PanelFigure
 
             for (int c = 0; c < _rows[r].Tiles.Count; c++)
             {
-                using SKImage image = SKImage.FromBitmap(_rows[r].Tiles[c]);
-                var destination = SKRect.Create(RowLabelWidth + (c * (TileSize + Margin)), top, TileSize, TileSize);
+                SKBitmap tile = _rows[r].Tiles[c];
+                float scale = Math.Min((float)widths[c] / tile.Width, (float)TileSize / tile.Height);
+                float w = tile.Width * scale, h = tile.Height * scale;
+                using SKImage image = SKImage.FromBitmap(tile);
+                var destination = SKRect.Create(RowLabelWidth + lefts[c] + ((widths[c] - w) / 2), top + ((TileSize - h) / 2), w, h);
                 canvas.DrawImage(image, destination, new SKSamplingOptions(SKFilterMode.Nearest), sampling);
             }
         }
+
+        DrawColorBar(canvas, font, ink, height - LegendHeight + 4);
 
         using SKImage snapshot = SKImage.FromBitmap(surface);
         using SKData png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
@@ -84,5 +101,20 @@ public sealed class PanelFigure
         }
 
         _rows.Clear();
+    }
+
+    private void DrawColorBar(SKCanvas canvas, SKFont font, SKPaint ink, float top)
+    {
+        const int BarWidth = 200, BarHeight = 12;
+        for (int x = 0; x < BarWidth; x++)
+        {
+            using var paint = new SKPaint { Color = ColorMap.Diverging((2f * x / (BarWidth - 1)) - 1) };
+            canvas.DrawRect(Margin + x, top, 1, BarHeight, paint);
+        }
+
+        canvas.DrawText("−1", Margin, top + BarHeight + 14, SKTextAlign.Left, font, ink);
+        canvas.DrawText("0", Margin + (BarWidth / 2f), top + BarHeight + 14, SKTextAlign.Center, font, ink);
+        canvas.DrawText("+1", Margin + BarWidth, top + BarHeight + 14, SKTextAlign.Right, font, ink);
+        canvas.DrawText(Legend ?? "× each map's 99.5th percentile of |value| (positive-only maps: black to yellow); green: lesion outline", Margin + BarWidth + 12, top + 11, SKTextAlign.Left, font, ink);
     }
 }

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using MedExplain.Cli.Explain;
+using MedExplain.Cli.Reports;
+using MedExplain.Imaging;
+using MedExplain.Methods;
+
+namespace MedExplain.Cli.Commands;
+
+/// <summary><c>medexplain explain</c>: scan in, prediction, maps on the scan's own grid (NIfTI, NPY, PNG) and an HTML report out.</summary>
+internal static class ExplainCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        Option<string> model = CliOptions.Model();
+        Option<string?> card = CliOptions.Card();
+        Option<string> input = new("--input", "-i") { Description = $"The scan: {MedicalImageReader.SupportedFormats}.", Required = true };
+        Option<string?> methods = new("--methods") { Description = $"Comma-separated methods; default: the card's recommended ones, else {string.Join(", ", ExplanationJob.DefaultMethods)}. Available: {string.Join(", ", AttributionMethods.Names)}." };
+        Option<string> target = new("--target") { Description = "The class to explain: an index, or 'predicted'.", DefaultValueFactory = _ => "predicted" };
+        Option<string?> mask = new("--mask") { Description = "A lesion mask on the scan's grid (any readable format), outlined in the figures." };
+        Option<string> output = new("--out", "-o") { Description = "The folder for maps, figures and report.html.", Required = true };
+        Option<string?> series = CliOptions.Series();
+        Option<int> volume = CliOptions.Volume();
+        Option<int?> slice = new("--slice") { Description = "For a 2D model and a volume: the slice to explain (after reorientation to the card's axes); default: the middle one." };
+        Option<int> steps = new("--steps") { Description = "Integrated Gradients: path points.", DefaultValueFactory = _ => 32 };
+        Option<int> samples = new("--samples") { Description = "SmoothGrad family: noisy copies.", DefaultValueFactory = _ => 32 };
+        Option<int> seed = new("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => 0 };
+        Option<long> maxMemory = CliOptions.MaxMemory();
+        var command = new Command("explain", "Explain a model's prediction on a scan: maps mapped back onto the scan's voxels (NIfTI with the scan's affine, NPY, PNG overlays) and a self-contained HTML report.")
+        {
+            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, maxMemory,
+        };
+        command.SetAction(result => console.Guard(() =>
+        {
+            string targetText = result.GetValue(target)!;
+            ClassTarget classTarget = ClassTarget.Parse(targetText)
+                ?? throw new MedExplainInputException("--target", $"'{targetText}' is not a class index or 'predicted'.");
+            var options = new AttributionOptions
+            {
+                Steps = Math.Max(1, result.GetValue(steps)),
+                Samples = Math.Max(1, result.GetValue(samples)),
+                Seed = result.GetValue(seed),
+                MaxMemoryBytes = result.GetValue(maxMemory),
+            };
+            var parameters = new Dictionary<string, string>
+            {
+                ["model"] = result.GetValue(model)!,
+                ["input"] = result.GetValue(input)!,
+                ["target"] = targetText,
+                ["steps"] = options.Steps.ToString(CultureInfo.InvariantCulture),
+                ["samples"] = options.Samples.ToString(CultureInfo.InvariantCulture),
+                ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+                ["max memory"] = ByteSize.Format(options.MaxMemoryBytes),
+            };
+            var request = new ExplainRequest(
+                result.GetValue(model)!, result.GetValue(card), result.GetValue(input)!,
+                new ImageReadOptions(result.GetValue(series), result.GetValue(volume)), result.GetValue(slice),
+                result.GetValue(methods)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                classTarget, options, result.GetValue(mask), parameters);
+            string folder = result.GetValue(output)!;
+            string report = Run(console, [request], folder, $"MedExplain: {Path.GetFileName(request.InputPath.TrimEnd('/', '\\'))}");
+            console.Out.WriteLine($"report: {report}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Explains each request and writes all of them into one report; returns the report's path.</summary>
+    public static string Run(CliConsole console, IReadOnlyList<ExplainRequest> requests, string folder, string title)
+    {
+        Directory.CreateDirectory(folder);
+        var report = new HtmlReport(title);
+        bool interactive = !Console.IsErrorRedirected && ReferenceEquals(console.Error, Console.Error);
+        foreach (ExplainRequest request in requests)
+        {
+            Explanation explanation = ExplanationJob.Run(request, console.Out, method => new ProgressBar(console.Error, method, interactive));
+            console.Out.WriteLine($"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");
+            ExplanationWriter.Write(explanation, folder, Stem(request.InputPath), report, console.Out);
+        }
+
+        string path = Path.Combine(folder, "report.html");
+        report.Save(path);
+        return path;
+    }
+
+    private static string Stem(string input)
+    {
+        string name = Path.GetFileName(input.TrimEnd('/', '\\'));
+        foreach (string extension in new[] { ".nii.gz", ".nii", ".npy", ".dcm", ".png", ".jpg", ".jpeg" })
+        {
+            if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            {
+                return name[..^extension.Length];
+            }
+        }
+
+        return name;
+    }
+}

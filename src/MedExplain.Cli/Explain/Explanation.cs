@@ -1,0 +1,27 @@
+using MedExplain.Imaging;
+using MedExplain.Prediction;
+
+namespace MedExplain.Cli.Explain;
+
+/// <summary>Everything one <c>explain</c> run produced: the scan, what the model said, and each method's map on the scan's grid.</summary>
+internal sealed record Explanation(
+    string ModelPath,
+    string ModelName,
+    string? ModelDescription,
+    IReadOnlyDictionary<string, double> ModelEvaluation,
+    PreparedScan Input,
+    ClassPrediction Prediction,
+    IReadOnlyList<string> ClassNames,
+    IReadOnlyList<MethodMap> Maps,
+    IReadOnlyDictionary<string, string> Parameters,
+    float[]? LesionMask,
+    string? LesionMaskPath);
+
+/// <summary>One method's result mapped back onto the scan.</summary>
+/// <param name="Method">The method's name.</param>
+/// <param name="TargetClass">The class it explains.</param>
+/// <param name="TargetScore">That class's logit.</param>
+/// <param name="OnScan">The map on the scan's grid (channels summed).</param>
+/// <param name="Seconds">How long the method took.</param>
+/// <param name="Diagnostics">What the method reports about itself (such as the completeness gap).</param>
+internal sealed record MethodMap(string Method, int TargetClass, float TargetScore, float[] OnScan, double Seconds, IReadOnlyDictionary<string, float> Diagnostics);

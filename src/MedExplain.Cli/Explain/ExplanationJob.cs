@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using MedExplain.Batching;
+using MedExplain.Imaging;
+using MedExplain.Methods;
+using MedExplain.Onnx;
+using MedExplain.Prediction;
+
+namespace MedExplain.Cli.Explain;
+
+/// <summary>Reads a scan, predicts, runs the methods and maps each result back onto the scan's own voxels.</summary>
+internal static class ExplanationJob
+{
+    /// <summary>The methods used when neither the user nor the model card names any.</summary>
+    public static readonly string[] DefaultMethods = ["integrated-gradients", "smoothgrad", "grad-cam"];
+
+    public static Explanation Run(ExplainRequest request, TextWriter log, Func<string, IProgress<BatchProgress>> progressFor)
+    {
+        using OnnxModel model = OnnxModel.Load(request.ModelPath, request.CardPath);
+        PreparedScan input = ModelInputLoader.Prepare(request.InputPath, model, normalize: true, request.Read, request.Slice);
+        float[]? mask = request.LesionMaskPath is { } maskPath ? LesionMask(maskPath, input.Scan) : null;
+        foreach (string step in input.Transform.Steps)
+        {
+            log.WriteLine($"input: {step}");
+        }
+
+        PredictionResult predicted = new Predictor(model, new PredictorOptions { MaxMemoryBytes = request.Options.MaxMemoryBytes }).Predict(input.Batch, request.InputPath);
+        ClassPrediction prediction = predicted.Items[0];
+        ClassTarget target = request.Target.Classes is null ? ClassTarget.PerItem([prediction.ClassIndex]) : request.Target;
+
+        string[] methods = Methods(request.Methods, model);
+        var maps = new List<MethodMap>();
+        for (int m = 0; m < methods.Length; m++)
+        {
+            log.WriteLine($"method {m + 1}/{methods.Length}: {methods[m]}");
+            var clock = Stopwatch.StartNew();
+            Attribution attribution = AttributionMethods.Get(methods[m]).Attribute(model, input.Batch, target, request.Options, progressFor(methods[m]));
+            float[] onModelGrid = SumChannels(attribution.Values);
+            maps.Add(new MethodMap(
+                methods[m],
+                attribution.TargetClasses[0],
+                attribution.TargetScores[0],
+                input.Transform.MapBack(onModelGrid),
+                clock.Elapsed.TotalSeconds,
+                attribution.Diagnostics.ToDictionary(d => d.Key, d => d.Value[0])));
+        }
+
+        return new Explanation(
+            model.FilePath, model.Card?.Name ?? Path.GetFileNameWithoutExtension(model.FilePath), model.Card?.Description,
+            model.Card?.Evaluation ?? new Dictionary<string, double>(), input, prediction, predicted.ClassNames, maps,
+            request.Parameters, mask, request.LesionMaskPath);
+    }
+
+    /// <summary>The requested methods; else the card's recommendations that exist; else the defaults.</summary>
+    private static string[] Methods(IReadOnlyList<string>? requested, OnnxModel model)
+    {
+        if (requested is { Count: > 0 })
+        {
+            foreach (string name in requested)
+            {
+                AttributionMethods.Get(name); // fails early, listing the methods, for a wrong name
+            }
+
+            return [.. requested];
+        }
+
+        string[] recommended = [.. (model.Card?.RecommendedMethods ?? []).Where(AttributionMethods.Names.Contains)];
+        return recommended.Length > 0 ? recommended : DefaultMethods;
+    }
+
+    private static float[] SumChannels(FloatTensor values)
+    {
+        int channels = values.Shape[1], plane = values.ItemSize / channels;
+        var sum = new float[plane];
+        ReadOnlySpan<float> item = values.Item(0);
+        for (int c = 0; c < channels; c++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, item.Slice(c * plane, plane), sum);
+        }
+
+        return sum;
+    }
+
+    private static float[] LesionMask(string path, MedicalImage scan)
+    {
+        MedicalImage mask = MedicalImageReader.Read(path);
+        if (!mask.Dims.SequenceEqual(scan.Dims))
+        {
+            throw new MedExplainInputException(path, $"is a mask of {string.Join("×", mask.Dims)} voxels; the scan has {string.Join("×", scan.Dims)}.");
+        }
+
+        return mask.Voxels[..scan.VoxelsPerChannel];
+    }
+}
+
+/// <summary>What the user asked <c>explain</c> for.</summary>
+internal sealed record ExplainRequest(
+    string ModelPath,
+    string? CardPath,
+    string InputPath,
+    ImageReadOptions Read,
+    int? Slice,
+    IReadOnlyList<string>? Methods,
+    ClassTarget Target,
+    AttributionOptions Options,
+    string? LesionMaskPath,
+    IReadOnlyDictionary<string, string> Parameters);

@@ -1,0 +1,60 @@
+using MedExplain.Cli.Reports;
+using MedExplain.Imaging;
+using MedExplain.Imaging.Nifti;
+using MedExplain.Imaging.Npy;
+using MedExplain.Imaging.Rendering;
+using SkiaSharp;
+
+namespace MedExplain.Cli.Explain;
+
+/// <summary>Writes one explanation's files: maps as NIfTI (scan affine) and NPY, overlay PNGs, the method figure, and its report section.</summary>
+internal static class ExplanationWriter
+{
+    public static void Write(Explanation explanation, string folder, string stem, HtmlReport report, TextWriter log)
+    {
+        MedicalImage scan = explanation.Input.Scan;
+        Directory.CreateDirectory(Path.Combine(folder, "maps"));
+        Directory.CreateDirectory(Path.Combine(folder, "figures"));
+        var files = new List<string>();
+        if (!scan.Metadata.Format.StartsWith("NIfTI", StringComparison.Ordinal))
+        {
+            // A base image for viewers when the scan itself is not NIfTI (a DICOM series, a PNG).
+            files.Add(WriteNifti(folder, $"maps/{stem}-scan.nii.gz", scan.Channels == 1 ? scan : scan.WithVoxels(scan.Voxels[..scan.VoxelsPerChannel])));
+        }
+
+        var renderer = new MapRenderer(scan, explanation.LesionMask);
+        (int X, int Y, int Z)? planes = explanation.Maps.Count > 0 ? renderer.PeakOf(explanation.Maps[0].OnScan) : null;
+        var panels = new List<byte[]>();
+        var tiles = new List<SKBitmap> { renderer.RenderScan(planes) };
+        foreach (MethodMap map in explanation.Maps)
+        {
+            MedicalImage onScan = scan.WithVoxels(map.OnScan);
+            files.Add(WriteNifti(folder, $"maps/{stem}-{map.Method}.nii.gz", onScan));
+            string npy = $"maps/{stem}-{map.Method}.npy";
+            NpyWriter.Write(Path.Combine(folder, npy), new FloatTensor([scan.Dims[2], scan.Dims[1], scan.Dims[0]], map.OnScan));
+            files.Add(npy);
+
+            using SKBitmap panel = renderer.RenderMap(map.OnScan);
+            string png = $"figures/{stem}-{map.Method}.png";
+            MapRenderer.SavePng(panel, Path.Combine(folder, png));
+            files.Add(png);
+            panels.Add(File.ReadAllBytes(Path.Combine(folder, png)));
+            tiles.Add(renderer.RenderMap(map.OnScan, at: planes));
+        }
+
+        var figure = new PanelFigure($"{explanation.ModelName}: what drove the prediction", ["scan", .. explanation.Maps.Select(m => m.Method)], tileSize: 220);
+        string label = $"{Path.GetFileName(scan.Metadata.Source.TrimEnd('/', '\\'))}\npredicted {explanation.Prediction.ClassName}\n{explanation.Prediction.Confidence * 100:0.0}%";
+        figure.AddRow(planes is { } p && renderer.IsVolume ? $"{label}\nplanes through\nvoxel ({p.X}, {p.Y}, {p.Z})" : label, tiles);
+        string figurePath = $"figures/{stem}.png";
+        figure.Save(Path.Combine(folder, figurePath));
+        files.Insert(0, figurePath);
+        report.Add(explanation, File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, files);
+        log.WriteLine($"wrote {files.Count} files under {folder}");
+    }
+
+    private static string WriteNifti(string folder, string relative, MedicalImage image)
+    {
+        NiftiWriter.Write(Path.Combine(folder, relative), image, description: "MedExplain attribution map");
+        return relative;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using MedExplain.Cli.Explain;
+using MedExplain.Imaging;
+
+namespace MedExplain.Cli.Reports;
+
+/// <summary>A self-contained HTML report (pictures inlined, no scripts, no network) of one or more explanations.</summary>
+internal sealed class HtmlReport
+{
+    private readonly StringBuilder _body = new();
+
+    public HtmlReport(string title) => Title = title;
+
+    public string Title { get; }
+
+    /// <summary>Adds one explained scan: prediction, the method figure, one panel per method, scan metadata, parameters.</summary>
+    /// <param name="explanation">The run.</param>
+    /// <param name="figure">The PNG of the scan beside every method's map.</param>
+    /// <param name="panels">One PNG per method, in the order of <see cref="Explanation.Maps"/>.</param>
+    /// <param name="files">Files written for this scan, relative to the report.</param>
+    public void Add(Explanation explanation, byte[] figure, IReadOnlyList<byte[]> panels, IReadOnlyList<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        MedicalImage scan = explanation.Input.Scan;
+        string scanName = Path.GetFileName(scan.Metadata.Source.TrimEnd('/', '\\'));
+        _body.Append(CultureInfo.InvariantCulture, $"<section><h2>{E(scanName)} — model {E(explanation.ModelName)}</h2>");
+        if (explanation.ModelDescription is { Length: > 0 } description)
+        {
+            _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{E(description)}</p>");
+        }
+
+        Prediction(explanation);
+        _body.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"scan and attribution maps\" src=\"{Png(figure)}\"><figcaption>The scan and each method's map for class <b>{E(explanation.ClassNames[explanation.Maps.Count > 0 ? explanation.Maps[0].TargetClass : explanation.Prediction.ClassIndex])}</b>, drawn on the scan's own voxels{(scan.Is2D ? string.Empty : "; volumes in axial, coronal and sagittal planes through each map's peak")}. Red raised the score, blue lowered it; the colour scale of each map runs to its 99.5th percentile of |value|.{(explanation.LesionMask is null ? string.Empty : " Green: the lesion mask.")}</figcaption></figure>");
+        _body.Append("<h3>Methods</h3><div class=\"methods\">");
+        for (int m = 0; m < explanation.Maps.Count; m++)
+        {
+            MethodMap map = explanation.Maps[m];
+            string diagnostics = string.Join(", ", map.Diagnostics.Select(d => $"{d.Key} {d.Value:0.####}"));
+            _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\"><h4>{E(map.Method)}</h4><img alt=\"{E(map.Method)}\" src=\"{Png(panels[m])}\"><p>{E(MethodGlossary.Describe(map.Method))}</p><p class=\"muted\">explains class {E(explanation.ClassNames[map.TargetClass])} (logit {map.TargetScore:0.###}); {map.Seconds:0.00} s{(diagnostics.Length > 0 ? "; " + E(diagnostics) : string.Empty)}</p></div>");
+        }
+
+        _body.Append("</div>");
+        Metadata(explanation);
+        Table("Parameters used", explanation.Parameters);
+        _body.Append("<h3>Files</h3><ul>");
+        foreach (string file in files)
+        {
+            _body.Append(CultureInfo.InvariantCulture, $"<li><a href=\"{E(file)}\">{E(file)}</a></li>");
+        }
+
+        _body.Append("</ul><p class=\"muted\">The NIfTI maps carry the scan's affine (qform = sform): open the scan in ITK-SNAP, 3D Slicer or FSLeyes and add a map as an overlay; it lines up voxel for voxel.</p></section>");
+    }
+
+    public void Save(string path)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(Title)}</title><style>{Style}</style></head><body><h1>{E(Title)}</h1>");
+        html.Append("<p class=\"muted\">Made by MedExplain. Attribution maps show what the model used, not what is clinically true: a model can be right for the wrong reason. Patient identity fields are never read into this report.</p>");
+        html.Append(_body);
+        html.Append("</body></html>");
+        File.WriteAllText(path, html.ToString(), Encoding.UTF8);
+    }
+
+    private void Prediction(Explanation explanation)
+    {
+        _body.Append("<h3>Prediction</h3><table class=\"prediction\"><tr><th>class</th><th>probability</th><th></th><th>logit</th></tr>");
+        float[] probabilities = explanation.Prediction.Probabilities;
+        foreach (int c in Enumerable.Range(0, probabilities.Length).OrderByDescending(c => probabilities[c]))
+        {
+            bool top = c == explanation.Prediction.ClassIndex;
+            _body.Append(CultureInfo.InvariantCulture, $"<tr{(top ? " class=\"top\"" : string.Empty)}><td>{E(explanation.ClassNames[c])}</td><td>{probabilities[c] * 100:0.0}%</td><td><div class=\"bar\" style=\"width:{probabilities[c] * 200:0}px\"></div></td><td>{explanation.Prediction.Logits[c]:0.###}</td></tr>");
+        }
+
+        _body.Append("</table>");
+        if (explanation.ModelEvaluation.Count > 0)
+        {
+            _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Measured by whoever trained the model: {E(string.Join(", ", explanation.ModelEvaluation.Select(e => $"{e.Key} {e.Value:0.####}")))}.</p>");
+        }
+    }
+
+    private void Metadata(Explanation explanation)
+    {
+        MedicalImage scan = explanation.Input.Scan;
+        ImageMetadata m = scan.Metadata;
+        var rows = new Dictionary<string, string>
+        {
+            ["source"] = m.Source,
+            ["format"] = m.Format + (m.TransferSyntax is null ? string.Empty : $" ({m.TransferSyntax})"),
+            ["dims"] = string.Join(" × ", scan.Dims) + (scan.Channels > 1 ? $" × {scan.Channels}" : string.Empty),
+            ["spacing (mm)"] = string.Join(" × ", scan.Spacing.Select(s => s.ToString("0.###", CultureInfo.InvariantCulture))),
+            ["orientation"] = m.HasGeometry ? scan.Affine.AxisCodes : "none in the file (array order)",
+            ["modality"] = m.Modality ?? "not given",
+            ["data type"] = m.DataType,
+        };
+        if (m.Photometric is { } photometric)
+        {
+            rows["photometric"] = photometric;
+        }
+
+        if (m.Windows.Count > 0)
+        {
+            rows["windows"] = string.Join("; ", m.Windows.Select(w => $"{w.Center}/{w.Width}{(w.Explanation is null ? string.Empty : $" {w.Explanation}")}"));
+        }
+
+        foreach ((string key, string value) in m.Properties)
+        {
+            rows[key] = value;
+        }
+
+        rows["to the model"] = explanation.Input.Transform.Steps.Count == 0 ? "as it is" : string.Join("; ", explanation.Input.Transform.Steps);
+        if (explanation.LesionMaskPath is { } mask)
+        {
+            rows["lesion mask"] = mask;
+        }
+
+        foreach ((string warning, int n) in m.Warnings.Select((w, n) => (w, n)))
+        {
+            rows[$"note {n + 1}"] = warning;
+        }
+
+        Table("Scan (identity fields are never read)", rows);
+    }
+
+    private void Table(string title, IReadOnlyDictionary<string, string> rows)
+    {
+        _body.Append(CultureInfo.InvariantCulture, $"<h3>{E(title)}</h3><table class=\"kv\">");
+        foreach ((string key, string value) in rows)
+        {
+            _body.Append(CultureInfo.InvariantCulture, $"<tr><th>{E(key)}</th><td>{E(value)}</td></tr>");
+        }
+
+        _body.Append("</table>");
+    }
+
+    private static string Png(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    private const string Style = """
+        body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
+        h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}h3{margin-top:1.5em}
+        .muted{color:#666;font-size:.92em}img{max-width:100%;image-rendering:pixelated}
+        figure{margin:1em 0}figcaption{color:#555;font-size:.9em;margin-top:.4em}
+        table{border-collapse:collapse}td,th{padding:.25em .7em;text-align:left;vertical-align:top}
+        .kv th{color:#555;font-weight:normal;white-space:nowrap}.kv tr:nth-child(odd){background:#f6f6f6}
+        .prediction tr.top{font-weight:bold}.bar{height:.8em;background:#c8102e;border-radius:2px}
+        .methods{display:flex;flex-wrap:wrap;gap:1em}.method{flex:1 1 340px;border:1px solid #e3e3e3;border-radius:6px;padding:.6em}
+        .method h4{margin:.2em 0 .5em}
+        """;
+}

@@ -1,0 +1,26 @@
+namespace MedExplain.Cli.Reports;
+
+/// <summary>One sentence per method for reports: what its map shows, in words a clinician can use.</summary>
+internal static class MethodGlossary
+{
+    private static readonly Dictionary<string, string> Sentences = new(StringComparer.Ordinal)
+    {
+        ["gradient"] = "How much the class score changes when each voxel changes a little (signed).",
+        ["saliency"] = "The size of that change, ignoring direction: where the score is most sensitive.",
+        ["input-x-gradient"] = "Sensitivity times the voxel's value: a first-order share of the score per voxel.",
+        ["guided-backprop"] = "Gradient passed back only through positive signals: sharp edges of what excites the class.",
+        ["deconvnet"] = "Signal passed back through the network's ReLUs in reverse: patterns the network responds to.",
+        ["integrated-gradients"] = "Each voxel's share of the score's rise from a baseline (black) to the scan; the shares add up to that rise.",
+        ["smoothgrad"] = "The gradient averaged over noisy copies of the scan: less speckle, same meaning.",
+        ["smoothgrad-sq"] = "The mean square of gradients over noisy copies: where sensitivity is consistently high.",
+        ["vargrad"] = "The variance of gradients over noisy copies: where the model's sensitivity is unstable.",
+        ["expected-gradients"] = "Integrated Gradients averaged over baselines drawn from a background set of scans.",
+        ["activation-map"] = "The mean activation of the last convolutional layer: where the network's features fire, for any class.",
+        ["cam"] = "Class Activation Map: last-layer features weighted by the classifier's weights for the class.",
+        ["grad-cam"] = "Last-layer features weighted by the class's average gradient, positive part: the regions that raise the score (coarse).",
+        ["grad-cam-pp"] = "Grad-CAM with pixel-wise weights: better at several separate regions of one class.",
+        ["guided-grad-cam"] = "Grad-CAM times Guided Backprop: the fine detail inside Grad-CAM's regions.",
+    };
+
+    public static string Describe(string method) => Sentences.GetValueOrDefault(method, string.Empty);
+}

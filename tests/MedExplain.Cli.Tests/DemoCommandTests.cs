@@ -27,6 +27,14 @@ public sealed class DemoCommandTests
             FloatTensor figure = MedExplain.Imaging.Raster.RasterReader.Read(Path.Combine(figures.Path, $"panel-{model}.png"));
             Assert.True(figure.Shape[2] > 300 && figure.Shape[3] > 800, $"{model}: figure {FloatTensor.FormatShape(figure.Shape)}");
         }
+
+        string report = Path.Combine(figures.Path, "report", "report.html");
+        Assert.Contains(report, output, StringComparison.Ordinal);
+        string html = File.ReadAllText(report);
+        foreach (string model in new[] { "brain-lesion-2d", "brain-lesion-3d", "shortcut-marker-2d" })
+        {
+            Assert.Contains($"model {model}", html, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -1,0 +1,85 @@
+using MedExplain.Imaging;
+using MedExplain.Imaging.Nifti;
+using MedExplain.Imaging.Npy;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Cli.Tests;
+
+/// <summary>explain writes maps that line up with the scan's own voxels, and a self-contained report without identity.</summary>
+public sealed class ExplainCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void NiftiMapEqualsTheModelGridMapPutBackOnTheScansVoxels()
+    {
+        // The 2D demo NIfTI is its PNG twin rotated so anterior is up (j runs opposite to PNG rows). The map explain
+        // writes on the NIfTI grid must be the PNG twin's map (computed by 'attribute', on the model grid) with rows flipped.
+        string nifti = RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz");
+        (int code, string output, string error) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", nifti, "--methods", "gradient", "--target", "1", "--out", _temp.Path);
+        Assert.True(code == 0, error);
+        Assert.Contains("report.html", output, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run("attribute", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--method", "gradient", "--target", "1", "-o", _temp.File("twin.npy")).ExitCode);
+
+        MedicalImage map = NiftiReader.Read(_temp.File("maps/slice-02-tumour-gradient.nii.gz"));
+        MedicalImage scan = NiftiReader.Read(nifti);
+        float[] twin = NpyReader.Read(_temp.File("twin.npy")).Data;
+
+        Assert.Equal(scan.Dims, map.Dims);
+        Assert.True(scan.Affine.MaxDifference(map.Affine) < 1e-5);
+        int width = scan.Dims[0], height = scan.Dims[1];
+        double worst = 0, largest = 0;
+        for (int j = 0; j < height; j++)
+        {
+            for (int i = 0; i < width; i++)
+            {
+                float expected = twin[((height - 1 - j) * width) + i];
+                worst = Math.Max(worst, Math.Abs(expected - map.Voxels[i + (width * j)]));
+                largest = Math.Max(largest, Math.Abs(expected));
+            }
+        }
+
+        Assert.True(worst <= 1e-4 * largest, $"largest difference {worst} (map scale {largest})");
+    }
+
+    [SkippableFact]
+    public void DicomReportIsSelfContainedAndCarriesNoIdentity()
+    {
+        var fixture = new DicomFixture
+        {
+            Rows = 128, Columns = 128, BitsStored = 12, Modality = "MR",
+            Stored = DicomFixture.RandomValues(128 * 128, 12, isSigned: false, seed: 3),
+            ExtraLines = [@"(0020,0032) DS [0\0\0]", @"(0020,0037) DS [1\0\0\0\1\0]", @"(0028,0030) DS [1.7\1.7]"],
+        };
+        string dicom = fixture.Write(_temp, "mr");
+
+        (int code, _, string error) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", dicom, "--methods", "gradient,grad-cam", "--out", _temp.File("out"));
+
+        Assert.True(code == 0, error);
+        string html = File.ReadAllText(_temp.File("out/report.html"));
+        Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+        Assert.Contains("grad-cam", html, StringComparison.Ordinal);
+        Assert.Contains("1.2.840.10008.1.2.1", html, StringComparison.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(_temp.File("out"), "*", SearchOption.AllDirectories))
+        {
+            string text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file));
+            Assert.DoesNotContain("Doe^Jane", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("PATIENT-ID-123", text, StringComparison.Ordinal);
+        }
+
+        Assert.True(File.Exists(_temp.File("out/maps/mr-scan.nii.gz")), "a DICOM scan also gets a NIfTI base image for viewers");
+    }
+
+    [Fact]
+    public void UnknownMethodFailsWithTheListOfMethods()
+    {
+        (int code, _, string error) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", RepoPaths.DemoScan("2d/slice-01-normal.png"), "--methods", "magic", "--out", _temp.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains("integrated-gradients", error, StringComparison.Ordinal);
+    }
+}

@@ -10,6 +10,15 @@ internal static class DicomPixelDecoder
     /// <returns>Values i fastest, then row, frame, and colour channel slowest (RGB for colour); before rescale.</returns>
     public static (float[] Samples, PixelModule Module, string Photometric) Decode(DicomFile file)
     {
+        PixelModule module = ReadModule(file);
+        var output = new float[(long)module.SamplesPerFrame * module.Frames];
+        string photometric = DecodeInto(file, module, output);
+        return (output, module, photometric);
+    }
+
+    /// <summary>Reads and checks the pixel module of a file that has Pixel Data in a syntax MedExplain decodes.</summary>
+    public static PixelModule ReadModule(DicomFile file)
+    {
         string path = file.Path;
         DicomElement pixelData = file.Dataset.Get(DicomTag.PixelData)
             ?? throw new MedExplainInputException(path, $"has no Pixel Data (7FE0,0010){DescribeSopClass(file.Dataset)}; it is not an image.");
@@ -24,29 +33,43 @@ internal static class DicomPixelDecoder
             throw new MedExplainInputException(path, $"has {(encapsulated ? "encapsulated" : "native")} Pixel Data under transfer syntax {file.Syntax.Label}.");
         }
 
-        PixelModule module = PixelModule.Read(file.Dataset, pixelData.Value.Length, encapsulated, path);
+        return PixelModule.Read(file.Dataset, pixelData.Value.Length, encapsulated, path);
+    }
+
+    /// <summary>Decodes every frame into <paramref name="output"/> (SamplesPerFrame × Frames values, layout as <see cref="Decode"/>).</summary>
+    /// <returns>The photometric interpretation of the values written (RGB after colour conversion).</returns>
+    public static string DecodeInto(DicomFile file, PixelModule module, Span<float> output)
+    {
+        string path = file.Path;
+        DicomElement pixelData = file.Dataset.Get(DicomTag.PixelData)!;
         int pixels = module.Rows * module.Columns;
         int channels = module.SamplesPerPixel;
-        var output = new float[(long)pixels * module.Frames * channels];
-        IReadOnlyList<ReadOnlyMemory<byte>> frames = encapsulated ? FrameData.Split(pixelData.Fragments!, module.Frames, file.Syntax.Codec, path) : [];
-        byte[]? native = encapsulated ? null : NativeBytes(pixelData, module, file.Dataset.BigEndian);
+        bool bigEndian = file.Dataset.BigEndian;
         string photometric = module.Photometric;
-        for (int f = 0; f < module.Frames; f++)
+        if (file.Syntax.Codec == PixelCodec.None && photometric != "YBR_FULL_422")
         {
-            (uint[] raw, bool planar) = file.Syntax.Codec switch
+            NativeInto(NativeBytes(pixelData, module, bigEndian).Span, module, bigEndian, output);
+        }
+        else
+        {
+            IReadOnlyList<ReadOnlyMemory<byte>> frames = pixelData.Fragments is { } fragments ? FrameData.Split(fragments, module.Frames, file.Syntax.Codec, path) : [];
+            byte[] native422 = pixelData.Fragments is null ? pixelData.Value.ToArray() : [];
+            for (int f = 0; f < module.Frames; f++)
             {
-                PixelCodec.None when photometric == "YBR_FULL_422" => (Native422(native!, module, f), false),
-                PixelCodec.None => (Native(native!, module, f, file.Dataset.BigEndian), module.Planar),
-                PixelCodec.Rle => (RleDecoder.Decode(frames[f].Span, pixels, channels, module.BitsAllocated / 8, path), true),
-                PixelCodec.JpegLossless => (Checked(JpegLosslessDecoder.Decode(frames[f].Span, path), module, path), false),
-                _ => (Checked(JpegBaselineDecoder.Decode(frames[f].Span, channels, path), module, path), false),
-            };
-            for (int c = 0; c < channels; c++)
-            {
-                Span<float> target = output.AsSpan((int)((((long)c * module.Frames) + f) * pixels), pixels);
-                for (int p = 0; p < pixels; p++)
+                (uint[] raw, bool planar) = file.Syntax.Codec switch
                 {
-                    target[p] = module.Value(planar ? raw[(c * pixels) + p] : raw[(p * channels) + c]);
+                    PixelCodec.None => (Native422(native422, module, f), false),
+                    PixelCodec.Rle => (RleDecoder.Decode(frames[f].Span, pixels, channels, module.BitsAllocated / 8, path), true),
+                    PixelCodec.JpegLossless => (Checked(JpegLosslessDecoder.Decode(frames[f].Span, path), module, path), false),
+                    _ => (Checked(JpegBaselineDecoder.Decode(frames[f].Span, channels, path), module, path), false),
+                };
+                for (int c = 0; c < channels; c++)
+                {
+                    Span<float> target = output.Slice((int)((((long)c * module.Frames) + f) * pixels), pixels);
+                    for (int p = 0; p < pixels; p++)
+                    {
+                        target[p] = module.Value(planar ? raw[(c * pixels) + p] : raw[(p * channels) + c]);
+                    }
                 }
             }
         }
@@ -61,7 +84,7 @@ internal static class DicomPixelDecoder
             photometric = "RGB";
         }
 
-        return (output, module, photometric);
+        return photometric;
     }
 
     private static string DescribeSopClass(DicomDataset d) => d.Text(DicomTag.SopClassUid) is { } uid ? $" (SOP class {uid})" : string.Empty;
@@ -77,38 +100,63 @@ internal static class DicomPixelDecoder
     }
 
     /// <summary>Gets the native bytes; 8-bit samples that a big-endian file stored in an OW element come back word-swapped, so swap them back.</summary>
-    private static byte[] NativeBytes(DicomElement pixelData, PixelModule module, bool bigEndian)
+    private static ReadOnlyMemory<byte> NativeBytes(DicomElement pixelData, PixelModule module, bool bigEndian)
     {
-        byte[] bytes = pixelData.Value.ToArray();
-        if (bigEndian && module.BitsAllocated == 8 && pixelData.Vr == "OW")
+        if (!(bigEndian && module.BitsAllocated == 8 && pixelData.Vr == "OW"))
         {
-            for (int n = 0; n + 1 < bytes.Length; n += 2)
-            {
-                (bytes[n], bytes[n + 1]) = (bytes[n + 1], bytes[n]);
-            }
+            return pixelData.Value;
+        }
+
+        byte[] bytes = pixelData.Value.ToArray();
+        for (int n = 0; n + 1 < bytes.Length; n += 2)
+        {
+            (bytes[n], bytes[n + 1]) = (bytes[n + 1], bytes[n]);
         }
 
         return bytes;
     }
 
-    private static uint[] Native(byte[] bytes, PixelModule module, int frame, bool bigEndian)
+    /// <summary>Native samples straight into the output; whole 16-bit little-endian words take a vectorised path.</summary>
+    private static void NativeInto(ReadOnlySpan<byte> data, PixelModule module, bool bigEndian, Span<float> output)
     {
         int size = module.BitsAllocated / 8;
-        int count = module.SamplesPerFrame;
-        ReadOnlySpan<byte> data = bytes.AsSpan((int)((long)frame * count * size), count * size);
-        var samples = new uint[count];
-        for (int n = 0; n < count; n++)
+        int count = module.SamplesPerFrame * module.Frames;
+        bool wholeWords = size == 2 && module.BitsStored == 16 && !bigEndian && BitConverter.IsLittleEndian;
+        if (wholeWords && module.SamplesPerPixel == 1)
         {
-            ReadOnlySpan<byte> at = data[(n * size)..];
-            samples[n] = size switch
+            ReadOnlySpan<byte> words = data[..(count * 2)];
+            if (module.Signed)
             {
-                1 => at[0],
-                2 => bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(at) : BinaryPrimitives.ReadUInt16LittleEndian(at),
-                _ => bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(at) : BinaryPrimitives.ReadUInt32LittleEndian(at),
-            };
+                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(words), output[..count]);
+            }
+            else
+            {
+                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(words), output[..count]);
+            }
+
+            return;
         }
 
-        return samples;
+        int pixels = module.Rows * module.Columns, channels = module.SamplesPerPixel, frames = module.Frames;
+        for (int f = 0; f < frames; f++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                Span<float> target = output.Slice(((c * frames) + f) * pixels, pixels);
+                for (int p = 0; p < pixels; p++)
+                {
+                    int sample = (f * pixels * channels) + (module.Planar ? (c * pixels) + p : (p * channels) + c);
+                    ReadOnlySpan<byte> at = data[(sample * size)..];
+                    uint raw = size switch
+                    {
+                        1 => at[0],
+                        2 => bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(at) : BinaryPrimitives.ReadUInt16LittleEndian(at),
+                        _ => bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(at) : BinaryPrimitives.ReadUInt32LittleEndian(at),
+                    };
+                    target[p] = module.Value(raw);
+                }
+            }
+        }
     }
 
     /// <summary>YBR_FULL_422 native: each pair of pixels is stored Y1 Y2 Cb Cr; expand to Y Cb Cr per pixel.</summary>
@@ -131,7 +179,7 @@ internal static class DicomPixelDecoder
     }
 
     /// <summary>YBR_FULL to RGB (PS3.3 C.7.6.3.1.2), 8-bit, in place on planar data.</summary>
-    private static void YbrToRgb(float[] planar, int count)
+    private static void YbrToRgb(Span<float> planar, int count)
     {
         for (int n = 0; n < count; n++)
         {

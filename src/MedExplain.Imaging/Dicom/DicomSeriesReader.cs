@@ -1,5 +1,6 @@
 using System.Globalization;
 using MedExplain.Imaging.Geometry;
+using MedExplain.Imaging.IO;
 
 namespace MedExplain.Imaging.Dicom;
 
@@ -40,21 +41,17 @@ public static class DicomSeriesReader
             throw new MedExplainInputException(folder, "folder not found.");
         }
 
-        var headers = new List<SliceHeader>();
-        foreach (string path in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
+        // Files are read and parsed in parallel; reading is most of the cost of a series.
+        string[] candidates = [.. Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Where(DicomFile.HasDicomMagic)];
+        var parsed = new SliceHeader?[candidates.Length];
+        ParallelWork.For(candidates.Length, n =>
         {
-            if (!DicomFile.HasDicomMagic(path))
-            {
-                continue;
-            }
-
-            DicomFile file = DicomFile.Read(path, stopAtPixelData: !withPixels);
-            if (file.Dataset.Contains(DicomTag.Rows))
-            {
-                headers.Add(new SliceHeader(path, file, file.Dataset.Text(DicomTag.SeriesInstanceUid) ?? "(no series UID)", DicomGeometry.Read(file.Dataset, [])));
-            }
-        }
-
+            DicomFile file = DicomFile.Read(candidates[n], stopAtPixelData: !withPixels);
+            parsed[n] = file.Dataset.Contains(DicomTag.Rows)
+                ? new SliceHeader(candidates[n], file, file.Dataset.Text(DicomTag.SeriesInstanceUid) ?? "(no series UID)", DicomGeometry.Read(file.Dataset, []))
+                : null;
+        });
+        List<SliceHeader> headers = [.. parsed.OfType<SliceHeader>()];
         return headers;
     }
 
@@ -117,35 +114,50 @@ public static class DicomSeriesReader
 
     private static MedicalImage Assemble(List<SliceHeader> slices, string folder, List<string> warnings)
     {
-        var images = new MedicalImage[slices.Count];
-        Parallel.For(0, slices.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, n => images[n] = DicomImageReader.Read(slices[n].File));
-        MedicalImage first = images[0];
-        if (images.Any(i => i.Dims[2] != 1 || i.Channels != first.Channels || i.Dims[0] != first.Dims[0] || i.Dims[1] != first.Dims[1]))
+        PixelModule[] modules = [.. slices.Select(s => DicomPixelDecoder.ReadModule(s.File))];
+        PixelModule first = modules[0];
+        if (modules.Any(m => m.Frames != 1 || m.SamplesPerPixel != first.SamplesPerPixel || m.Rows != first.Rows || m.Columns != first.Columns))
         {
             throw new MedExplainInputException(folder, "has slices of different sizes or multi-frame files; they do not form one volume.");
         }
 
-        int perSlice = first.VoxelsPerChannel;
-        var voxels = new float[(long)perSlice * images.Length * first.Channels];
-        for (int c = 0; c < first.Channels; c++)
+        // Each slice decodes straight into its place in the volume (channel planes stay outermost), with its own rescale.
+        int perSlice = first.Rows * first.Columns, channels = first.SamplesPerPixel, count = slices.Count;
+        var voxels = new float[(long)perSlice * count * channels];
+        string photometric = first.Photometric;
+        ParallelWork.For(count, k =>
         {
-            for (int k = 0; k < images.Length; k++)
+            DicomFile file = slices[k].File;
+            if (channels == 1)
             {
-                images[k].Voxels.AsSpan(c * perSlice, perSlice).CopyTo(voxels.AsSpan((int)((((long)c * images.Length) + k) * perSlice), perSlice));
+                Span<float> slab = voxels.AsSpan(k * perSlice, perSlice);
+                photometric = DicomPixelDecoder.DecodeInto(file, modules[k], slab);
+                DicomImageReader.ModalityTransform(file.Dataset, modules[k], file.Path).Apply(slab);
+                return;
             }
-        }
+
+            var colour = new float[perSlice * channels];
+            photometric = DicomPixelDecoder.DecodeInto(file, modules[k], colour);
+            for (int c = 0; c < channels; c++)
+            {
+                colour.AsSpan(c * perSlice, perSlice).CopyTo(voxels.AsSpan(((c * count) + k) * perSlice, perSlice));
+            }
+        });
 
         DicomGeometry geometry = slices[0].Geometry;
-        Vector3d step = slices.Count > 1 ? (slices[^1].Geometry.Position - geometry.Position) * (1.0 / (slices.Count - 1))
+        Vector3d step = count > 1 ? (slices[^1].Geometry.Position - geometry.Position) * (1.0 / (count - 1))
             : geometry.Normal * slices[0].File.Dataset.Number(DicomTag.SliceThickness, 1);
-        Affine affine = geometry.ToRas(step);
-        ImageMetadata metadata = first.Metadata with
+        ImageMetadata metadata = DicomImageReader.Metadata(slices[0].File, first, photometric, [.. warnings, .. slices[0].File.Warnings]) with
         {
             Source = folder,
-            FileDims = [first.Dims[0], first.Dims[1], images.Length],
-            Warnings = [.. warnings, .. first.Metadata.Warnings],
+            FileDims = [first.Columns, first.Rows, count],
         };
-        return new MedicalImage([first.Dims[0], first.Dims[1], images.Length], first.Channels, voxels, affine, metadata);
+        if (slices.Select(s => DicomImageReader.ModalityTransform(s.File.Dataset, modules[0], s.Path)).Select(t => (t.Slope, t.Intercept)).Distinct().Count() > 1)
+        {
+            metadata = metadata with { Warnings = [.. metadata.Warnings, "slices have different rescale slopes or intercepts (applied per slice)."] };
+        }
+
+        return new MedicalImage([first.Columns, first.Rows, count], channels, voxels, geometry.ToRas(step), metadata);
     }
 
     private sealed record SliceHeader(string Path, DicomFile File, string SeriesUid, DicomGeometry Geometry);

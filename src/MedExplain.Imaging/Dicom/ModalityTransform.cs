@@ -40,7 +40,7 @@ internal sealed record ModalityTransform(double Slope, double Intercept, float[]
     }
 
     /// <summary>Applies the transform in place.</summary>
-    public void Apply(float[] values)
+    public void Apply(Span<float> values)
     {
         if (Table is { } table)
         {
@@ -51,10 +51,9 @@ internal sealed record ModalityTransform(double Slope, double Intercept, float[]
         }
         else if (Slope != 1 || Intercept != 0)
         {
-            for (int n = 0; n < values.Length; n++)
-            {
-                values[n] = (float)((Slope * values[n]) + Intercept);
-            }
+            // Exact for integer stored values times integer-ish slopes; within float rounding otherwise.
+            System.Numerics.Tensors.TensorPrimitives.Multiply(values, (float)Slope, values);
+            System.Numerics.Tensors.TensorPrimitives.Add(values, (float)Intercept, values);
         }
     }
 }

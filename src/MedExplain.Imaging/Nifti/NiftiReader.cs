@@ -50,16 +50,12 @@ public static class NiftiReader
         }
 
         BoundedReader.Skip(data, start, path);
-        byte[] raw = BoundedReader.ReadExactly(data, volumeBytes, path, "the voxel data");
-        float[] interleaved = new float[samples];
-        SampleTypes.ToFloat(raw, type, header.BigEndian, interleaved);
+        float[] interleaved = SampleReader.Read(data, samples, type, header.BigEndian, new FileInfo(path).Length, path);
         float[] voxels = channels == 1 ? interleaved : Planar(interleaved, channels);
         if (header.HasScaling && channels == 1)
         {
-            for (int n = 0; n < voxels.Length; n++)
-            {
-                voxels[n] = (float)((header.SclSlope * voxels[n]) + header.SclInter);
-            }
+            System.Numerics.Tensors.TensorPrimitives.Multiply(voxels, (float)header.SclSlope, voxels);
+            System.Numerics.Tensors.TensorPrimitives.Add(voxels, (float)header.SclInter, voxels);
         }
 
         Affine affine = NiftiAffine.Best(header, out string? warning);

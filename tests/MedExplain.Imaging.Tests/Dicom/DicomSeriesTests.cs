@@ -75,6 +75,19 @@ public sealed class DicomSeriesTests : IDisposable
         Assert.Contains(volume.Metadata.Warnings, w => w.Contains("gantry tilt", StringComparison.Ordinal));
     }
 
+    [SkippableFact]
+    public void ABrokenSliceIsReportedAsBadInputNamingIt()
+    {
+        (string folder, _) = WriteSeries("broken", "1.2.3.100", count: 3, spacing: 2);
+        string victim = Directory.GetFiles(folder)[1];
+        byte[] bytes = File.ReadAllBytes(victim);
+        File.WriteAllBytes(victim, bytes[..^7]);
+
+        var error = Assert.Throws<MedExplainInputException>(() => DicomSeriesReader.Read(folder));
+
+        Assert.Equal(victim, error.FilePath);
+    }
+
     private static Vector3d Position(int slice, Vector3d normal, double spacing, double tilt = 0) =>
         new Vector3d(-20, 35, 60) + (normal * (slice * spacing)) + (Row * (slice * tilt));
 

@@ -55,15 +55,16 @@ public sealed class OverlayTests
     public void PanelFigure_Save_WritesAPngOfTheGridSize()
     {
         using var dir = new TempDirectory();
-        var figure = new PanelFigure("title", ["a", "b"], tileSize: 40);
-        figure.AddRow("row one\nsecond line", [new SKBitmap(10, 10), new SKBitmap(10, 10)]);
+        var figure = new PanelFigure("title", ["a", "b", "wide"], tileSize: 200);
+        figure.AddRow("row one\nsecond line", [new SKBitmap(10, 10), new SKBitmap(10, 10), new SKBitmap(30, 10)]);
         string path = dir.File("panel.png");
 
         figure.Save(path);
 
+        // Label column, then tiles 200 wide except the 3:1 one (600), with 6-pixel margins; the header, one row and the colour bar.
         FloatTensor image = MedExplain.Imaging.Raster.RasterReader.Read(path);
-        Assert.Equal(190 + (2 * 46) + 6, image.Shape[3]);
-        Assert.Equal(44 + 46 + 6, image.Shape[2]);
+        Assert.Equal(190 + (200 + 6) + (200 + 6) + (600 + 6) + 6, image.Shape[3]);
+        Assert.Equal(44 + 206 + 6 + 46, image.Shape[2]);
         Assert.True(image.Data.Any(v => v < 100), "labels must draw dark text on the white background");
     }
 }

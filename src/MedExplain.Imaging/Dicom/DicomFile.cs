@@ -40,7 +40,17 @@ public sealed class DicomFile
             throw new MedExplainInputException(path, "file not found.");
         }
 
-        byte[] bytes = ReadBytes(path);
+        return Parse(ReadBytes(path), path, stopAtPixelData);
+    }
+
+    /// <summary>Parses a file already in memory.</summary>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="path">Its name, for messages.</param>
+    /// <param name="stopAtPixelData">True to stop before Pixel Data.</param>
+    /// <exception cref="MedExplainInputException">Not DICOM, truncated or malformed.</exception>
+    public static DicomFile Parse(byte[] bytes, string path, bool stopAtPixelData = false)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
         var warnings = new List<string>();
         int start = DataStart(bytes, path);
         TransferSyntax syntax = TransferSyntax.ImplicitLittleEndian;

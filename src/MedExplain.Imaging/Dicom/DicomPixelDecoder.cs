@@ -33,7 +33,8 @@ internal static class DicomPixelDecoder
             throw new MedExplainInputException(path, $"has {(encapsulated ? "encapsulated" : "native")} Pixel Data under transfer syntax {file.Syntax.Label}.");
         }
 
-        return PixelModule.Read(file.Dataset, pixelData.Value.Length, encapsulated, path);
+        long stored = encapsulated ? pixelData.Fragments!.Sum(f => (long)f.Length) : pixelData.Value.Length;
+        return PixelModule.Read(file.Dataset, stored, encapsulated, path);
     }
 
     /// <summary>Decodes every frame into <paramref name="output"/> (SamplesPerFrame × Frames values, layout as <see cref="Decode"/>).</summary>
@@ -60,7 +61,7 @@ internal static class DicomPixelDecoder
                 {
                     PixelCodec.None => (Native422(native422, module, f), false),
                     PixelCodec.Rle => (RleDecoder.Decode(frames[f].Span, pixels, channels, module.BitsAllocated / 8, path), true),
-                    PixelCodec.JpegLossless => (Checked(JpegLosslessDecoder.Decode(frames[f].Span, path), module, path), false),
+                    PixelCodec.JpegLossless => (Checked(JpegLosslessDecoder.Decode(frames[f].Span, path, (module.Rows, module.Columns, channels)), module, path), false),
                     _ => (Checked(JpegBaselineDecoder.Decode(frames[f].Span, channels, path), module, path), false),
                 };
                 for (int c = 0; c < channels; c++)

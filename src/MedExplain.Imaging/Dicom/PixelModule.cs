@@ -15,13 +15,20 @@ internal sealed record PixelModule(
 {
     private static readonly HashSet<string> Photometrics = ["MONOCHROME1", "MONOCHROME2", "RGB", "YBR_FULL", "YBR_FULL_422", "PALETTE COLOR"];
 
-    /// <summary>Gets the samples in one frame.</summary>
+    /// <summary>No DICOM codec MedExplain decodes expands data more than this (JPEG baseline: 64 samples from 2 bits; RLE: 128 bytes from 2).</summary>
+    public const long MaxCompressionRatio = 1024;
+
+    /// <summary>Gets the samples in one frame (Read checks that every frame fits an array).</summary>
     public int SamplesPerFrame => Rows * Columns * SamplesPerPixel;
 
     /// <summary>Gets the stored sample type's name, such as "int16".</summary>
     public string DataType => $"{(Signed ? "int" : "uint")}{BitsAllocated}";
 
     /// <summary>Reads and checks the module; every size is checked before anything is allocated.</summary>
+    /// <param name="d">The data set.</param>
+    /// <param name="pixelBytes">The bytes of Pixel Data (all fragments for encapsulated data).</param>
+    /// <param name="encapsulated">Whether the pixels are compressed.</param>
+    /// <param name="path">The file, for messages.</param>
     public static PixelModule Read(DicomDataset d, long pixelBytes, bool encapsulated, string path)
     {
         int rows = d.UnsignedShort(DicomTag.Rows) ?? throw Missing(path, "Rows (0028,0010)");
@@ -67,6 +74,17 @@ internal sealed record PixelModule(
             throw new MedExplainInputException(path, $"has Number of Frames {frames}.");
         }
 
+        long decoded = (long)rows * columns * samples * (long)frames;
+        if (decoded > Array.MaxLength)
+        {
+            throw new MedExplainInputException(path, $"declares {columns}×{rows}×{samples}×{frames} samples, more than MedExplain holds in memory at once.");
+        }
+
+        if (encapsulated && decoded * (bitsAllocated / 8) > pixelBytes * MaxCompressionRatio)
+        {
+            throw new MedExplainInputException(path, $"declares {decoded} samples but holds only {pixelBytes} bytes of compressed pixels; no supported codec compresses that far.");
+        }
+
         var module = new PixelModule(rows, columns, (int)frames, samples, bitsAllocated, bitsStored, highBit,
             d.UnsignedShort(DicomTag.PixelRepresentation) == 1, d.UnsignedShort(DicomTag.PlanarConfiguration) == 1, photometric);
         long needed = (long)module.SamplesPerFrame * module.Frames * (bitsAllocated / 8);
@@ -78,11 +96,6 @@ internal sealed record PixelModule(
         if (!encapsulated && needed > pixelBytes)
         {
             throw new MedExplainInputException(path, $"has {pixelBytes} bytes of Pixel Data, but {columns}×{rows}×{samples}×{module.Frames} frames of {bitsAllocated}-bit samples need {needed}.");
-        }
-
-        if ((long)module.SamplesPerFrame * module.Frames > Array.MaxLength)
-        {
-            throw new MedExplainInputException(path, "has more samples than MedExplain holds in memory at once.");
         }
 
         return module;

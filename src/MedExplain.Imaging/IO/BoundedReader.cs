@@ -69,15 +69,22 @@ internal static class BoundedReader
         }
 
         var scratch = new byte[(int)Math.Min(count, 1 << 20)];
-        while (count > 0)
+        try
         {
-            int n = stream.Read(scratch, 0, (int)Math.Min(count, scratch.Length));
-            if (n == 0)
+            while (count > 0)
             {
-                throw new MedExplainInputException(path, "is truncated: the data starts past the end of the file.");
-            }
+                int n = stream.Read(scratch, 0, (int)Math.Min(count, scratch.Length));
+                if (n == 0)
+                {
+                    throw new MedExplainInputException(path, "is truncated: the data starts past the end of the file.");
+                }
 
-            count -= n;
+                count -= n;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new MedExplainInputException(path, $"has corrupt compressed data ({e.Message}).", e);
         }
     }
 

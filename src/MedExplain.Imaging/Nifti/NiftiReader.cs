@@ -29,6 +29,18 @@ public static class NiftiReader
     public static MedicalImage Read(string path, int volume = 0)
     {
         using Stream stream = Open(path);
+        return Read(stream, path, new FileInfo(path).Length, volume);
+    }
+
+    /// <summary>Reads one volume of a single-file NIfTI (.nii) from a stream, such as an inflating one.</summary>
+    /// <param name="stream">The file's bytes from its first byte (already decompressed).</param>
+    /// <param name="path">Its name, for messages (and for the .img of a .hdr/.img pair).</param>
+    /// <param name="fileLength">Its length on disk, which bounds what a compressed stream may claim to hold.</param>
+    /// <param name="volume">Which volume of a 4D (or higher) file, counting from 0.</param>
+    /// <exception cref="MedExplainInputException">Not NIfTI, truncated or inconsistent.</exception>
+    public static MedicalImage Read(Stream stream, string path, long fileLength, int volume = 0)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         NiftiHeader header = ReadHeader(stream, path);
         (SampleType type, int channels) = NiftiDataType.Resolve(header.DataTypeCode, path);
         long[] sizes = header.Sizes;
@@ -41,7 +53,8 @@ public static class NiftiReader
         }
 
         long volumeBytes = samples * type.Size();
-        using Stream data = header.Magic is "n+1" or "n+2" ? stream : OpenPairedImage(path);
+        using Stream? paired = header.Magic is "n+1" or "n+2" ? null : OpenPairedImage(path);
+        Stream data = paired ?? stream;
         long start = (data == stream ? header.VoxOffset - header.HeaderSize : header.VoxOffset) + (volume * volumeBytes);
         long needed = RequiredBytes(header.VoxOffset, volumes, volumeBytes, path);
         if (data.CanSeek && needed > data.Length)
@@ -50,7 +63,7 @@ public static class NiftiReader
         }
 
         BoundedReader.Skip(data, start, path);
-        float[] interleaved = SampleReader.Read(data, samples, type, header.BigEndian, new FileInfo(path).Length, path);
+        float[] interleaved = SampleReader.Read(data, samples, type, header.BigEndian, fileLength, path);
         float[] voxels = channels == 1 ? interleaved : Planar(interleaved, channels);
         if (header.HasScaling && channels == 1)
         {
@@ -164,7 +177,8 @@ public static class NiftiReader
     }
 
     /// <summary>Opens a file, unwrapping gzip when its first bytes say so (whatever its name).</summary>
-    private static Stream Open(string path)
+    /// <param name="path">The file.</param>
+    public static Stream Open(string path)
     {
         if (!File.Exists(path))
         {

@@ -22,6 +22,15 @@ public sealed class ModelCardReaderTests
     }
 
     [Fact]
+    public void Read_Orientation_IsUpperCased()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Write("m.card.json", CardJson.Minimal().Replace("\"kind\": \"none\" }", "\"kind\": \"none\" }, \"orientation\": \"lpi\"", StringComparison.Ordinal));
+
+        Assert.Equal("LPI", ModelCardReader.Read(path).Orientation);
+    }
+
+    [Fact]
     public void Read_WindowNormalization_ReadsCentreAndWidth()
     {
         using var dir = new TempDirectory();
@@ -47,6 +56,8 @@ public sealed class ModelCardReaderTests
         { "unknown norm", CardJson.Minimal().Replace("\"kind\": \"none\"", "\"kind\": \"percentile\"", StringComparison.Ordinal), "\"input.normalization.kind\" is \"percentile\"" },
         { "half zscore", CardJson.Minimal().Replace("\"kind\": \"none\"", "\"kind\": \"zscore\", \"mean\": 3", StringComparison.Ordinal), "\"input.normalization.mean\" and \"std\" go together" },
         { "output kind", CardJson.Minimal(extra: ", \"output\": { \"kind\": \"softmax\" }"), "\"output.kind\" is \"softmax\"" },
+        { "bad axis letter", CardJson.Minimal().Replace("\"kind\": \"none\" }", "\"kind\": \"none\" }, \"orientation\": \"RAX\"", StringComparison.Ordinal), "\"input.orientation\" is \"RAX\"" },
+        { "axis twice", CardJson.Minimal().Replace("\"kind\": \"none\" }", "\"kind\": \"none\" }, \"orientation\": \"RLS\"", StringComparison.Ordinal), "\"input.orientation\" is \"RLS\"" },
     };
 
     [Theory]

@@ -7,7 +7,8 @@ internal static class JpegLosslessDecoder
     /// <summary>Decodes a code stream into samples, components interleaved per pixel.</summary>
     /// <param name="data">The JPEG stream, SOI to EOI.</param>
     /// <param name="path">The file, for messages.</param>
-    public static JpegImage Decode(ReadOnlySpan<byte> data, string path)
+    /// <param name="expected">The size the DICOM header declares; a stream that says otherwise is refused before anything is allocated.</param>
+    public static JpegImage Decode(ReadOnlySpan<byte> data, string path, (int Rows, int Columns, int Components) expected)
     {
         var tables = new HuffmanTable?[4];
         Frame? frame = null;
@@ -48,7 +49,7 @@ internal static class JpegLosslessDecoder
             position += length;
             switch (marker)
             {
-                case 0xC3: frame = Frame.Parse(segment, path); break;
+                case 0xC3: frame = Frame.Parse(segment, path, expected); break;
                 case >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC:
                     throw new MedExplainInputException(path, $"holds a JPEG stream of process SOF{marker - 0xC0}, not lossless process 14 as its transfer syntax says.");
                 case 0xC4: HuffmanTable.ParseInto(segment, tables, path); break;
@@ -70,7 +71,7 @@ internal static class JpegLosslessDecoder
 
     private static int DecodeScan(ReadOnlySpan<byte> data, int position, ReadOnlySpan<byte> header, Frame frame, HuffmanTable?[] tables, int restartInterval, string path)
     {
-        int components = header[0];
+        int components = header.IsEmpty ? 0 : header[0];
         if (components != frame.Components || header.Length < 1 + (2 * components) + 3)
         {
             throw new MedExplainInputException(path, $"has a JPEG lossless scan with {components} of {frame.Components} components; non-interleaved scans are not supported.");
@@ -169,7 +170,7 @@ internal static class JpegLosslessDecoder
 
         public required int[] Samples { get; init; }
 
-        public static Frame Parse(ReadOnlySpan<byte> s, string path)
+        public static Frame Parse(ReadOnlySpan<byte> s, string path, (int Rows, int Columns, int Components) expected)
         {
             if (s.Length < 6)
             {
@@ -180,6 +181,11 @@ internal static class JpegLosslessDecoder
             if (precision is < 2 or > 16 || rows == 0 || columns == 0 || components is not (1 or 3) || s.Length < 6 + (3 * components))
             {
                 throw Corrupt(path, $"frame header {columns}×{rows}, {components} components of {precision} bits is out of range");
+            }
+
+            if ((rows, columns, components) != expected)
+            {
+                throw new MedExplainInputException(path, $"has a JPEG frame of {columns}×{rows}×{components} where the header says {expected.Columns}×{expected.Rows}×{expected.Components}.");
             }
 
             for (int c = 0; c < components; c++)

@@ -91,6 +91,33 @@ public sealed class ImageInfoCommandTests : IDisposable
         Assert.Equal(34, ours[11], 6);
     }
 
+    [SkippableFact]
+    public void UndecodablePixelsStillShowTheHeaderWithNullStatistics()
+    {
+        var fixture = new DicomFixture { Rows = 4, Columns = 5, Stored = DicomFixture.RandomValues(20, 16, false, 1) };
+        string jpegLs = DicomFixture.Convert(_temp, fixture.Write(_temp, "plain"), "gdcmconv", "libgdcm-tools", "--jpegls");
+
+        JsonElement info = Json("image-info", jpegLs, "--json");
+
+        Assert.Equal([5, 4, 1], Longs(info.GetProperty("dims")));
+        Assert.Equal("1.2.840.10008.1.2.4.80", info.GetProperty("transferSyntax").GetString());
+        Assert.Equal(JsonValueKind.Null, info.GetProperty("voxelCount").ValueKind);
+        Assert.Contains(info.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("JPEG-LS", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void ConvertToNpyKeepsValuesInKjiOrder()
+    {
+        var fixture = new DicomFixture { Rows = 4, Columns = 5, Frames = 3, Stored = DicomFixture.RandomValues(60, 16, false, 2) };
+        string file = fixture.Write(_temp, "frames");
+
+        Assert.Equal(0, CliRunner.Run("convert", file, "-o", _temp.File("frames.npy")).ExitCode);
+
+        FloatTensor array = MedExplain.Imaging.Npy.NpyReader.Read(_temp.File("frames.npy"));
+        Assert.Equal([3, 4, 5], array.Shape);
+        Assert.Equal(fixture.Stored.Select(v => (float)v), array.Data);
+    }
+
     [Fact]
     public void MissingAndUnknownInputsExitWithCode2()
     {

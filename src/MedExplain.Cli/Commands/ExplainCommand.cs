@@ -51,7 +51,20 @@ internal static class ExplainCommand
                 ["samples"] = options.Samples.ToString(CultureInfo.InvariantCulture),
                 ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
                 ["max memory"] = ByteSize.Format(options.MaxMemoryBytes),
+                ["methods"] = result.GetValue(methods) ?? "the card's recommended methods (or the defaults)",
             };
+            foreach ((string name, string? value) in new[] { ("card", result.GetValue(card)), ("mask", result.GetValue(mask)), ("series", result.GetValue(series)), ("slice", result.GetValue(slice)?.ToString(CultureInfo.InvariantCulture)) })
+            {
+                if (value is not null)
+                {
+                    parameters[name] = value;
+                }
+            }
+
+            if (result.GetValue(volume) != 0)
+            {
+                parameters["volume"] = result.GetValue(volume).ToString(CultureInfo.InvariantCulture);
+            }
             var request = new ExplainRequest(
                 result.GetValue(model)!, result.GetValue(card), result.GetValue(input)!,
                 new ImageReadOptions(result.GetValue(series), result.GetValue(volume)), result.GetValue(slice),

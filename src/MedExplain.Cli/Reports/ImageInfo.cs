@@ -1,4 +1,6 @@
 using MedExplain.Imaging;
+using MedExplain.Imaging.Dicom;
+using MedExplain.Imaging.Geometry;
 using MedExplain.Imaging.Nifti;
 
 namespace MedExplain.Cli.Reports;
@@ -21,18 +23,28 @@ internal sealed record ImageInfo(
     string DataType,
     string? TransferSyntax,
     string? Photometric,
-    long VoxelCount,
-    double Min,
-    double Max,
-    double Mean,
-    double Sum,
+    long? VoxelCount,
+    double? Min,
+    double? Max,
+    double? Mean,
+    double? Sum,
     IReadOnlyList<DisplayWindow> Windows,
     IReadOnlyDictionary<string, string> Properties,
     IReadOnlyList<string> Warnings)
 {
     public static ImageInfo Of(string path, ImageReadOptions options)
     {
-        MedicalImage image = MedicalImageReader.Read(path, options);
+        MedicalImage image;
+        try
+        {
+            image = MedicalImageReader.Read(path, options);
+        }
+        catch (MedExplainInputException e) when (e.Problem.Contains("is not supported", StringComparison.Ordinal) && File.Exists(path) && DicomFile.HasDicomMagic(path))
+        {
+            // The header is still worth showing when only the pixel codec is missing; statistics are then null.
+            return HeaderOnly(path, e.Problem);
+        }
+
         var statistics = new VoxelStatistics();
         statistics.Add(image.Voxels);
         int volumes = image.Metadata.Format.StartsWith("NIfTI", StringComparison.Ordinal)
@@ -51,7 +63,7 @@ internal sealed record ImageInfo(
             image.Metadata.FileDims,
             image.Channels,
             image.Spacing,
-            [.. Enumerable.Range(0, 4).Select(r => (IReadOnlyList<double>)[.. Enumerable.Range(0, 4).Select(c => image.Affine[r, c])])],
+            Rows(image.Affine),
             image.Affine.AxisCodes,
             image.Metadata.Modality,
             image.Metadata.DataType,
@@ -67,6 +79,18 @@ internal sealed record ImageInfo(
             image.Metadata.Warnings);
     }
 
+    private static ImageInfo HeaderOnly(string path, string problem)
+    {
+        (int[] dims, int channels, Affine affine, ImageMetadata metadata) = DicomImageReader.ReadHeader(path);
+        return new ImageInfo(
+            path, metadata.Format, metadata.FileDims, channels, affine.Spacing, Rows(affine), affine.AxisCodes, metadata.Modality, metadata.DataType,
+            metadata.TransferSyntax, metadata.Photometric, null, null, null, null, null, metadata.Windows, metadata.Properties,
+            [.. metadata.Warnings, $"pixels not decoded: {problem}"]);
+    }
+
+    private static IReadOnlyList<IReadOnlyList<double>> Rows(Affine affine) =>
+        [.. Enumerable.Range(0, 4).Select(r => (IReadOnlyList<double>)[.. Enumerable.Range(0, 4).Select(c => affine[r, c])])];
+
     public void WriteText(TextWriter w)
     {
         w.WriteLine($"{Source}");
@@ -80,7 +104,7 @@ internal sealed record ImageInfo(
             w.WriteLine($"               {string.Join("  ", row.Select(v => v.ToString("0.####").PadLeft(10)))}");
         }
 
-        w.WriteLine($"  voxels       {VoxelCount}: min {Min:0.####}, max {Max:0.####}, mean {Mean:0.####}, sum {Sum:0.####}");
+        w.WriteLine(VoxelCount is null ? "  voxels       not decoded" : $"  voxels       {VoxelCount}: min {Min:0.####}, max {Max:0.####}, mean {Mean:0.####}, sum {Sum:0.####}");
         foreach (DisplayWindow window in Windows)
         {
             w.WriteLine($"  window       centre {window.Center}, width {window.Width}{(window.Explanation is null ? string.Empty : $" ({window.Explanation})")}");

@@ -51,6 +51,19 @@ public static class DicomImageReader
         return image;
     }
 
+    /// <summary>Reads what a file says about its image without decoding pixels (for files whose pixels cannot be decoded).</summary>
+    /// <param name="path">A DICOM file.</param>
+    /// <returns>Dims (columns, rows, frames), samples per pixel, the RAS+ affine and the metadata.</returns>
+    public static (int[] Dims, int Channels, Affine Affine, ImageMetadata Metadata) ReadHeader(string path)
+    {
+        DicomFile file = DicomFile.Read(path, stopAtPixelData: true);
+        PixelModule module = PixelModule.Read(file.Dataset, null, file.Syntax.Codec != PixelCodec.None, path);
+        var warnings = new List<string>(file.Warnings);
+        DicomGeometry geometry = DicomGeometry.Read(file.Dataset, warnings);
+        double step = file.Dataset.Number(DicomTag.SpacingBetweenSlices, file.Dataset.Number(DicomTag.SliceThickness, 1));
+        return ([module.Columns, module.Rows, module.Frames], module.SamplesPerPixel, geometry.ToRas(geometry.Normal * step), Metadata(file, module, module.Photometric, warnings));
+    }
+
     /// <summary>Builds the metadata from an allow-list, so no identity field (name, ID, birth date, accession…) is ever copied.</summary>
     internal static ImageMetadata Metadata(DicomFile file, PixelModule module, string photometric, IReadOnlyList<string> warnings)
     {

@@ -26,10 +26,10 @@ internal sealed record PixelModule(
 
     /// <summary>Reads and checks the module; every size is checked before anything is allocated.</summary>
     /// <param name="d">The data set.</param>
-    /// <param name="pixelBytes">The bytes of Pixel Data (all fragments for encapsulated data).</param>
+    /// <param name="pixelBytes">The bytes of Pixel Data (all fragments for encapsulated data); null to read the header alone.</param>
     /// <param name="encapsulated">Whether the pixels are compressed.</param>
     /// <param name="path">The file, for messages.</param>
-    public static PixelModule Read(DicomDataset d, long pixelBytes, bool encapsulated, string path)
+    public static PixelModule Read(DicomDataset d, long? pixelBytes, bool encapsulated, string path)
     {
         int rows = d.UnsignedShort(DicomTag.Rows) ?? throw Missing(path, "Rows (0028,0010)");
         int columns = d.UnsignedShort(DicomTag.Columns) ?? throw Missing(path, "Columns (0028,0011)");
@@ -80,7 +80,7 @@ internal sealed record PixelModule(
             throw new MedExplainInputException(path, $"declares {columns}×{rows}×{samples}×{frames} samples, more than MedExplain holds in memory at once.");
         }
 
-        if (encapsulated && decoded * (bitsAllocated / 8) > pixelBytes * MaxCompressionRatio)
+        if (encapsulated && pixelBytes is long compressed && decoded * (bitsAllocated / 8) > compressed * MaxCompressionRatio)
         {
             throw new MedExplainInputException(path, $"declares {decoded} samples but holds only {pixelBytes} bytes of compressed pixels; no supported codec compresses that far.");
         }
@@ -93,7 +93,7 @@ internal sealed record PixelModule(
             needed = needed * 2 / 3;
         }
 
-        if (!encapsulated && needed > pixelBytes)
+        if (!encapsulated && pixelBytes is long native && needed > native)
         {
             throw new MedExplainInputException(path, $"has {pixelBytes} bytes of Pixel Data, but {columns}×{rows}×{samples}×{module.Frames} frames of {bitsAllocated}-bit samples need {needed}.");
         }

@@ -27,10 +27,11 @@ public sealed class DicomBadInputTests : IDisposable
             {
                 "2^31 frames",
                 new DicomBytes().Text(0x0028, 0x0008, "IS", "2147483647").Image(2, 3).Long(0x7FE0, 0x0010, "OW", (uint)pixels.Length, pixels).ToArray(),
-                "need"
+                "more than MedExplain holds"
             },
             { "no transfer syntax", [.. new byte[128], .. "DICM"u8, .. new DicomBytes().ToArray()[144..]], "Transfer Syntax" },
             { "1-bit", new DicomBytes().Image(2, 3).UnsignedShort(0x0028, 0x0100, 1).Long(0x7FE0, 0x0010, "OW", (uint)pixels.Length, pixels).ToArray(), "Bits Allocated 1" },
+            { "tiny JPEG claiming a huge image", new DicomBytes("1.2.840.10008.1.2.4.70").Image(20000, 20000).Long(0x7FE0, 0x0010, "OB", 0xFFFFFFFF, [.. Fragment([]), .. Fragment([0xFF, 0xD8, 0xFF, 0xD9]), 0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]).ToArray(), "no supported codec compresses that far" },
             { "unknown syntax", new DicomBytes("1.2.3.4.5").Image(2, 3).Long(0x7FE0, 0x0010, "OW", (uint)pixels.Length, pixels).ToArray(), "1.2.3.4.5 (unknown)" },
         };
     }
@@ -46,6 +47,8 @@ public sealed class DicomBadInputTests : IDisposable
         Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
+
+    private static byte[] Fragment(byte[] value) => [0xFE, 0xFF, 0x00, 0xE0, .. BitConverter.GetBytes(value.Length), .. value];
 
     [Fact]
     public void ValidHandBuiltFileReads()

@@ -32,12 +32,14 @@ public sealed class DicomPresentationTests : IDisposable
         AssertClose(expected, [.. gray.Select(g => (int)Math.Round(g * 255))], tolerance: 1);
     }
 
-    [SkippableFact]
-    public void YbrFullBecomesTheRgbDcmtkShows()
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void YbrFullBecomesTheRgbDcmtkShows(bool planar)
     {
         var fixture = new DicomFixture
         {
-            Rows = 8, Columns = 10, BitsAllocated = 8, BitsStored = 8, SamplesPerPixel = 3, Photometric = "YBR_FULL", Modality = "US",
+            Rows = 8, Columns = 10, BitsAllocated = 8, BitsStored = 8, SamplesPerPixel = 3, Photometric = "YBR_FULL", Modality = "US", Planar = planar,
             Stored = DicomFixture.RandomValues(240, 8, isSigned: false, seed: 5),
         };
         string file = fixture.Write(_temp, "ybr");

@@ -95,9 +95,11 @@ public sealed class DicomTransferSyntaxTests : IDisposable
         string compressed = DicomFixture.Convert(_temp, fixture.Write(_temp, "ct"), tool, "dcmtk", options);
 
         MedicalImage image = DicomImageReader.Read(compressed);
+        string decodedByDcmtk = DicomFixture.Convert(_temp, compressed, tool == "dcmcrle" ? "dcmdrle" : "dcmdjpeg", "dcmtk");
 
         Assert.NotEqual("1.2.840.10008.1.2.1", image.Metadata.TransferSyntax);
         AssertValues(fixture, image, slope: 1.5, intercept: -1024);
+        Assert.Equal(DicomImageReader.Read(decodedByDcmtk).Voxels, image.Voxels);
     }
 
     [SkippableTheory]

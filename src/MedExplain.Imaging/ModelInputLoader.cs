@@ -39,6 +39,11 @@ public static class ModelInputLoader
         if (IsNpy(path))
         {
             batch = ReadArray(path, model);
+            if (batch.BatchSize != 1)
+            {
+                throw new MedExplainInputException(path, $"holds {batch.BatchSize} items; give one scan.");
+            }
+
             if (batch.Rank is not (4 or 5))
             {
                 throw new MedExplainInputException(path, $"holds an array of shape {FloatTensor.FormatShape(batch.Shape)}, not an image batch (N, C, [D,] H, W).");

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using MedExplain.Methods.Cam;
 using MedExplain.Methods.Gradient;
+using MedExplain.Methods.Propagation;
 using MedExplain.Onnx.Backward;
 
 namespace MedExplain.Methods;
@@ -25,6 +26,10 @@ public static class AttributionMethods
         new CamMethod("grad-cam", CamVariant.GradCam),
         new CamMethod("grad-cam-pp", CamVariant.GradCamPlusPlus),
         new GuidedGradCamMethod(),
+        new LrpMethod("lrp", null),
+        new LrpMethod("lrp-epsilon", "epsilon"),
+        new LrpMethod("lrp-zplus", "zplus"),
+        new LrpMethod("lrp-alpha-beta", "alpha2-beta1"),
     }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>Gets every method's name, in a stable order.</summary>

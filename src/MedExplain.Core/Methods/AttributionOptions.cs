@@ -61,6 +61,20 @@ public sealed record AttributionOptions
     /// <value>The default is 1 GiB.</value>
     public long MaxMemoryBytes { get; init; } = 1L << 30;
 
+    /// <summary>Gets the LRP composite for the method <c>lrp</c>: epsilon-plus (default), epsilon-plus-flat,
+    /// epsilon-alpha2-beta1, epsilon-alpha2-beta1-flat or epsilon-gamma-box.</summary>
+    public string? Composite { get; init; }
+
+    /// <summary>Gets the ε of the LRP-ε rule on dense layers (and of lrp-epsilon everywhere).</summary>
+    /// <value>The default is 1e-6, Zennit's.</value>
+    public double Epsilon { get; init; } = 1e-6;
+
+    /// <summary>Gets LRP rules chosen by node name, overriding the composite: node name → rule (see LrpRuleText).</summary>
+    public IReadOnlyDictionary<string, string> RuleOverrides { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets the input bounds of the z^B rule, or null for each batch's own minimum and maximum.</summary>
+    public (float Low, float High)? Box { get; init; }
+
     /// <summary>Checks the values, naming the first that is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()
@@ -70,6 +84,7 @@ public sealed record AttributionOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Noise, nameof(Noise));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BlurSigma, nameof(BlurSigma));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxMemoryBytes, nameof(MaxMemoryBytes));
+        ArgumentOutOfRangeException.ThrowIfNegative(Epsilon, nameof(Epsilon));
         if (Integration == IntegrationKind.RiemannTrapezoid)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 2, nameof(Steps));

@@ -60,6 +60,21 @@ public sealed class BackwardEmitter
         return output;
     }
 
+    /// <summary>Appends a copy of a forward node (its attributes kept) with a fresh output, and returns that output.</summary>
+    /// <param name="node">The node, inputs already replaced; its output is renamed.</param>
+    /// <param name="shape">The output's shape.</param>
+    public string Clone(NodeProto node, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        string output = Fresh(node.OpType);
+        node.Name = output;
+        node.Output.Clear();
+        node.Output.Add(output);
+        _graph.Node.Add(node);
+        _shapes[output] = shape;
+        return output;
+    }
+
     /// <summary>A float32 constant of the given shape.</summary>
     /// <param name="shape">The dimensions.</param>
     /// <param name="values">The values, row-major.</param>

@@ -46,7 +46,9 @@ public static class BackwardGraphCompiler
         var dependsOnInput = ForwardClosure(graph, input, probe.FloatTensors);
         var contributions = new Dictionary<string, List<string>>
         {
-            [request.TargetOutput] = [AddSeed(graph, request.TargetOutput, shapes)],
+            [request.TargetOutput] = [request.Rules.SeedTimesOutput
+                ? emit.Binary("Mul", AddSeed(graph, request.TargetOutput, shapes), request.TargetOutput)
+                : AddSeed(graph, request.TargetOutput, shapes)],
         };
         for (int n = path.Count - 1; n >= 0; n--)
         {
@@ -60,7 +62,7 @@ public static class BackwardGraphCompiler
             string?[] inputSignals;
             try
             {
-                inputSignals = request.Rules.For(node.OpType)!.Backward(node, outputSignals, emit);
+                inputSignals = request.Rules.For(node)!.Backward(node, outputSignals, emit);
             }
             catch (NotSupportedException e)
             {
@@ -176,7 +178,7 @@ public static class BackwardGraphCompiler
 
     private static void CheckCoverage(string modelPath, List<NodeProto> path, RuleSet rules)
     {
-        List<(string, string)> missing = [.. path.Where(n => rules.For(n.OpType) is null || n.Domain is not ("" or "ai.onnx")).Select(n => (n.Name, n.OpType))];
+        List<(string, string)> missing = [.. path.Where(n => rules.For(n) is null || n.Domain is not ("" or "ai.onnx")).Select(n => (n.Name, n.OpType))];
         if (missing.Count > 0)
         {
             throw new UnsupportedModelException(modelPath, missing, rules.Name);

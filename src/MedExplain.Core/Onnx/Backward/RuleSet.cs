@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using MedExplain.Onnx.Backward.Rules;
+using Onnx;
 
 namespace MedExplain.Onnx.Backward;
 
@@ -17,9 +18,24 @@ public sealed record RuleSet(string Name, FrozenDictionary<string, IBackwardRule
     /// <summary>Gets DeConvNet: ReLU passes only positive signal, whatever its input was.</summary>
     public static RuleSet DeConvNet { get; } = Gradient.With("deconvnet", "Relu", new DeconvReluRule());
 
+    /// <summary>Gets per-node rules that take precedence over the op-type rules (LRP composites choose by layer position
+    /// and name); null when the op type alone decides. They must be fixed for a given <see cref="Name"/>, which keys caches.</summary>
+    public Func<NodeProto, IBackwardRule?>? NodeRules { get; init; }
+
+    /// <summary>Gets a value indicating whether the signal starts as seed ⊙ target output (relevance) rather than the seed (gradient).</summary>
+    public bool SeedTimesOutput { get; init; }
+
     /// <summary>The rule for an op type, or null when the set has none.</summary>
     /// <param name="opType">The op type.</param>
     public IBackwardRule? For(string opType) => Rules.GetValueOrDefault(opType);
+
+    /// <summary>The rule for one node: its own rule if the set picks one, else its op type's.</summary>
+    /// <param name="node">The node.</param>
+    public IBackwardRule? For(NodeProto node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return NodeRules?.Invoke(node) ?? For(node.OpType);
+    }
 
     /// <summary>A copy of this set with one op's rule replaced.</summary>
     /// <param name="name">The new set's name.</param>

@@ -1,0 +1,138 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using MedExplain.Onnx;
+using MedExplain.Onnx.Backward;
+using MedExplain.Onnx.Backward.Rules.Lrp;
+using Onnx;
+
+namespace MedExplain.Methods.Propagation;
+
+/// <summary>
+/// LRP composites: which rule each layer gets, by kind and position, with Zennit's names and definitions (activations
+/// pass relevance, residual sums and average pools split it in proportion, convolutions and dense layers take the
+/// composite's rules, the first linear layer may take its own), plus per-node overrides.
+/// </summary>
+public static class LrpComposite
+{
+    /// <summary>Gets the composite names, for help texts.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        ["epsilon-plus", "epsilon-plus-flat", "epsilon-alpha2-beta1", "epsilon-alpha2-beta1-flat", "epsilon-gamma-box", "epsilon", "zplus", "alpha2-beta1"];
+
+    private static readonly string[] Activations = ["Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Sigmoid", "Tanh", "Clip", "Softplus"];
+    private static readonly string[] Sums = ["Add", "Sub", "Sum", "AveragePool", "GlobalAveragePool", "ReduceMean", "BatchNormalization"];
+    private static readonly string[] Convolutions = ["Conv", "ConvTranspose"];
+
+    /// <summary>Builds the rule set of a composite for one model.</summary>
+    /// <param name="model">The model (node positions decide the first layer).</param>
+    /// <param name="composite">The composite's name.</param>
+    /// <param name="options">ε, z^B bounds and per-node overrides.</param>
+    /// <exception cref="MedExplainInputException">An unknown composite, rule, or node name.</exception>
+    public static RuleSet Build(OnnxModel model, string composite, AttributionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        (string first, string convolution, string dense) = composite switch
+        {
+            "epsilon-plus" => ("zplus", "zplus", "epsilon"),
+            "epsilon-plus-flat" => ("flat", "zplus", "epsilon"),
+            "epsilon-alpha2-beta1" => ("alpha2-beta1", "alpha2-beta1", "epsilon"),
+            "epsilon-alpha2-beta1-flat" => ("flat", "alpha2-beta1", "epsilon"),
+            "epsilon-gamma-box" => ("zbox", "gamma", "epsilon"),
+            "epsilon" or "zplus" or "alpha2-beta1" => (composite, composite, composite),
+            _ => throw new MedExplainInputException("--composite", $"'{composite}' is not a composite; the composites are: {string.Join(", ", Names)}."),
+        };
+
+        // Zennit's first-layer map applies to convolutions only in epsilon-gamma-box, to any linear layer in the -flat ones.
+        bool firstIsAnyLinear = composite.EndsWith("-flat", StringComparison.Ordinal);
+        string? firstLayer = FirstLinearLayer(model, includeDense: firstIsAnyLinear);
+        var rules = new Dictionary<string, IBackwardRule>
+        {
+            [first] = LrpRuleText.Parse(first, options.Epsilon, options.Box),
+            [convolution] = LrpRuleText.Parse(convolution, options.Epsilon, options.Box),
+            [dense] = LrpRuleText.Parse(dense, options.Epsilon, options.Box),
+        };
+        Dictionary<string, IBackwardRule> overrides = Overrides(model, options);
+
+        IBackwardRule? PerNode(NodeProto node)
+        {
+            if (overrides.TryGetValue(node.Name, out IBackwardRule? chosen))
+            {
+                return chosen;
+            }
+
+            bool convolutional = Convolutions.Contains(node.OpType);
+            bool denseLayer = node.OpType is "Gemm" || (node.OpType == "MatMul" && model.Proto.Graph.Initializer.Any(i => node.Input.Contains(i.Name)));
+            if (!convolutional && !denseLayer)
+            {
+                return null;
+            }
+
+            return node.Name == firstLayer ? rules[first] : convolutional ? rules[convolution] : rules[dense];
+        }
+
+        string key = string.Create(CultureInfo.InvariantCulture, $"lrp[{composite};eps={options.Epsilon};box={options.Box};{string.Join(",", options.RuleOverrides.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}"))}]");
+        return new RuleSet(key, BaseRules())
+        {
+            NodeRules = PerNode,
+            SeedTimesOutput = true,
+        };
+    }
+
+    /// <summary>The op-type rules under every composite: activations pass, sums and pools split in proportion, the rest is the gradient.</summary>
+    private static FrozenDictionary<string, IBackwardRule> BaseRules()
+    {
+        var rules = new Dictionary<string, IBackwardRule>(RuleSet.Gradient.Rules);
+        var pass = new LrpPassRule();
+        foreach (string op in Activations)
+        {
+            rules[op] = pass;
+        }
+
+        foreach (string op in Sums)
+        {
+            rules[op] = new LrpNormRule(RuleSet.Gradient.For(op)!);
+        }
+
+        return rules.ToFrozenDictionary();
+    }
+
+    /// <summary>The first linear layer that the input reaches (nodes are in topological order in a valid ONNX graph).</summary>
+    private static string? FirstLinearLayer(OnnxModel model, bool includeDense)
+    {
+        var reached = new HashSet<string> { model.ImageInput.Name };
+        foreach (NodeProto node in model.Proto.Graph.Node)
+        {
+            if (!node.Input.Any(reached.Contains))
+            {
+                continue;
+            }
+
+            bool dense = includeDense && (node.OpType == "Gemm" || node.OpType == "MatMul");
+            if (Convolutions.Contains(node.OpType) || dense)
+            {
+                return node.Name;
+            }
+
+            reached.UnionWith(node.Output);
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, IBackwardRule> Overrides(OnnxModel model, AttributionOptions options)
+    {
+        var names = model.Proto.Graph.Node.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var overrides = new Dictionary<string, IBackwardRule>(StringComparer.Ordinal);
+        foreach ((string node, string rule) in options.RuleOverrides)
+        {
+            if (!names.Contains(node))
+            {
+                throw new MedExplainInputException("--rule-override", $"the model has no node named '{node}' (see 'medexplain inspect').");
+            }
+
+            overrides[node] = LrpRuleText.Parse(rule, options.Epsilon, options.Box);
+        }
+
+        return overrides;
+    }
+}

@@ -1,0 +1,40 @@
+using MedExplain.Batching;
+using MedExplain.Methods.Gradient;
+using MedExplain.Onnx;
+
+namespace MedExplain.Methods.Propagation;
+
+/// <summary>Layer-wise relevance propagation: one compiled backward pass whose rules come from a composite.</summary>
+/// <param name="name">The method name: lrp (composite from the options), or a shorthand with a fixed composite.</param>
+/// <param name="fixedComposite">The composite of a shorthand, or null to take the options' (default epsilon-plus).</param>
+internal sealed class LrpMethod(string name, string? fixedComposite) : IAttributionMethod
+{
+    /// <summary>The composite used when none is given.</summary>
+    public const string DefaultComposite = "epsilon-plus";
+
+    public string Name { get; } = name;
+
+    public Attribution Attribute(OnnxModel model, FloatTensor inputs, ClassTarget target, AttributionOptions options, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        string composite = fixedComposite ?? options.Composite ?? DefaultComposite;
+        var rules = LrpComposite.Build(model, composite, options);
+        Attribution attribution = new SinglePassMethod(Name, rules, GradientVariant.Raw).Attribute(model, inputs, target, options, progress, cancellationToken);
+
+        // Relevance starts as the target score, so a conservative rule set gives maps that sum to it.
+        float[] gap = [.. Enumerable.Range(0, inputs.BatchSize).Select(i => Sum(attribution.Values.Item(i)) - attribution.TargetScores[i])];
+        return attribution with { Diagnostics = new Dictionary<string, float[]> { ["relevanceSumMinusScore"] = gap } };
+    }
+
+    private static float Sum(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (float v in values)
+        {
+            sum += v;
+        }
+
+        return (float)sum;
+    }
+}

@@ -5,6 +5,7 @@ using MedExplain.Cli.Reports;
 using MedExplain.Imaging;
 using MedExplain.Imaging.Npy;
 using MedExplain.Methods;
+using MedExplain.Methods.Propagation;
 using MedExplain.Onnx;
 
 namespace MedExplain.Cli.Commands;
@@ -39,13 +40,19 @@ internal static class AttributeCommand
         Option<string?> background = new("--background") { Description = "Expected Gradients: an NPY batch of background inputs to draw baselines from." };
         Option<string?> layer = new("--layer") { Description = "CAM methods: the activation to weight (a tensor name from 'medexplain inspect'); default: the card's, else the last before global pooling." };
         Option<string> camResolution = new("--cam-resolution") { Description = "CAM methods: 'input' (upsampled linearly) or 'layer' (the activation's own grid).", DefaultValueFactory = _ => "input" };
+        Option<string?> composite = new("--composite") { Description = $"lrp: the composite, one of {string.Join(", ", LrpComposite.Names)} (default {"epsilon-plus"}); Zennit's definitions." };
+        Option<double> epsilon = new("--epsilon") { Description = "LRP: ε of the ε rule (dense layers in the composites, every layer in lrp-epsilon).", DefaultValueFactory = _ => 1e-6 };
+        Option<string[]> ruleOverride = new("--rule-override") { Description = $"LRP: NODE=RULE, repeatable; the rule for one node by name (see 'medexplain inspect'): {LrpRuleText.Names}.", AllowMultipleArgumentsPerToken = false };
+        Option<string?> box = new("--box") { Description = "LRP z^B (epsilon-gamma-box): LOW,HIGH bounds of the model-ready input; default: each batch's own minimum and maximum." };
+        Option<bool> conservation = new("--conservation") { Description = "LRP: also print, for the first item, how much relevance reaches each linear layer's input (conservation check)." };
         Option<bool> noNormalize = new("--no-normalize") { Description = "The input already holds model-ready values: skip the card's intensity normalisation." };
         Option<long> maxMemory = CliOptions.MaxMemory();
         Option<string> output = new("--output", "-o") { Description = "Where to write the attribution (NPY, float32, shaped like the input batch).", Required = true };
         Option<bool> json = CliOptions.Json();
         var command = new Command("attribute", "Compute an attribution map with one method and write it as NPY; attributions explain the model's pre-softmax output.")
         {
-            model, card, input, method, target, targetMask, outputName, steps, integration, baseline, samples, noise, seed, background, layer, camResolution, noNormalize, maxMemory, output, json,
+            model, card, input, method, target, targetMask, outputName, steps, integration, baseline, samples, noise, seed, background, layer, camResolution,
+            composite, epsilon, ruleOverride, box, conservation, noNormalize, maxMemory, output, json,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -70,6 +77,11 @@ internal static class AttributeCommand
                 report.WriteText(console.Out);
             }
 
+            if (result.GetValue(conservation))
+            {
+                WriteConservation(console.Out, loaded, batch, attribution, options, result.GetValue(method)!);
+            }
+
             return ExitCodes.Success;
         }));
         return command;
@@ -91,6 +103,10 @@ internal static class AttributeCommand
                 Layer = result.GetValue(layer),
                 OutputName = result.GetValue(outputName),
                 TargetMask = result.GetValue(targetMask) is { } maskPath ? NpyReader.Read(maskPath) : null,
+                Composite = result.GetValue(composite),
+                Epsilon = result.GetValue(epsilon) >= 0 ? result.GetValue(epsilon) : throw new MedExplainInputException("--epsilon", "must be 0 or more."),
+                RuleOverrides = Overrides(result.GetValue(ruleOverride) ?? []),
+                Box = result.GetValue(box) is { } bounds ? Box(bounds) : null,
                 CamAtLayerResolution = result.GetValue(camResolution) switch
                 {
                     "layer" => true,
@@ -99,6 +115,55 @@ internal static class AttributeCommand
                 },
             }.WithBaseline(result.GetValue(baseline)!, batch);
         }
+    }
+
+    private static void WriteConservation(TextWriter w, OnnxModel model, FloatTensor batch, Attribution attribution, AttributionOptions options, string method)
+    {
+        string? composite = method switch
+        {
+            "lrp" => options.Composite ?? "epsilon-plus",
+            "lrp-epsilon" => "epsilon",
+            "lrp-zplus" => "zplus",
+            "lrp-alpha-beta" => "alpha2-beta1",
+            _ => null,
+        };
+        if (composite is null || attribution.TargetClasses[0] < 0)
+        {
+            throw new MedExplainInputException("--conservation", "applies to the LRP methods with a class target.");
+        }
+
+        w.WriteLine($"relevance reaching each layer (item 0, class {attribution.TargetClasses[0]}, score {attribution.TargetScores[0]:0.####}):");
+        foreach (LayerConservation layer in LayerConservation.PerLayer(model, batch.Slice(0, 1), attribution.TargetClasses[0], composite, options))
+        {
+            w.WriteLine($"  {layer.Layer,-40} Σ R {layer.RelevanceSum,12:0.####}   gap {layer.Gap,12:0.####}");
+        }
+    }
+
+    private static Dictionary<string, string> Overrides(string[] pairs)
+    {
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string pair in pairs)
+        {
+            int split = pair.LastIndexOf('=');
+            if (split <= 0 || split == pair.Length - 1)
+            {
+                throw new MedExplainInputException("--rule-override", $"'{pair}' is not NODE=RULE.");
+            }
+
+            overrides[pair[..split]] = pair[(split + 1)..];
+        }
+
+        return overrides;
+    }
+
+    private static (float Low, float High) Box(string text)
+    {
+        string[] parts = text.Split(',');
+        return parts.Length == 2
+            && float.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float low)
+            && float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float high) && low < high
+            ? (low, high)
+            : throw new MedExplainInputException("--box", $"'{text}' is not LOW,HIGH with LOW < HIGH.");
     }
 
     private static int Positive(int value, string option) =>

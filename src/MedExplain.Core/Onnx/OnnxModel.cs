@@ -15,6 +15,7 @@ public sealed class OnnxModel : IDisposable
     private readonly GraphIndex _index;
     private readonly Dictionary<string, ProbedShapes> _probes = [];
     private readonly Dictionary<string, BackwardSession> _backward = [];
+    private readonly Dictionary<string, OnnxModel> _derived = [];
 
     private OnnxModel(string path, ModelProto proto, InferenceSession session, ModelCard? card)
     {
@@ -192,6 +193,11 @@ public sealed class OnnxModel : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        foreach (OnnxModel derived in _derived.Values.Where(d => !ReferenceEquals(d, this)))
+        {
+            derived.Dispose();
+        }
+
         foreach (BackwardSession session in _backward.Values)
         {
             session.Dispose();
@@ -241,12 +247,32 @@ public sealed class OnnxModel : IDisposable
         return proto;
     }
 
-    private static InferenceSession CreateSession(string path)
+    /// <summary>Gets a model derived from this one by a graph rewrite (a canonizer), cached by <paramref name="key"/> and
+    /// disposed with this model; this model itself when the rewrite changes nothing.</summary>
+    /// <param name="key">Names the rewrite.</param>
+    /// <param name="rewrite">Returns the rewritten graph and how many changes it made.</param>
+    public OnnxModel Derived(string key, Func<ModelProto, (ModelProto Model, int Changes)> rewrite)
+    {
+        ArgumentNullException.ThrowIfNull(rewrite);
+        lock (_derived)
+        {
+            if (!_derived.TryGetValue(key, out OnnxModel? derived))
+            {
+                (ModelProto proto, int changes) = rewrite(Proto);
+                derived = changes == 0 ? this : new OnnxModel(FilePath, proto, CreateSession(FilePath, proto.ToByteArray()), Card);
+                _derived[key] = derived;
+            }
+
+            return derived;
+        }
+    }
+
+    private static InferenceSession CreateSession(string path, byte[]? bytes = null)
     {
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, EnableCpuMemArena = false };
         try
         {
-            return new InferenceSession(path, options);
+            return bytes is null ? new InferenceSession(path, options) : new InferenceSession(bytes, options);
         }
         catch (OnnxRuntimeException e)
         {

@@ -22,6 +22,7 @@ public sealed record LayerConservation(string Tensor, string Layer, double Relev
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(item);
+        model = LrpMethod.Canonical(model);
         RuleSet rules = LrpComposite.Build(model, composite, options);
         string output = options.OutputName ?? model.ScoreOutput.Name;
         List<(string Tensor, string Layer)> layers = [(model.ImageInput.Name, "input"), .. LinearLayerInputs(model)];

@@ -1,6 +1,7 @@
 using MedExplain.Batching;
 using MedExplain.Methods.Gradient;
 using MedExplain.Onnx;
+using MedExplain.Onnx.Canonizers;
 
 namespace MedExplain.Methods.Propagation;
 
@@ -19,13 +20,18 @@ internal sealed class LrpMethod(string name, string? fixedComposite) : IAttribut
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         string composite = fixedComposite ?? options.Composite ?? DefaultComposite;
-        var rules = LrpComposite.Build(model, composite, options);
-        Attribution attribution = new SinglePassMethod(Name, rules, GradientVariant.Raw).Attribute(model, inputs, target, options, progress, cancellationToken);
+        OnnxModel canonical = Canonical(model);
+        var rules = LrpComposite.Build(canonical, composite, options);
+        Attribution attribution = new SinglePassMethod(Name, rules, GradientVariant.Raw).Attribute(canonical, inputs, target, options, progress, cancellationToken);
 
         // Relevance starts as the target score, so a conservative rule set gives maps that sum to it.
         float[] gap = [.. Enumerable.Range(0, inputs.BatchSize).Select(i => Sum(attribution.Values.Item(i)) - attribution.TargetScores[i])];
         return attribution with { Diagnostics = new Dictionary<string, float[]> { ["relevanceSumMinusScore"] = gap } };
     }
+
+    /// <summary>The model with BatchNorm folded into the layers before it (cached on the model), as LRP rules expect.</summary>
+    /// <param name="model">The model.</param>
+    public static OnnxModel Canonical(OnnxModel model) => model.Derived("batchnorm-folded", BatchNormFolding.Apply);
 
     private static float Sum(ReadOnlySpan<float> values)
     {

@@ -33,11 +33,11 @@ internal static class AttributeCommand
         Option<string?> outputName = new("--output-name") { Description = "The model output to explain; default: the card's, else the first output." };
         Option<int> steps = new("--steps") { Description = "Integrated Gradients: number of path points.", DefaultValueFactory = _ => 32 };
         Option<string> integration = new("--integration") { Description = $"Integrated Gradients: {string.Join(", ", Integrations.Keys)}.", DefaultValueFactory = _ => "gauss-legendre" };
-        Option<string> baseline = new("--baseline") { Description = "Integrated Gradients: zeros, blur, uniform, constant:VALUE, or an NPY file (one item or the batch).", DefaultValueFactory = _ => "zeros" };
+        Option<string> baseline = new("--baseline") { Description = "Integrated Gradients and DeepLIFT: the baseline (reference) input: zeros, blur, uniform, constant:VALUE, or an NPY file (one item or the batch).", DefaultValueFactory = _ => "zeros" };
         Option<int> samples = new("--samples") { Description = "SmoothGrad family: noisy copies per item; Expected Gradients: baseline draws per item.", DefaultValueFactory = _ => 32 };
         Option<double> noise = new("--noise") { Description = "SmoothGrad family: noise σ as a fraction of each item's value range.", DefaultValueFactory = _ => 0.15 };
         Option<int> seed = new("--seed") { Description = "Seed of every random draw (noise, uniform baselines, background draws).", DefaultValueFactory = _ => 0 };
-        Option<string?> background = new("--background") { Description = "Expected Gradients: an NPY batch of background inputs to draw baselines from." };
+        Option<string?> background = new("--background") { Description = "Expected Gradients and DeepSHAP: an NPY batch of background inputs (baselines to draw from; DeepSHAP's references)." };
         Option<string?> layer = new("--layer") { Description = "CAM methods: the activation to weight (a tensor name from 'medexplain inspect'); default: the card's, else the last before global pooling." };
         Option<string> camResolution = new("--cam-resolution") { Description = "CAM methods: 'input' (upsampled linearly) or 'layer' (the activation's own grid).", DefaultValueFactory = _ => "input" };
         Option<string?> composite = new("--composite") { Description = $"lrp: the composite, one of {string.Join(", ", LrpComposite.Names)} (default {"epsilon-plus"}); Zennit's definitions." };

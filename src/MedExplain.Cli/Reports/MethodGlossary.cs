@@ -20,6 +20,13 @@ internal static class MethodGlossary
         ["grad-cam"] = "Last-layer features weighted by the class's average gradient, positive part: the regions that raise the score (coarse).",
         ["grad-cam-pp"] = "Grad-CAM with pixel-wise weights: better at several separate regions of one class.",
         ["guided-grad-cam"] = "Grad-CAM times Guided Backprop: the fine detail inside Grad-CAM's regions.",
+        ["lrp"] = "Layer-wise relevance propagation: the class score handed back layer by layer to the voxels, by the composite's rules.",
+        ["lrp-epsilon"] = "LRP with the ε rule everywhere: close to gradient × input, a little less noisy.",
+        ["lrp-zplus"] = "LRP with the z⁺ rule everywhere: only what raised each neuron counts; positive, focused maps.",
+        ["lrp-alpha-beta"] = "LRP α2β1: evidence for (red) and against (blue) the class, weighted two to one.",
+        ["deep-taylor"] = "Deep Taylor decomposition: z⁺ through the network, bounded (z^B) at the input.",
+        ["deeplift"] = "DeepLIFT: each voxel's share of the score's difference from a reference scan (black by default); shares add up to it.",
+        ["deepshap"] = "DeepSHAP: DeepLIFT averaged over a background set of scans, an estimate of Shapley values.",
     };
 
     public static string Describe(string method) => Sentences.GetValueOrDefault(method, string.Empty);

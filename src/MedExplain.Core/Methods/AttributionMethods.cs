@@ -30,6 +30,9 @@ public static class AttributionMethods
         new LrpMethod("lrp-epsilon", "epsilon"),
         new LrpMethod("lrp-zplus", "zplus"),
         new LrpMethod("lrp-alpha-beta", "alpha2-beta1"),
+        new LrpMethod("deep-taylor", "deep-taylor"),
+        new DeepLiftMethod("deeplift"),
+        new DeepLiftMethod("deepshap"),
     }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>Gets every method's name, in a stable order.</summary>

@@ -29,6 +29,18 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
         CancellationToken cancellationToken) =>
         Run(itemShape, total, null, fill, seedOf, (item, signal, _, score) => consume(item, signal, score), progress, cancellationToken);
 
+    /// <summary>As the first overload, for rule sets that compare with a reference: <paramref name="referenceOf"/> writes item k's reference.</summary>
+    public void Run(
+        int[] itemShape,
+        int total,
+        Action<int, Span<float>> fill,
+        Action<int, Span<float>> referenceOf,
+        Action<int, Span<float>> seedOf,
+        Action<int, ReadOnlySpan<float>, float> consume,
+        IProgress<BatchProgress>? progress,
+        CancellationToken cancellationToken) =>
+        Run(itemShape, total, null, fill, seedOf, (item, signal, _, score) => consume(item, signal, score), progress, cancellationToken, referenceOf);
+
     /// <summary>As the overload without <paramref name="layer"/>, but the signal is taken at an inner activation
     /// (null: the input), whose forward value <paramref name="consume"/> receives too (empty for the input).</summary>
     public void Run(
@@ -39,7 +51,8 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
         Action<int, Span<float>> seedOf,
         LayerConsumer consume,
         IProgress<BatchProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<int, Span<float>>? referenceOf = null)
     {
         BatchPlan plan = Plan(itemShape, total);
         int batch = plan.BatchSize;
@@ -47,6 +60,7 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
         BackwardSession session = model.Backward([batch, .. itemShape], new BackwardRequest(_output, rules, [signalOf], layer is null ? [] : [layer]));
         int itemSize = (int)FloatTensor.ElementCount(itemShape);
         var input = new FloatTensor([batch, .. itemShape]);
+        FloatTensor? reference = referenceOf is null ? null : new FloatTensor([batch, .. itemShape]);
         var seed = new FloatTensor(session.Graph.SeedShape);
         int seedSize = seed.ItemSize;
         string[] outputs = layer is null
@@ -60,10 +74,11 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
             for (int k = 0; k < count; k++)
             {
                 fill(start + k, input.Data.AsSpan(k * itemSize, itemSize));
+                referenceOf?.Invoke(start + k, reference!.Data.AsSpan(k * itemSize, itemSize));
                 seedOf(start + k, seed.Data.AsSpan(k * seedSize, seedSize));
             }
 
-            FloatTensor[] results = session.Run(input, seed, outputs);
+            FloatTensor[] results = session.Run(input, seed, outputs, reference);
             for (int k = 0; k < count; k++)
             {
                 ReadOnlySpan<float> activation = layer is null ? [] : results[2].Item(k);

@@ -16,7 +16,7 @@ public static class LrpComposite
 {
     /// <summary>Gets the composite names, for help texts.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["epsilon-plus", "epsilon-plus-flat", "epsilon-alpha2-beta1", "epsilon-alpha2-beta1-flat", "epsilon-gamma-box", "epsilon", "zplus", "alpha2-beta1"];
+        ["epsilon-plus", "epsilon-plus-flat", "epsilon-alpha2-beta1", "epsilon-alpha2-beta1-flat", "epsilon-gamma-box", "epsilon", "zplus", "alpha2-beta1", "deep-taylor"];
 
     private static readonly string[] Activations = ["Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Sigmoid", "Tanh", "Clip", "Softplus"];
     private static readonly string[] Sums = ["Add", "Sub", "Sum", "AveragePool", "GlobalAveragePool", "ReduceMean", "BatchNormalization"];
@@ -39,11 +39,14 @@ public static class LrpComposite
             "epsilon-alpha2-beta1-flat" => ("flat", "alpha2-beta1", "epsilon"),
             "epsilon-gamma-box" => ("zbox", "gamma", "epsilon"),
             "epsilon" or "zplus" or "alpha2-beta1" => (composite, composite, composite),
+
+            // Deep Taylor decomposition: z⁺ through the ReLU layers, z^B at the bounded input layer.
+            "deep-taylor" => ("zbox", "zplus", "zplus"),
             _ => throw new MedExplainInputException("--composite", $"'{composite}' is not a composite; the composites are: {string.Join(", ", Names)}."),
         };
 
         // Zennit's first-layer map applies to convolutions only in epsilon-gamma-box, to any linear layer in the -flat ones.
-        bool firstIsAnyLinear = composite.EndsWith("-flat", StringComparison.Ordinal);
+        bool firstIsAnyLinear = composite.EndsWith("-flat", StringComparison.Ordinal) || composite == "deep-taylor";
         string? firstLayer = FirstLinearLayer(model, includeDense: firstIsAnyLinear);
         var rules = new Dictionary<string, IBackwardRule>
         {

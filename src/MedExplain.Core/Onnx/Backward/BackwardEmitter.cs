@@ -60,6 +60,15 @@ public sealed class BackwardEmitter
         return output;
     }
 
+    /// <summary>Gets the tensor holding the reference input's value of <paramref name="tensor"/> (DeepLIFT rule sets);
+    /// tensors that do not depend on the input are their own reference.</summary>
+    /// <param name="tensor">A forward tensor.</param>
+    public string Reference(string tensor) => ReferenceNames?.GetValueOrDefault(tensor, tensor)
+        ?? throw new InvalidOperationException("This rule set was compiled without a reference input.");
+
+    /// <summary>Gets or sets the reference copy of each input-dependent tensor, when the graph has one.</summary>
+    internal IReadOnlyDictionary<string, string>? ReferenceNames { get; set; }
+
     /// <summary>Appends a copy of a forward node (its attributes kept) with a fresh output, and returns that output.</summary>
     /// <param name="node">The node, inputs already replaced; its output is renamed.</param>
     /// <param name="shape">The output's shape.</param>

@@ -44,6 +44,13 @@ public static class BackwardGraphCompiler
 
         var emit = new BackwardEmitter(graph, index, shapes, model.Opset);
         var dependsOnInput = ForwardClosure(graph, input, probe.FloatTensors);
+        string? reference = null;
+        if (request.Rules.NeedsReference)
+        {
+            reference = ReferenceName;
+            emit.ReferenceNames = AddReferenceForward(graph, input, reference, shapes);
+        }
+
         var contributions = new Dictionary<string, List<string>>
         {
             [request.TargetOutput] = [request.Rules.SeedTimesOutput
@@ -100,7 +107,50 @@ public static class BackwardGraphCompiler
             graph.Output.Add(new ValueInfoProto { Name = activation });
         }
 
-        return new CompiledGraph(compiled, input, inputShape, SeedName, shapes[request.TargetOutput], signalOutputs);
+        return new CompiledGraph(compiled, input, inputShape, SeedName, shapes[request.TargetOutput], signalOutputs) { ReferenceName = reference };
+    }
+
+    /// <summary>The name of the reference input of graphs compiled for rule sets that need one.</summary>
+    public const string ReferenceName = "reference";
+
+    /// <summary>Runs the forward pass a second time on a reference input: every node that depends on the input is copied
+    /// with its input-dependent tensors renamed. Returns tensor → reference tensor.</summary>
+    private static Dictionary<string, string> AddReferenceForward(GraphProto graph, string input, string reference, Dictionary<string, int[]> shapes)
+    {
+        var names = new Dictionary<string, string> { [input] = reference };
+        ValueInfoProto declared = graph.Input.First(i => i.Name == input);
+        graph.Input.Add(new ValueInfoProto { Name = reference, Type = declared.Type.Clone() });
+        shapes[reference] = shapes[input];
+        foreach (NodeProto node in graph.Node.ToList())
+        {
+            if (!node.Input.Any(names.ContainsKey))
+            {
+                continue;
+            }
+
+            NodeProto copy = node.Clone();
+            copy.Name = "reference/" + node.Name;
+            for (int i = 0; i < copy.Input.Count; i++)
+            {
+                copy.Input[i] = names.GetValueOrDefault(copy.Input[i], copy.Input[i]);
+            }
+
+            for (int o = 0; o < copy.Output.Count; o++)
+            {
+                if (copy.Output[o].Length > 0)
+                {
+                    names[node.Output[o]] = copy.Output[o] = "reference/" + node.Output[o];
+                    if (shapes.TryGetValue(node.Output[o], out int[]? shape))
+                    {
+                        shapes[copy.Output[o]] = shape;
+                    }
+                }
+            }
+
+            graph.Node.Add(copy);
+        }
+
+        return names;
     }
 
     /// <summary>The name of the seed input of every compiled graph.</summary>

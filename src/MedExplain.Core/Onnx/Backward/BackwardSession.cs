@@ -30,16 +30,24 @@ public sealed class BackwardSession : IDisposable
     /// <param name="input">The input batch.</param>
     /// <param name="seed">The seed laid on the target output.</param>
     /// <param name="outputs">The outputs to fetch (model outputs, signal outputs, activations).</param>
-    public FloatTensor[] Run(FloatTensor input, FloatTensor seed, IReadOnlyList<string> outputs)
+    /// <param name="reference">The reference batch, for graphs compiled with one (DeepLIFT).</param>
+    public FloatTensor[] Run(FloatTensor input, FloatTensor seed, IReadOnlyList<string> outputs, FloatTensor? reference = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(seed);
         ArgumentNullException.ThrowIfNull(outputs);
+        if ((reference is null) != (Graph.ReferenceName is null))
+        {
+            throw new ArgumentException(Graph.ReferenceName is null ? "This graph takes no reference input." : "This graph needs a reference input.", nameof(reference));
+        }
+
         using OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(input.Data, Array.ConvertAll(input.Shape, d => (long)d));
         using OrtValue seedValue = OrtValue.CreateTensorValueFromMemory(seed.Data, Array.ConvertAll(seed.Shape, d => (long)d));
+        using OrtValue? referenceValue = reference is null ? null : OrtValue.CreateTensorValueFromMemory(reference.Data, Array.ConvertAll(reference.Shape, d => (long)d));
         using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> results =
-            _session.Run(runOptions, [Graph.InputName, Graph.SeedName], [inputValue, seedValue], outputs);
+        string[] names = referenceValue is null ? [Graph.InputName, Graph.SeedName] : [Graph.InputName, Graph.SeedName, Graph.ReferenceName!];
+        OrtValue[] values = referenceValue is null ? [inputValue, seedValue] : [inputValue, seedValue, referenceValue];
+        using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(runOptions, names, values, outputs);
         return [.. results.Select(r => new FloatTensor(Array.ConvertAll(r.GetTensorTypeAndShape().Shape, d => checked((int)d)), r.GetTensorDataAsSpan<float>().ToArray()))];
     }
 

@@ -19,4 +19,7 @@ public sealed record CompiledGraph(
 {
     /// <summary>The prefix of every backward-signal output's name.</summary>
     public const string SignalPrefix = "signal:";
+
+    /// <summary>Gets the reference input (DeepLIFT rule sets), shaped like the image input, or null.</summary>
+    public string? ReferenceName { get; init; }
 }

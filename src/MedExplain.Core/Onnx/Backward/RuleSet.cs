@@ -22,8 +22,22 @@ public sealed record RuleSet(string Name, FrozenDictionary<string, IBackwardRule
     /// and name); null when the op type alone decides. They must be fixed for a given <see cref="Name"/>, which keys caches.</summary>
     public Func<NodeProto, IBackwardRule?>? NodeRules { get; init; }
 
+    /// <summary>Gets a value indicating whether the rules compare with a reference input (DeepLIFT): the compiled graph then
+    /// takes a second input and runs the forward pass on it too, and rules read reference activations through
+    /// <see cref="BackwardEmitter.Reference"/>.</summary>
+    public bool NeedsReference { get; init; }
+
     /// <summary>Gets a value indicating whether the signal starts as seed ⊙ target output (relevance) rather than the seed (gradient).</summary>
     public bool SeedTimesOutput { get; init; }
+
+    /// <summary>Gets DeepLIFT Rescale: element-wise nonlinearities take Δy/Δx against a reference input, linear ops their gradient.</summary>
+    public static RuleSet DeepLiftRescale { get; } = new("deeplift-rescale", Gradient.Rules.Select(r =>
+        new KeyValuePair<string, IBackwardRule>(r.Key, DeepLiftNonlinearities.Contains(r.Key) ? new DeepLiftRescaleRule(r.Value) : r.Value)).ToFrozenDictionary())
+    {
+        NeedsReference = true,
+    };
+
+    private static string[] DeepLiftNonlinearities => ["Relu", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Softplus", "Clip", "Exp", "Log", "Sqrt", "Erf"];
 
     /// <summary>The rule for an op type, or null when the set has none.</summary>
     /// <param name="opType">The op type.</param>

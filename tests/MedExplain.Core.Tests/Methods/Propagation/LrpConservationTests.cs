@@ -18,6 +18,7 @@ public sealed class LrpConservationTests : IDisposable
     [InlineData("epsilon", 1e-6)]
     [InlineData("epsilon-plus", 1e-6)]
     [InlineData("zplus", 1e-6)]
+    [InlineData("deep-taylor", 1e-6)]
     public void RelevanceIsConservedAtEveryLayer(string composite, double epsilon)
     {
         using OnnxModel model = OnnxModel.Load(ResidualNet());

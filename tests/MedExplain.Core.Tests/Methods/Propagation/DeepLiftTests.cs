@@ -1,0 +1,124 @@
+using MedExplain.Methods;
+using MedExplain.Onnx;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Core.Tests.Methods.Propagation;
+
+/// <summary>DeepLIFT Rescale and DeepSHAP against their published properties and equivalences.</summary>
+public sealed class DeepLiftTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void AttributionsSumToTheOutputDifferenceOnAReluNetWithBiases()
+    {
+        using OnnxModel model = OnnxModel.Load(ReluNet());
+        FloatTensor x = Random(2, 1), reference = Random(2, 2);
+        var options = new AttributionOptions { Baseline = BaselineKind.Array, BaselineArray = reference };
+
+        Attribution a = AttributionMethods.Get("deeplift").Attribute(model, x, ClassTarget.Class(1), options);
+
+        float[] fx = Scores(model, x, 1), fr = Scores(model, reference, 1);
+        for (int item = 0; item < 2; item++)
+        {
+            double delta = fx[item] - fr[item];
+            double sum = a.Values.Item(item).ToArray().Sum(v => (double)v);
+            Assert.True(Math.Abs(sum - delta) <= 1e-4 * Math.Max(1, Math.Abs(delta)), $"item {item}: Σ {sum} vs Δf {delta}");
+            Assert.True(Math.Abs(a.Diagnostics["summationToDeltaGap"][item]) <= 1e-4 * Math.Max(1, Math.Abs(delta)));
+        }
+
+        Assert.True(Numerics.RelativeL2(a.Values.Data, AttributionMethods.Get("gradient").Attribute(model, x, ClassTarget.Class(1), options).Values.Data) > 0.05,
+            "on a nonlinear net DeepLIFT is not the gradient");
+    }
+
+    [Fact]
+    public void OnALinearModelDeepLiftEqualsIntegratedGradients()
+    {
+        using OnnxModel model = OnnxModel.Load(TinyModels.Linear().Save(_temp.File("linear.onnx")));
+        var x = new FloatTensor([2, 1, 2, 2], [1, -2, 3, 0.5f, -1, 4, 2, 1]);
+
+        Attribution deeplift = AttributionMethods.Get("deeplift").Attribute(model, x, ClassTarget.Class(2), new AttributionOptions());
+        Attribution ig = AttributionMethods.Get("integrated-gradients").Attribute(model, x, ClassTarget.Class(2), new AttributionOptions { Steps = 4 });
+
+        Assert.True(Numerics.RelativeL2(deeplift.Values.Data, ig.Values.Data) < 1e-6);
+    }
+
+    [Fact]
+    public void DeepShapWithOneReferenceIsDeepLiftWithIt()
+    {
+        using OnnxModel model = OnnxModel.Load(ReluNet());
+        FloatTensor x = Random(3, 5), reference = Random(1, 6);
+        var tiled = FloatTensor.Concatenate([reference, reference, reference]);
+
+        Attribution shap = AttributionMethods.Get("deepshap").Attribute(model, x, ClassTarget.Class(0), new AttributionOptions { Background = reference });
+        Attribution lift = AttributionMethods.Get("deeplift").Attribute(model, x, ClassTarget.Class(0), new AttributionOptions { Baseline = BaselineKind.Array, BaselineArray = tiled });
+
+        Assert.True(Numerics.RelativeL2(shap.Values.Data, lift.Values.Data) < 1e-6);
+    }
+
+    [Fact]
+    public void DeepShapSumsToTheDifferenceFromTheMeanBackgroundOutput()
+    {
+        using OnnxModel model = OnnxModel.Load(ReluNet());
+        FloatTensor x = Random(2, 7), background = Random(5, 8);
+
+        Attribution shap = AttributionMethods.Get("deepshap").Attribute(model, x, ClassTarget.Class(2), new AttributionOptions { Background = background });
+
+        double meanBackground = Scores(model, background, 2).Average(v => (double)v);
+        float[] fx = Scores(model, x, 2);
+        for (int item = 0; item < 2; item++)
+        {
+            double sum = shap.Values.Item(item).ToArray().Sum(v => (double)v);
+            Assert.True(Math.Abs(sum - (fx[item] - meanBackground)) <= 1e-4 * Math.Max(1, Math.Abs(fx[item])), $"Σ {sum} vs {fx[item] - meanBackground}");
+        }
+    }
+
+    [Fact]
+    public void AReferenceEqualToTheInputGivesZeroNotNaN()
+    {
+        using OnnxModel model = OnnxModel.Load(ReluNet());
+        FloatTensor x = Random(1, 9);
+
+        Attribution a = AttributionMethods.Get("deeplift").Attribute(model, x, ClassTarget.Class(0), new AttributionOptions { Baseline = BaselineKind.Array, BaselineArray = x });
+
+        Assert.All(a.Values.Data, v => Assert.Equal(0f, v));
+    }
+
+    private static float[] Scores(OnnxModel model, FloatTensor inputs, int classIndex)
+    {
+        FloatTensor y = new MedExplain.Prediction.Predictor(model).Forward(inputs, "y");
+        return [.. Enumerable.Range(0, inputs.BatchSize).Select(i => y.Item(i)[classIndex])];
+    }
+
+    private static FloatTensor Random(int batch, int seed)
+    {
+        var random = new Random(seed);
+        var x = new FloatTensor(batch, 1, 6, 6);
+        for (int i = 0; i < x.Data.Length; i++)
+        {
+            x.Data[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        return x;
+    }
+
+    /// <summary>Conv(bias) → ReLU → Conv(bias) → Tanh → AveragePool → Flatten → Gemm(bias): nonlinear, biased, no max pooling.</summary>
+    private string ReluNet()
+    {
+        var random = new Random(21);
+        float[] Values(int count) => [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+        (string Name, object Value)[] same = [("pads", new long[] { 1, 1, 1, 1 })];
+        return new TinyModelBuilder(opset: 17)
+            .Input("x", null, 1, 6, 6).Output("y", null, 3)
+            .Initializer("w1", [3, 1, 3, 3], Values(27)).Initializer("b1", [3], Values(3))
+            .Initializer("w2", [2, 3, 3, 3], Values(54)).Initializer("b2", [2], Values(2))
+            .Initializer("w3", [18, 3], Values(54)).Initializer("b3", [3], Values(3))
+            .Node("Conv", ["x", "w1", "b1"], ["c1"], "c1", same).Node("Relu", ["c1"], ["r1"], "r1")
+            .Node("Conv", ["r1", "w2", "b2"], ["c2"], "c2", same).Node("Tanh", ["c2"], ["t2"], "t2")
+            .Node("AveragePool", ["t2"], ["p"], "pool", ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 }))
+            .Node("Flatten", ["p"], ["flat"], "flatten").Node("Gemm", ["flat", "w3", "b3"], ["y"], "dense")
+            .Save(_temp.File("net.onnx"));
+    }
+}

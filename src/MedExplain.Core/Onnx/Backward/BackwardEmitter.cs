@@ -60,6 +60,10 @@ public sealed class BackwardEmitter
         return output;
     }
 
+    /// <summary>Gets the forward node that produces a tensor, or null for inputs and initializers.</summary>
+    /// <param name="tensor">The tensor.</param>
+    public NodeProto? Producer(string tensor) => _index.Producer(tensor);
+
     /// <summary>Gets the tensor holding the reference input's value of <paramref name="tensor"/> (DeepLIFT rule sets);
     /// tensors that do not depend on the input are their own reference.</summary>
     /// <param name="tensor">A forward tensor.</param>

@@ -19,7 +19,7 @@ public sealed class LrpRuleTests : IDisposable
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (string layer in new[] { "dense", "conv2d", "conv3d" })
+        foreach (string layer in new[] { "dense", "conv2d", "conv3d", "relu-conv2d" })
         {
             foreach (string rule in new[] { "epsilon:0.01", "zero", "zplus", "alpha2-beta1", "gamma:0.25", "flat", "w-square", "zbox:-1.5:2" })
             {
@@ -54,7 +54,10 @@ public sealed class LrpRuleTests : IDisposable
         var options = new AttributionOptions { TargetMask = seed, RuleOverrides = new Dictionary<string, string> { ["layer"] = rule } };
         Attribution compiled = AttributionMethods.Get("lrp").Attribute(model, x, ClassTarget.Predicted, options);
 
-        double[] expected = LiteralRule(rule, w, b, [.. x.Data.Select(v => (double)v)], [.. seed.Data.Select(v => (double)v)]);
+        // After a ReLU the layer sees max(x, 0) (and rules may skip the terms of negative inputs); the map is the relevance
+        // the ReLU hands through unchanged.
+        double[] seen = [.. x.Data.Select(v => layer.StartsWith("relu", StringComparison.Ordinal) ? Math.Max(v, 0) : (double)v)];
+        double[] expected = LiteralRule(rule, w, b, seen, [.. seed.Data.Select(v => (double)v)]);
         double scale = expected.Max(Math.Abs), worst = 0;
         for (int i = 0; i < expected.Length; i++)
         {
@@ -200,6 +203,12 @@ public sealed class LrpRuleTests : IDisposable
                 builder.Input("x", null, 2, 5, 6).Output("y", null, 3, 3, 3)
                     .Initializer("w", [3, 2, 3, 3], Random(54)).Initializer("b", [3], Random(3))
                     .Node("Conv", ["x", "w", "b"], ["y"], "layer", ("pads", new long[] { 1, 1, 1, 1 }), ("strides", new long[] { 2, 2 }));
+                break;
+            case "relu-conv2d":
+                builder.Input("x", null, 2, 5, 6).Output("y", null, 3, 5, 6)
+                    .Initializer("w", [3, 2, 3, 3], Random(54)).Initializer("b", [3], Random(3))
+                    .Node("Relu", ["x"], ["r"], "relu")
+                    .Node("Conv", ["r", "w", "b"], ["y"], "layer", ("pads", new long[] { 1, 1, 1, 1 }));
                 break;
             default:
                 builder.Input("x", null, 2, 4, 3, 3).Output("y", null, 2, 4, 3, 3)

@@ -46,6 +46,10 @@ internal sealed class LrpLayer
     /// <summary>Gets the layer's output (its forward value).</summary>
     public string Z => _node.Output[0];
 
+    /// <summary>Gets a value indicating whether the data input cannot be negative (it comes from a ReLU, possibly through
+    /// pooling, padding or reshaping): rules then skip the terms of negative inputs, which are zero.</summary>
+    public bool NonNegativeInput => NonNegative(X, depth: 0);
+
     /// <summary>Gets the emitter.</summary>
     public BackwardEmitter Emit => _emit;
 
@@ -97,6 +101,24 @@ internal sealed class LrpLayer
         var clone = _node.Clone();
         clone.Input[WeightIndex] = w;
         return Transposes[_node.OpType].Backward(clone, [signal], _emit)[DataIndex]!;
+    }
+
+    private bool NonNegative(string tensor, int depth)
+    {
+        if (depth > 16 || _emit.Producer(tensor) is not { } producer)
+        {
+            return false;
+        }
+
+        return producer.OpType switch
+        {
+            "Relu" or "Sigmoid" or "Softmax" or "Abs" => true,
+            "MaxPool" or "AveragePool" or "GlobalAveragePool" or "GlobalMaxPool" or "Identity" or "Flatten" or "Reshape"
+                or "Squeeze" or "Unsqueeze" or "Transpose" or "Dropout" => NonNegative(producer.Input[0], depth + 1),
+            "Concat" or "Add" or "Max" => producer.Input.All(i => NonNegative(i, depth + 1)),
+            "Pad" => NonNegative(producer.Input[0], depth + 1) && (producer.Input.Count < 3 || producer.Input[2].Length == 0),
+            _ => false,
+        };
     }
 
     /// <summary>Clamps a tensor: max(t, 0) (positive part) or min(t, 0) (negative part).</summary>

@@ -6,11 +6,11 @@ namespace MedExplain.Onnx.Backward.Rules.Lrp;
 /// </summary>
 /// <param name="Layer">The layer.</param>
 /// <param name="XPositive">x⁺.</param>
-/// <param name="XNegative">x⁻.</param>
+/// <param name="XNegative">x⁻, or null when the input cannot be negative (its terms vanish).</param>
 /// <param name="WFirst">The weights applied to x⁺ (W⁺ for the positive part, W⁻ for the negative).</param>
 /// <param name="WSecond">The weights applied to x⁻.</param>
 /// <param name="Z">The denominator: the sum of both terms.</param>
-internal sealed record PositiveContributions(LrpLayer Layer, string XPositive, string XNegative, string WFirst, string WSecond, string Z)
+internal sealed record PositiveContributions(LrpLayer Layer, string XPositive, string? XNegative, string WFirst, string WSecond, string Z)
 {
     /// <summary>The positive contributions, optionally with scaled weights W + γ·W± (the γ rule).</summary>
     public static PositiveContributions Of(LrpLayer layer, float gamma = 0) => Build(layer, positive: true, gamma);
@@ -19,15 +19,16 @@ internal sealed record PositiveContributions(LrpLayer Layer, string XPositive, s
     public static PositiveContributions Negative(LrpLayer layer, float gamma = 0) => Build(layer, positive: false, gamma);
 
     /// <summary>x⁺ ⊙ W₁ᵀs + x⁻ ⊙ W₂ᵀs.</summary>
-    public string Relevance(string s) => Layer.Emit.Binary(
-        "Add",
-        Layer.Contribution(XPositive, WFirst, s),
-        Layer.Contribution(XNegative, WSecond, s));
+    public string Relevance(string s) => XNegative is null
+        ? Layer.Contribution(XPositive, WFirst, s)
+        : Layer.Emit.Binary("Add", Layer.Contribution(XPositive, WFirst, s), Layer.Contribution(XNegative, WSecond, s));
 
     private static PositiveContributions Build(LrpLayer layer, bool positive, float gamma)
     {
         BackwardEmitter emit = layer.Emit;
-        string xPositive = layer.Part(layer.X, positive: true), xNegative = layer.Part(layer.X, positive: false);
+        bool nonNegative = layer.NonNegativeInput;
+        string xPositive = nonNegative ? layer.X : layer.Part(layer.X, positive: true);
+        string? xNegative = nonNegative ? null : layer.Part(layer.X, positive: false);
 
         // γ = 0: plain clamped weights. γ > 0: W + γ·W⁺ (or W⁻), Zennit's GammaMod.
         string Weights(bool positivePart) => gamma == 0
@@ -38,7 +39,8 @@ internal sealed record PositiveContributions(LrpLayer Layer, string XPositive, s
             : emit.Binary("Add", b, emit.Binary("Mul", layer.Part(b, positivePart), emit.Scalar(gamma)));
 
         string wFirst = Weights(positive), wSecond = Weights(!positive);
-        string z = emit.Binary("Add", layer.Forward(xPositive, wFirst, Bias(positive)), layer.Forward(xNegative, wSecond, null));
+        string first = layer.Forward(xPositive, wFirst, Bias(positive));
+        string z = xNegative is null ? first : emit.Binary("Add", first, layer.Forward(xNegative, wSecond, null));
         return new PositiveContributions(layer, xPositive, xNegative, wFirst, wSecond, z);
     }
 }

@@ -44,6 +44,7 @@ internal static class AttributeCommand
         Option<double> epsilon = new("--epsilon") { Description = "LRP: ε of the ε rule (dense layers in the composites, every layer in lrp-epsilon).", DefaultValueFactory = _ => 1e-6 };
         Option<string[]> ruleOverride = new("--rule-override") { Description = $"LRP: NODE=RULE, repeatable; the rule for one node by name (see 'medexplain inspect'): {LrpRuleText.Names}.", AllowMultipleArgumentsPerToken = false };
         Option<string?> box = new("--box") { Description = "LRP z^B (epsilon-gamma-box): LOW,HIGH bounds of the model-ready input; default: each batch's own minimum and maximum." };
+        Option<string?> patterns = new("--patterns") { Description = "patternnet, pattern-attribution: the patterns file written by fit-patterns (.npz)." };
         Option<bool> conservation = new("--conservation") { Description = "LRP: also print, for the first item, how much relevance reaches each linear layer's input (conservation check)." };
         Option<bool> noNormalize = new("--no-normalize") { Description = "The input already holds model-ready values: skip the card's intensity normalisation." };
         Option<long> maxMemory = CliOptions.MaxMemory();
@@ -52,7 +53,7 @@ internal static class AttributeCommand
         var command = new Command("attribute", "Compute an attribution map with one method and write it as NPY; attributions explain the model's pre-softmax output.")
         {
             model, card, input, method, target, targetMask, outputName, steps, integration, baseline, samples, noise, seed, background, layer, camResolution,
-            composite, epsilon, ruleOverride, box, conservation, noNormalize, maxMemory, output, json,
+            composite, epsilon, ruleOverride, box, patterns, conservation, noNormalize, maxMemory, output, json,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -107,6 +108,7 @@ internal static class AttributeCommand
                 Epsilon = result.GetValue(epsilon) >= 0 ? result.GetValue(epsilon) : throw new MedExplainInputException("--epsilon", "must be 0 or more."),
                 RuleOverrides = Overrides(result.GetValue(ruleOverride) ?? []),
                 Box = result.GetValue(box) is { } bounds ? Box(bounds) : null,
+                Patterns = result.GetValue(patterns) is { } patternFile ? new PatternSet(NpzArchive.Read(patternFile), new Dictionary<string, long>()) : null,
                 CamAtLayerResolution = result.GetValue(camResolution) switch
                 {
                     "layer" => true,

@@ -33,6 +33,8 @@ public static class AttributionMethods
         new LrpMethod("deep-taylor", "deep-taylor"),
         new DeepLiftMethod("deeplift"),
         new DeepLiftMethod("deepshap"),
+        new PatternMethod("patternnet"),
+        new PatternMethod("pattern-attribution"),
     }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>Gets every method's name, in a stable order.</summary>

@@ -75,6 +75,9 @@ public sealed record AttributionOptions
     /// <summary>Gets the input bounds of the z^B rule, or null for each batch's own minimum and maximum.</summary>
     public (float Low, float High)? Box { get; init; }
 
+    /// <summary>Gets the patterns of PatternNet and PatternAttribution (from fit-patterns).</summary>
+    public Propagation.PatternSet? Patterns { get; init; }
+
     /// <summary>Checks the values, naming the first that is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()

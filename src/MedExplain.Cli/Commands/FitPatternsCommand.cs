@@ -1,0 +1,66 @@
+using System.CommandLine;
+using MedExplain.Cli.Reports;
+using MedExplain.Imaging;
+using MedExplain.Imaging.Npy;
+using MedExplain.Methods.Propagation;
+using MedExplain.Onnx;
+
+namespace MedExplain.Cli.Commands;
+
+/// <summary><c>medexplain fit-patterns</c>: PatternNet's signal patterns of every linear layer, estimated on a data set and saved for attribution.</summary>
+internal static class FitPatternsCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        Option<string> model = CliOptions.Model();
+        Option<string?> card = CliOptions.Card();
+        Option<string> data = new("--data") { Description = "The data set: a folder of scans (each read and prepared as by predict) or an NPY batch of model-ready inputs.", Required = true };
+        Option<int> maxItems = new("--max-items") { Description = "Use at most this many items of the data set.", DefaultValueFactory = _ => 256 };
+        Option<string> output = new("--output", "-o") { Description = "The patterns file to write (.npz; pass it to attribute --patterns).", Required = true };
+        var command = new Command("fit-patterns", "Estimate PatternNet/PatternAttribution patterns (two-component estimator) of a model's Conv and Gemm layers on a data set.")
+        {
+            model, card, data, maxItems, output,
+        };
+        command.SetAction(result => console.Guard(() =>
+        {
+            using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
+            FloatTensor items = Items(result.GetValue(data)!, loaded, Math.Max(1, result.GetValue(maxItems)));
+            PatternSet patterns = PatternFitter.Fit(loaded, items, new ProgressLines(console.Error));
+            string path = result.GetValue(output)!;
+            NpzArchive.Write(path, patterns.Patterns);
+            console.Out.WriteLine($"fitted patterns of {patterns.Patterns.Count} layer(s) on {items.BatchSize} item(s); written to {path}");
+            foreach ((string layer, long samples) in patterns.Samples)
+            {
+                console.Out.WriteLine($"  {layer,-40} {samples,12} positive samples");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static FloatTensor Items(string data, OnnxModel model, int maxItems)
+    {
+        if (File.Exists(data))
+        {
+            FloatTensor batch = ModelInputLoader.Load(data, model);
+            return batch.BatchSize > maxItems ? batch.Slice(0, maxItems) : batch;
+        }
+
+        if (!Directory.Exists(data))
+        {
+            throw new MedExplainInputException(data, "is neither a file nor a folder.");
+        }
+
+        string[] files = [.. Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).Contains("-mask", StringComparison.Ordinal) && IsScan(f)).Order(StringComparer.Ordinal).Take(maxItems)];
+        return files.Length == 0
+            ? throw new MedExplainInputException(data, $"holds no scans ({MedicalImageReader.SupportedFormats}).")
+            : FloatTensor.Concatenate([.. files.Select(f => ModelInputLoader.Load(f, model))]);
+    }
+
+    private static bool IsScan(string path) =>
+        path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".png", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase);
+}

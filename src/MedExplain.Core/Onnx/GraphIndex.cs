@@ -87,6 +87,15 @@ internal sealed class GraphIndex
     /// <summary>An integer constant (such as ReduceMean's axes input) as a long array, or null.</summary>
     public long[]? IntegerConstant(string tensor) => Constant(tensor) is { } proto ? ReadIntegers(proto) : null;
 
+    /// <summary>Reads a float32 TensorProto's values (float_data or raw_data).</summary>
+    public static float[] ReadFloats(TensorProto proto)
+    {
+        ArgumentNullException.ThrowIfNull(proto);
+        return proto.FloatData.Count > 0
+            ? [.. proto.FloatData]
+            : [.. Enumerable.Range(0, proto.RawData.Length / 4).Select(i => BitConverter.ToSingle(proto.RawData.Span.Slice(i * 4, 4)))];
+    }
+
     /// <summary>Reads an int64 or int32 TensorProto's values.</summary>
     public static long[]? ReadIntegers(TensorProto proto)
     {

@@ -51,7 +51,7 @@ internal sealed class LayerPatches
     public static LayerPatches Of(OnnxModel model, NodeProto node)
     {
         TensorProto proto = model.Proto.Graph.Initializer.First(i => i.Name == node.Input[1]);
-        float[] values = proto.FloatData.Count > 0 ? [.. proto.FloatData] : [.. Enumerable.Range(0, proto.RawData.Length / 4).Select(i => BitConverter.ToSingle(proto.RawData.Span.Slice(i * 4, 4)))];
+        float[] values = GraphIndex.ReadFloats(proto);
         int[] shape = [.. proto.Dims.Select(d => (int)d)];
         if (node.OpType == "Conv")
         {

@@ -53,7 +53,7 @@ internal sealed class PatternMethod(string name) : IAttributionMethod
     private static FloatTensor LayerWeights(OnnxModel model, NodeProto layer)
     {
         TensorProto proto = model.Proto.Graph.Initializer.First(i => i.Name == layer.Input[1]);
-        float[] values = proto.FloatData.Count > 0 ? [.. proto.FloatData] : [.. Enumerable.Range(0, proto.RawData.Length / 4).Select(i => BitConverter.ToSingle(proto.RawData.Span.Slice(i * 4, 4)))];
+        float[] values = GraphIndex.ReadFloats(proto);
         return new FloatTensor([.. proto.Dims.Select(d => (int)d)], values);
     }
 }

@@ -77,9 +77,7 @@ public static class BatchNormFolding
             return false;
         }
 
-        values = proto.FloatData.Count > 0
-            ? [.. proto.FloatData]
-            : [.. Enumerable.Range(0, proto.RawData.Length / 4).Select(i => BitConverter.ToSingle(proto.RawData.Span.Slice(i * 4, 4)))];
+        values = GraphIndex.ReadFloats(proto);
         return true;
     }
 

@@ -50,7 +50,7 @@ internal sealed class ResizeRule : IBackwardRule
             throw new NotSupportedException($"{node.OpType} '{node.Name}' computes its scales at run time.");
         }
 
-        float[] values = constant.FloatData.Count > 0 ? [.. constant.FloatData] : [.. Enumerable.Range(0, constant.RawData.Length / 4).Select(i => BitConverter.ToSingle(constant.RawData.Span.Slice(i * 4, 4)))];
+        float[] values = GraphIndex.ReadFloats(constant);
         return values.Length == 0 ? null : values;
     }
 

@@ -26,6 +26,9 @@ internal static class MethodGlossary
         ["lrp-alpha-beta"] = "LRP α2β1: evidence for (red) and against (blue) the class, weighted two to one.",
         ["deep-taylor"] = "Deep Taylor decomposition: z⁺ through the network, bounded (z^B) at the input.",
         ["deeplift"] = "DeepLIFT: each voxel's share of the score's difference from a reference scan (black by default); shares add up to it.",
+        ["deeplift-reveal-cancel"] = "DeepLIFT RevealCancel: like DeepLIFT, but positive and negative evidence that cancel inside a neuron are both shown.",
+        ["patternnet"] = "PatternNet: the signal the network detects in the scan, estimated from data (needs fitted patterns).",
+        ["pattern-attribution"] = "PatternAttribution: each voxel's contribution along the learned signal direction, ignoring distractors (needs fitted patterns).",
         ["deepshap"] = "DeepSHAP: DeepLIFT averaged over a background set of scans, an estimate of Shapley values.",
     };
 

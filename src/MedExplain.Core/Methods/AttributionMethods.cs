@@ -32,6 +32,7 @@ public static class AttributionMethods
         new LrpMethod("lrp-alpha-beta", "alpha2-beta1"),
         new LrpMethod("deep-taylor", "deep-taylor"),
         new DeepLiftMethod("deeplift"),
+        new DeepLiftMethod("deeplift-reveal-cancel"),
         new DeepLiftMethod("deepshap"),
         new PatternMethod("patternnet"),
         new PatternMethod("pattern-attribution"),

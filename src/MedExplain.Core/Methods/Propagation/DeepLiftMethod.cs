@@ -11,7 +11,7 @@ namespace MedExplain.Methods.Propagation;
 /// runs the forward pass on the input and on its reference together. With <paramref name="name"/> "deepshap" the
 /// references are a background set and the attributions are averaged over them.
 /// </summary>
-/// <param name="name">deeplift (reference: the options' baseline, zeros by default) or deepshap (the options' background).</param>
+/// <param name="name">deeplift or deeplift-reveal-cancel (reference: the options' baseline, zeros by default), or deepshap (the options' background).</param>
 internal sealed class DeepLiftMethod(string name) : IAttributionMethod
 {
     public string Name { get; } = name;
@@ -36,7 +36,8 @@ internal sealed class DeepLiftMethod(string name) : IAttributionMethod
         TargetScores targets = TargetScores.ForFixedTargets(model, inputs, target, options);
         int itemSize = inputs.ItemSize;
         var values = new FloatTensor(inputs.Shape);
-        new GradientPass(model, RuleSet.DeepLiftRescale, options).Run(
+        RuleSet rules = Name == "deeplift-reveal-cancel" ? RevealCancelRules.For(model) : RuleSet.DeepLiftRescale;
+        new GradientPass(model, rules, options).Run(
             inputs.Shape[1..],
             inputs.BatchSize * perItem,
             (pass, destination) => inputs.Item(pass / perItem).CopyTo(destination),

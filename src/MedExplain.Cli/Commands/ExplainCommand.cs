@@ -3,7 +3,9 @@ using System.Globalization;
 using MedExplain.Cli.Explain;
 using MedExplain.Cli.Reports;
 using MedExplain.Imaging;
+using MedExplain.Imaging.Npy;
 using MedExplain.Methods;
+using MedExplain.Methods.Propagation;
 
 namespace MedExplain.Cli.Commands;
 
@@ -25,10 +27,13 @@ internal static class ExplainCommand
         Option<int> steps = new("--steps") { Description = "Integrated Gradients: path points.", DefaultValueFactory = _ => 32 };
         Option<int> samples = new("--samples") { Description = "SmoothGrad family: noisy copies.", DefaultValueFactory = _ => 32 };
         Option<int> seed = new("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => 0 };
+        Option<string?> composite = new("--composite") { Description = $"lrp: the composite ({string.Join(", ", LrpComposite.Names)})." };
+        Option<string?> background = new("--background") { Description = "deepshap and expected-gradients: an NPY batch of model-ready background inputs." };
+        Option<string?> patterns = new("--patterns") { Description = "patternnet and pattern-attribution: the patterns file from fit-patterns (.npz)." };
         Option<long> maxMemory = CliOptions.MaxMemory();
         var command = new Command("explain", "Explain a model's prediction on a scan: maps mapped back onto the scan's voxels (NIfTI with the scan's affine, NPY, PNG overlays) and a self-contained HTML report.")
         {
-            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, maxMemory,
+            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, composite, background, patterns, maxMemory,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -41,6 +46,9 @@ internal static class ExplainCommand
                 Samples = Math.Max(1, result.GetValue(samples)),
                 Seed = result.GetValue(seed),
                 MaxMemoryBytes = result.GetValue(maxMemory),
+                Composite = result.GetValue(composite),
+                Background = result.GetValue(background) is { } backgroundFile ? NpyReader.Read(backgroundFile) : null,
+                Patterns = result.GetValue(patterns) is { } patternFile ? new PatternSet(NpzArchive.Read(patternFile), new Dictionary<string, long>()) : null,
             };
             var parameters = new Dictionary<string, string>
             {
@@ -53,7 +61,11 @@ internal static class ExplainCommand
                 ["max memory"] = ByteSize.Format(options.MaxMemoryBytes),
                 ["methods"] = result.GetValue(methods) ?? "the card's recommended methods (or the defaults)",
             };
-            foreach ((string name, string? value) in new[] { ("card", result.GetValue(card)), ("mask", result.GetValue(mask)), ("series", result.GetValue(series)), ("slice", result.GetValue(slice)?.ToString(CultureInfo.InvariantCulture)) })
+            foreach ((string name, string? value) in new[]
+            {
+                ("card", result.GetValue(card)), ("mask", result.GetValue(mask)), ("series", result.GetValue(series)), ("slice", result.GetValue(slice)?.ToString(CultureInfo.InvariantCulture)),
+                ("composite", result.GetValue(composite)), ("background", result.GetValue(background)), ("patterns", result.GetValue(patterns)),
+            })
             {
                 if (value is not null)
                 {

@@ -82,20 +82,11 @@ public sealed class AxisReorientation
     /// <param name="dims">Old dims.</param>
     public float[] Apply(ReadOnlySpan<float> values, int[] dims)
     {
-        ArgumentNullException.ThrowIfNull(dims);
-        int[] newDims = Dims(dims);
+        int[] source = SourceIndices(dims);
         var result = new float[values.Length];
-        int[] strides = [1, dims[0], dims[0] * dims[1]];
-        int n = 0;
-        for (int c = 0; c < newDims[2]; c++)
+        for (int n = 0; n < result.Length; n++)
         {
-            for (int b = 0; b < newDims[1]; b++)
-            {
-                for (int a = 0; a < newDims[0]; a++)
-                {
-                    result[n++] = values[Offset(0, a, dims, strides) + Offset(1, b, dims, strides) + Offset(2, c, dims, strides)];
-                }
-            }
+            result[n] = values[source[n]];
         }
 
         return result;
@@ -106,10 +97,23 @@ public sealed class AxisReorientation
     /// <param name="dims">Old dims.</param>
     public float[] Undo(ReadOnlySpan<float> values, int[] dims)
     {
+        int[] source = SourceIndices(dims);
+        var result = new float[values.Length];
+        for (int n = 0; n < result.Length; n++)
+        {
+            result[source[n]] = values[n];
+        }
+
+        return result;
+    }
+
+    /// <summary>For each voxel of the new grid (i fastest), its index in the old grid.</summary>
+    private int[] SourceIndices(int[] dims)
+    {
         ArgumentNullException.ThrowIfNull(dims);
         int[] newDims = Dims(dims);
-        var result = new float[values.Length];
         int[] strides = [1, dims[0], dims[0] * dims[1]];
+        var source = new int[newDims[0] * newDims[1] * newDims[2]];
         int n = 0;
         for (int c = 0; c < newDims[2]; c++)
         {
@@ -117,12 +121,12 @@ public sealed class AxisReorientation
             {
                 for (int a = 0; a < newDims[0]; a++)
                 {
-                    result[Offset(0, a, dims, strides) + Offset(1, b, dims, strides) + Offset(2, c, dims, strides)] = values[n++];
+                    source[n++] = Offset(0, a, dims, strides) + Offset(1, b, dims, strides) + Offset(2, c, dims, strides);
                 }
             }
         }
 
-        return result;
+        return source;
     }
 
     /// <inheritdoc/>

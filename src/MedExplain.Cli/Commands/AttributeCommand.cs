@@ -33,8 +33,8 @@ internal static class AttributeCommand
         Option<string?> outputName = new("--output-name") { Description = "The model output to explain; default: the card's, else the first output." };
         Option<int> steps = new("--steps") { Description = "Integrated Gradients: number of path points.", DefaultValueFactory = _ => 32 };
         Option<string> integration = new("--integration") { Description = $"Integrated Gradients: {string.Join(", ", Integrations.Keys)}.", DefaultValueFactory = _ => "gauss-legendre" };
-        Option<string> baseline = new("--baseline") { Description = "Integrated Gradients and DeepLIFT: the baseline (reference) input: zeros, blur, uniform, constant:VALUE, or an NPY file (one item or the batch).", DefaultValueFactory = _ => "zeros" };
-        Option<int> samples = new("--samples") { Description = "SmoothGrad family: noisy copies per item; Expected Gradients: baseline draws per item.", DefaultValueFactory = _ => 32 };
+        Option<string> baseline = new("--baseline") { Description = "Integrated Gradients, DeepLIFT and occlusion: the baseline (reference) input: zeros, mean, blur, uniform, constant:VALUE, or an NPY file (one item or the batch).", DefaultValueFactory = _ => "zeros" };
+        Option<int> samples = new("--samples") { Description = "SmoothGrad family: noisy copies per item; Expected Gradients: baseline draws per item; shapley-sampling: orderings; kernel-shap: coalitions.", DefaultValueFactory = _ => 32 };
         Option<double> noise = new("--noise") { Description = "SmoothGrad family: noise σ as a fraction of each item's value range.", DefaultValueFactory = _ => 0.15 };
         Option<int> seed = new("--seed") { Description = "Seed of every random draw (noise, uniform baselines, background draws).", DefaultValueFactory = _ => 0 };
         Option<string?> background = new("--background") { Description = "Expected Gradients and DeepSHAP: an NPY batch of background inputs (baselines to draw from; DeepSHAP's references)." };
@@ -44,6 +44,9 @@ internal static class AttributeCommand
         Option<double> epsilon = new("--epsilon") { Description = "LRP: ε of the ε rule (dense layers in the composites, every layer in lrp-epsilon).", DefaultValueFactory = _ => 1e-6 };
         Option<string[]> ruleOverride = new("--rule-override") { Description = $"LRP: NODE=RULE, repeatable; the rule for one node by name (see 'medexplain inspect'): {LrpRuleText.Names}.", AllowMultipleArgumentsPerToken = false };
         Option<string?> box = new("--box") { Description = "LRP z^B (epsilon-gamma-box): LOW,HIGH bounds of the model-ready input; default: each batch's own minimum and maximum." };
+        Option<string?> window = new("--window") { Description = "occlusion: the window, one size for every spatial axis or one per axis in array order (8 or 4,8,8); add mm for millimetres (10mm)." };
+        Option<string?> stride = new("--stride") { Description = "occlusion: the step between windows, as --window; default half the window." };
+        Option<string?> featureMask = new("--feature-mask") { Description = "feature-ablation, shapley-sampling, kernel-shap: an NPY (or NIfTI/PNG on the model grid) of integer region labels, shaped like one input item or its spatial part; default: a grid of patches." };
         Option<string?> patterns = new("--patterns") { Description = "patternnet, pattern-attribution: the patterns file written by fit-patterns (.npz)." };
         Option<bool> conservation = new("--conservation") { Description = "LRP: also print, for the first item, how much relevance reaches each linear layer's input (conservation check)." };
         Option<bool> noNormalize = new("--no-normalize") { Description = "The input already holds model-ready values: skip the card's intensity normalisation." };
@@ -53,7 +56,7 @@ internal static class AttributeCommand
         var command = new Command("attribute", "Compute an attribution map with one method and write it as NPY; attributions explain the model's pre-softmax output.")
         {
             model, card, input, method, target, targetMask, outputName, steps, integration, baseline, samples, noise, seed, background, layer, camResolution,
-            composite, epsilon, ruleOverride, box, patterns, conservation, noNormalize, maxMemory, output, json,
+            composite, epsilon, ruleOverride, box, window, stride, featureMask, patterns, conservation, noNormalize, maxMemory, output, json,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -62,8 +65,14 @@ internal static class AttributeCommand
                 ?? throw new MedExplainInputException("--target", $"'{result.GetValue(target)}' is not a class index, a comma-separated list of them, or 'predicted'.");
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             string inputPath = result.GetValue(input)!;
-            FloatTensor batch = ModelInputLoader.Load(inputPath, loaded, normalize: !result.GetValue(noNormalize));
-            AttributionOptions options = Options(result, batch);
+            PreparedScan? scan = inputPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? null : ModelInputLoader.Prepare(inputPath, loaded, normalize: !result.GetValue(noNormalize));
+            FloatTensor batch = scan?.Batch ?? ModelInputLoader.Load(inputPath, loaded, normalize: !result.GetValue(noNormalize));
+            AttributionOptions options = Options(result, batch) with
+            {
+                Window = CliOptions.Sizes(result.GetValue(window), "--window", batch.Rank - 2, scan?.Transform.ModelSpacing),
+                Stride = CliOptions.Sizes(result.GetValue(stride), "--stride", batch.Rank - 2, scan?.Transform.ModelSpacing),
+                FeatureMask = result.GetValue(featureMask) is { } maskFile ? NpyReader.Read(maskFile) : null,
+            };
             var clock = Stopwatch.StartNew();
             Attribution attribution = chosen.Attribute(loaded, batch, classTarget, options, new ProgressLines(console.Error));
             string outputPath = result.GetValue(output)!;
@@ -177,12 +186,13 @@ internal static class AttributeCommand
         return text switch
         {
             "zeros" => options,
+            "mean" => options with { Baseline = BaselineKind.Mean },
             "blur" => options with { Baseline = BaselineKind.Blur },
             "uniform" => options with { Baseline = BaselineKind.Uniform },
             _ when text.StartsWith("constant:", StringComparison.Ordinal) &&
                    float.TryParse(text["constant:".Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out float value) => options with { Baseline = BaselineKind.Constant, BaselineValue = value },
             _ when text.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) => options with { Baseline = BaselineKind.Array, BaselineArray = CheckedBaseline(text, batch) },
-            _ => throw new MedExplainInputException("--baseline", $"'{text}' is not zeros, blur, uniform, constant:VALUE or an .npy file."),
+            _ => throw new MedExplainInputException("--baseline", $"'{text}' is not zeros, mean, blur, uniform, constant:VALUE or an .npy file."),
         };
     }
 

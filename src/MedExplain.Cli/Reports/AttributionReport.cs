@@ -24,7 +24,8 @@ internal sealed record AttributionReport(
             a.TargetClasses[i],
             a.TargetScores[i],
             Sum(a.Values.Item(i)),
-            a.Diagnostics.ToDictionary(d => d.Key, d => d.Value[i])))]);
+            a.Diagnostics.ToDictionary(d => d.Key, d => d.Value[i]),
+            a.Regions?[i]))]);
 
     public void WriteText(TextWriter w)
     {
@@ -34,6 +35,16 @@ internal sealed record AttributionReport(
             string extra = string.Concat(item.Diagnostics.Select(d => $", {d.Key} {d.Value:G4}"));
             string target = item.TargetClass >= 0 ? $"class {item.TargetClass} (score {item.TargetScore:G5})" : $"mask target (Σ mask ⊙ output {item.TargetScore:G5})";
             w.WriteLine($"  [{item.Index}] {target}: sum of attribution {item.AttributionSum:G5}{extra}");
+            if (item.Regions is { } regions)
+            {
+                // Ranked by score, the table a clinician reads first: which regions moved the score, and how surely.
+                w.WriteLine($"      {"region",8} {"score",12} {"std. error",12} {"voxels",8}");
+                foreach (RegionScore region in regions.OrderByDescending(r => r.Score))
+                {
+                    string error = region.StandardError is double e ? e.ToString("G4") : "exact";
+                    w.WriteLine($"      {region.Label,8} {region.Score,12:G5} {error,12} {region.Voxels,8}");
+                }
+            }
         }
     }
 
@@ -48,5 +59,5 @@ internal sealed record AttributionReport(
         return sum;
     }
 
-    internal sealed record Item(int Index, int TargetClass, float TargetScore, double AttributionSum, IReadOnlyDictionary<string, float> Diagnostics);
+    internal sealed record Item(int Index, int TargetClass, float TargetScore, double AttributionSum, IReadOnlyDictionary<string, float> Diagnostics, IReadOnlyList<RegionScore>? Regions);
 }

@@ -11,4 +11,15 @@ public sealed record Attribution(
     FloatTensor Values,
     IReadOnlyList<int> TargetClasses,
     IReadOnlyList<float> TargetScores,
-    IReadOnlyDictionary<string, float[]> Diagnostics);
+    IReadOnlyDictionary<string, float[]> Diagnostics)
+{
+    /// <summary>Gets, for region-level methods, each item's regions with their scores (and standard errors where sampled); else null.</summary>
+    public IReadOnlyList<IReadOnlyList<RegionScore>>? Regions { get; init; }
+}
+
+/// <summary>One region's attribution.</summary>
+/// <param name="Label">The region's label in the feature mask.</param>
+/// <param name="Score">Its attribution (the same value every voxel of it gets in the map).</param>
+/// <param name="StandardError">The standard error of a sampled estimate, or null for exact ones.</param>
+/// <param name="Voxels">How many elements of the input it covers.</param>
+public sealed record RegionScore(int Label, double Score, double? StandardError, int Voxels);

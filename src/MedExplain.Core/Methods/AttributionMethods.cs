@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using MedExplain.Methods.Cam;
 using MedExplain.Methods.Gradient;
+using MedExplain.Methods.Perturbation;
 using MedExplain.Methods.Propagation;
 using MedExplain.Onnx.Backward;
 
@@ -36,6 +37,10 @@ public static class AttributionMethods
         new DeepLiftMethod("deepshap"),
         new PatternMethod("patternnet"),
         new PatternMethod("pattern-attribution"),
+        new OcclusionMethod(),
+        new FeatureAblationMethod(),
+        new ShapleySamplingMethod(),
+        new KernelShapMethod(),
     }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>Gets every method's name, in a stable order.</summary>

@@ -75,6 +75,19 @@ public sealed record AttributionOptions
     /// <summary>Gets the input bounds of the z^B rule, or null for each batch's own minimum and maximum.</summary>
     public (float Low, float High)? Box { get; init; }
 
+    /// <summary>Gets the occlusion window per spatial axis (voxels), or null for an eighth of each axis.</summary>
+    public IReadOnlyList<int>? Window { get; init; }
+
+    /// <summary>Gets the occlusion stride per spatial axis (voxels), or null for half the window.</summary>
+    public IReadOnlyList<int>? Stride { get; init; }
+
+    /// <summary>Gets integer region labels shaped like one input item (or its spatial part, shared by the channels):
+    /// the features of feature-ablation, shapley-sampling, kernel-shap and lime.</summary>
+    public FloatTensor? FeatureMask { get; init; }
+
+    /// <summary>Gets whether Shapley sampling also uses each permutation reversed (antithetic sampling).</summary>
+    public bool Antithetic { get; init; } = true;
+
     /// <summary>Gets the patterns of PatternNet and PatternAttribution (from fit-patterns).</summary>
     public Propagation.PatternSet? Patterns { get; init; }
 

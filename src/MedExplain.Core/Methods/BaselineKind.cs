@@ -17,4 +17,7 @@ public enum BaselineKind
 
     /// <summary>A user array (<see cref="AttributionOptions.BaselineArray"/>), one item or one per item.</summary>
     Array,
+
+    /// <summary>Each item's mean value everywhere (occlusion's "mean" patch).</summary>
+    Mean,
 }

@@ -40,6 +40,16 @@ public sealed class ModelInputTransform
     /// <summary>Gets the affine of the model's grid (where each model voxel lies in the patient).</summary>
     public Affine ModelAffine { get; }
 
+    /// <summary>Gets the model grid's voxel size in array order (D, H, W, or H, W for 2D models), in millimetres.</summary>
+    public IReadOnlyList<double> ModelSpacing
+    {
+        get
+        {
+            double[] spacing = ModelAffine.Spacing; // i, j, k = W, H, D
+            return _spatialRank == 2 ? [spacing[1], spacing[0]] : [spacing[2], spacing[1], spacing[0]];
+        }
+    }
+
     /// <summary>Gets the model grid dims (i, j, k) = (W, H, D); D is 1 for 2D models.</summary>
     public IReadOnlyList<int> ModelDims => _modelDims;
 

@@ -14,6 +14,13 @@ internal static class Baselines
             case BaselineKind.Constant:
                 Array.Fill(baseline.Data, options.BaselineValue);
                 break;
+            case BaselineKind.Mean:
+                for (int i = 0; i < inputs.BatchSize; i++)
+                {
+                    baseline.Data.AsSpan(i * itemSize, itemSize).Fill(System.Numerics.Tensors.TensorPrimitives.Sum(inputs.Item(i)) / itemSize);
+                }
+
+                break;
             case BaselineKind.Blur:
                 for (int i = 0; i < inputs.BatchSize; i++)
                 {

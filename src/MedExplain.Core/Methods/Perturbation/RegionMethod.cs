@@ -1,0 +1,86 @@
+using MedExplain.Batching;
+using MedExplain.Methods.Gradient;
+using MedExplain.Onnx;
+
+namespace MedExplain.Methods.Perturbation;
+
+/// <summary>
+/// The frame of the region-level methods: each item's coalitions (which regions keep the input) are scored in one
+/// batched run, and the method turns the scores into one value per region, spread over the region's voxels.
+/// </summary>
+internal abstract class RegionMethod : IAttributionMethod
+{
+    public abstract string Name { get; }
+
+    public Attribution Attribute(OnnxModel model, FloatTensor inputs, ClassTarget target, AttributionOptions options, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        int[] itemShape = inputs.Shape[1..];
+        FeatureRegions regions = options.FeatureMask is { } mask ? FeatureRegions.Of(mask, itemShape) : FeatureRegions.Grid(itemShape, DefaultCells(itemShape));
+        TargetScores targets = TargetScores.Of(model, inputs, target, options);
+        FloatTensor baselines = Baselines.For(inputs, options);
+        var evaluator = new PerturbedScores(model, options);
+        var values = new FloatTensor(inputs.Shape);
+        var tables = new List<IReadOnlyList<RegionScore>>();
+        var diagnostics = new Dictionary<string, float[]>();
+        for (int item = 0; item < inputs.BatchSize; item++)
+        {
+            float[] x = inputs.Item(item).ToArray(), baseline = baselines.Item(item).ToArray();
+            int current = item;
+            var random = new Random(SampleSeed(options.Seed, item));
+            CoalitionPlan plan = Plan(regions.Count, options, random);
+            bool[][] coalitions = plan.Coalitions;
+            float[] scores = evaluator.Evaluate(itemShape, coalitions.Length, (k, destination) => regions.Fill(coalitions[k], x, baseline, destination),
+                output => targets.Dot(current, output), progress, cancellationToken);
+            RegionEstimate estimate = plan.Estimate(scores);
+            regions.Spread(estimate.Values, values.Data.AsSpan(item * inputs.ItemSize, inputs.ItemSize));
+            tables.Add([.. Enumerable.Range(0, regions.Count).Select(f => new RegionScore(regions.Labels[f], estimate.Values[f], estimate.StandardErrors?[f], regions.Sizes[f]))]);
+            foreach ((string key, double value) in estimate.Diagnostics)
+            {
+                if (!diagnostics.TryGetValue(key, out float[]? perItem))
+                {
+                    diagnostics[key] = perItem = new float[inputs.BatchSize];
+                }
+
+                perItem[item] = (float)value;
+            }
+        }
+
+        return new Attribution(Name, values, targets.Classes, targets.Scores, diagnostics) { Regions = tables };
+    }
+
+    /// <summary>The coalitions to score for one item, and how their scores become one value per feature. Methods keep no
+    /// state between the two (the registry shares one instance), so the plan carries it.</summary>
+    protected abstract CoalitionPlan Plan(int features, AttributionOptions options, Random random);
+
+    /// <summary>Without a mask the features are a grid: 4 cells per axis for volumes, 8 for images.</summary>
+    private static int DefaultCells(int[] itemShape) => itemShape.Length > 3 ? 4 : 8;
+
+    private static int SampleSeed(int seed, int item) => HashCode.Combine(seed, item, 0x5eed);
+
+    /// <summary>A coalition holding exactly the given features.</summary>
+    protected static bool[] With(int features, IEnumerable<int> present)
+    {
+        var coalition = new bool[features];
+        foreach (int f in present)
+        {
+            coalition[f] = true;
+        }
+
+        return coalition;
+    }
+}
+
+/// <summary>The coalitions of one item and the estimator that reads their scores.</summary>
+/// <param name="Coalitions">Which features keep the input, per coalition.</param>
+/// <param name="Estimate">Scores (in coalition order) to one value per feature.</param>
+internal sealed record CoalitionPlan(bool[][] Coalitions, Func<float[], RegionEstimate> Estimate);
+
+/// <summary>A region method's result for one item.</summary>
+/// <param name="Values">One value per feature.</param>
+/// <param name="StandardErrors">Standard errors of sampled values, or null.</param>
+/// <param name="Diagnostics">Per-item figures (such as the efficiency gap or a fit's R²).</param>
+internal sealed record RegionEstimate(double[] Values, double[]? StandardErrors, IReadOnlyDictionary<string, double> Diagnostics);

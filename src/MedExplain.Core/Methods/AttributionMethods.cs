@@ -41,6 +41,7 @@ public static class AttributionMethods
         new FeatureAblationMethod(),
         new ShapleySamplingMethod(),
         new KernelShapMethod(),
+        new RiseMethod(),
     }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>Gets every method's name, in a stable order.</summary>

@@ -85,6 +85,9 @@ public sealed record AttributionOptions
     /// the features of feature-ablation, shapley-sampling, kernel-shap and lime.</summary>
     public FloatTensor? FeatureMask { get; init; }
 
+    /// <summary>Gets RISE's grid cells per spatial axis, or null for 8 (images) or 4 (volumes).</summary>
+    public int? RiseCells { get; init; }
+
     /// <summary>Gets whether Shapley sampling also uses each permutation reversed (antithetic sampling).</summary>
     public bool Antithetic { get; init; } = true;
 

@@ -1,3 +1,4 @@
+using MedExplain;
 using BenchmarkDotNet.Running;
 using MedExplain.Benchmarks;
 
@@ -5,6 +6,28 @@ if (args is ["peak-memory", ..])
 {
     long budget = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) << 20 : 2L << 30;
     return PeakMemory.Run(budget);
+}
+
+if (args is ["batch-sweep", var variant, ..])
+{
+    // Forward time per item at several batch sizes: where batching stops paying on this machine.
+    using ModelVariant model = ModelVariant.Load(variant);
+    FloatTensor one = model.RandomInput(seed: 1);
+    foreach (int size in new[] { 1, 2, 4, 8, 16, 32, 64 })
+    {
+        FloatTensor batch = FloatTensor.Concatenate([.. Enumerable.Repeat(one, size)]);
+        model.Model.Run(batch, [model.Model.ScoreOutput.Name]);
+        int repeats = Math.Max(2, 128 / size);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int r = 0; r < repeats; r++)
+        {
+            model.Model.Run(batch, [model.Model.ScoreOutput.Name]);
+        }
+
+        Console.WriteLine($"{variant} batch {size,3}: {clock.Elapsed.TotalMilliseconds / (repeats * size):0.000} ms per item");
+    }
+
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(PredictionBenchmarks).Assembly).Run(args);

@@ -30,10 +30,12 @@ internal static class ExplainCommand
         Option<string?> composite = new("--composite") { Description = $"lrp: the composite ({string.Join(", ", LrpComposite.Names)})." };
         Option<string?> background = new("--background") { Description = "deepshap and expected-gradients: an NPY batch of model-ready background inputs." };
         Option<string?> patterns = new("--patterns") { Description = "patternnet and pattern-attribution: the patterns file from fit-patterns (.npz)." };
+        Option<string?> window = new("--window") { Description = "occlusion: window per spatial axis of the model grid (8, 4,8,8, or 10mm)." };
+        Option<string?> stride = new("--stride") { Description = "occlusion: step between windows, as --window." };
         Option<long> maxMemory = CliOptions.MaxMemory();
         var command = new Command("explain", "Explain a model's prediction on a scan: maps mapped back onto the scan's voxels (NIfTI with the scan's affine, NPY, PNG overlays) and a self-contained HTML report.")
         {
-            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, composite, background, patterns, maxMemory,
+            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, composite, background, patterns, window, stride, maxMemory,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -65,6 +67,7 @@ internal static class ExplainCommand
             {
                 ("card", result.GetValue(card)), ("mask", result.GetValue(mask)), ("series", result.GetValue(series)), ("slice", result.GetValue(slice)?.ToString(CultureInfo.InvariantCulture)),
                 ("composite", result.GetValue(composite)), ("background", result.GetValue(background)), ("patterns", result.GetValue(patterns)),
+                ("window", result.GetValue(window)), ("stride", result.GetValue(stride)),
             })
             {
                 if (value is not null)
@@ -77,11 +80,12 @@ internal static class ExplainCommand
             {
                 parameters["volume"] = result.GetValue(volume).ToString(CultureInfo.InvariantCulture);
             }
+            var sizes = new OcclusionSizes(result.GetValue(window), result.GetValue(stride));
             var request = new ExplainRequest(
                 result.GetValue(model)!, result.GetValue(card), result.GetValue(input)!,
                 new ImageReadOptions(result.GetValue(series), result.GetValue(volume)), result.GetValue(slice),
                 result.GetValue(methods)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                classTarget, options, result.GetValue(mask), parameters);
+                classTarget, options, result.GetValue(mask), parameters) { Occlusion = sizes };
             string folder = result.GetValue(output)!;
             string report = Run(console, [request], folder, $"MedExplain: {Path.GetFileName(request.InputPath.TrimEnd('/', '\\'))}");
             console.Out.WriteLine($"report: {report}");

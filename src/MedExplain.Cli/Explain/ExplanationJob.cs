@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MedExplain.Batching;
+using MedExplain.Cli.Commands;
 using MedExplain.Imaging;
 using MedExplain.Methods;
 using MedExplain.Onnx;
@@ -23,6 +24,12 @@ internal static class ExplanationJob
             log.WriteLine($"input: {step}");
         }
 
+        // Occlusion sizes may be in millimetres of the model grid, known only now.
+        AttributionOptions options = request.Options with
+        {
+            Window = CliOptions.Sizes(request.Occlusion.Window, "--window", input.Batch.Rank - 2, input.Transform.ModelSpacing) ?? request.Options.Window,
+            Stride = CliOptions.Sizes(request.Occlusion.Stride, "--stride", input.Batch.Rank - 2, input.Transform.ModelSpacing) ?? request.Options.Stride,
+        };
         PredictionResult predicted = new Predictor(model, new PredictorOptions { MaxMemoryBytes = request.Options.MaxMemoryBytes }).Predict(input.Batch, request.InputPath);
         ClassPrediction prediction = predicted.Items[0];
         ClassTarget target = request.Target.Classes is null ? ClassTarget.PerItem([prediction.ClassIndex]) : request.Target;
@@ -33,7 +40,7 @@ internal static class ExplanationJob
         {
             log.WriteLine($"method {m + 1}/{methods.Length}: {methods[m]}");
             var clock = Stopwatch.StartNew();
-            Attribution attribution = AttributionMethods.Get(methods[m]).Attribute(model, input.Batch, target, request.Options, progressFor(methods[m]));
+            Attribution attribution = AttributionMethods.Get(methods[m]).Attribute(model, input.Batch, target, options, progressFor(methods[m]));
             float[] onModelGrid = SumChannels(attribution.Values);
             maps.Add(new MethodMap(
                 methods[m],
@@ -103,4 +110,13 @@ internal sealed record ExplainRequest(
     ClassTarget Target,
     AttributionOptions Options,
     string? LesionMaskPath,
-    IReadOnlyDictionary<string, string> Parameters);
+    IReadOnlyDictionary<string, string> Parameters)
+{
+    /// <summary>Gets the occlusion window and stride as the user wrote them (voxels or millimetres).</summary>
+    public OcclusionSizes Occlusion { get; init; } = new(null, null);
+}
+
+/// <summary>Occlusion sizes as written on the command line ("8", "4,8,8", "10mm").</summary>
+/// <param name="Window">The window, or null.</param>
+/// <param name="Stride">The stride, or null.</param>
+internal sealed record OcclusionSizes(string? Window, string? Stride);

@@ -29,6 +29,11 @@ internal static class MethodGlossary
         ["deeplift-reveal-cancel"] = "DeepLIFT RevealCancel: like DeepLIFT, but positive and negative evidence that cancel inside a neuron are both shown.",
         ["patternnet"] = "PatternNet: the signal the network detects in the scan, estimated from data (needs fitted patterns).",
         ["pattern-attribution"] = "PatternAttribution: each voxel's contribution along the learned signal direction, ignoring distractors (needs fitted patterns).",
+        ["occlusion"] = "Occlusion: how much the score drops when a window of the scan is covered, averaged over the windows covering each voxel.",
+        ["feature-ablation"] = "Feature ablation: how much the score drops when each region (atlas label, segment or patch) is removed.",
+        ["shapley-sampling"] = "Shapley value sampling: each region's average contribution over random orders of adding regions; the values add up to the score's change.",
+        ["kernel-shap"] = "KernelSHAP: Shapley values of the regions fitted from random coalitions (exact when all are enumerated).",
+        ["rise"] = "RISE: the average score of randomly masked copies of the scan, weighted by how much of each voxel each mask kept.",
         ["deepshap"] = "DeepSHAP: DeepLIFT averaged over a background set of scans, an estimate of Shapley values.",
     };
 

@@ -41,7 +41,7 @@ internal sealed record AttributionReport(
                 w.WriteLine($"      {"region",8} {"score",12} {"std. error",12} {"voxels",8}");
                 foreach (RegionScore region in regions.OrderByDescending(r => r.Score))
                 {
-                    string error = region.StandardError is double e ? e.ToString("G4") : "exact";
+                    string error = region.StandardError is double e ? e.ToString("G4") : "-";
                     w.WriteLine($"      {region.Label,8} {region.Score,12:G5} {error,12} {region.Voxels,8}");
                 }
             }

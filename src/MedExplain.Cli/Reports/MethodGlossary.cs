@@ -33,6 +33,7 @@ internal static class MethodGlossary
         ["feature-ablation"] = "Feature ablation: how much the score drops when each region (atlas label, segment or patch) is removed.",
         ["shapley-sampling"] = "Shapley value sampling: each region's average contribution over random orders of adding regions; the values add up to the score's change.",
         ["kernel-shap"] = "KernelSHAP: Shapley values of the regions fitted from random coalitions (exact when all are enumerated).",
+        ["lime"] = "LIME: a local linear model of the score over superpixels (or regions), fitted to random coalitions; its coefficients are the map.",
         ["rise"] = "RISE: the average score of randomly masked copies of the scan, weighted by how much of each voxel each mask kept.",
         ["deepshap"] = "DeepSHAP: DeepLIFT averaged over a background set of scans, an estimate of Shapley values.",
     };

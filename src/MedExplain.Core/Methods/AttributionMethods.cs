@@ -42,6 +42,7 @@ public static class AttributionMethods
         new ShapleySamplingMethod(),
         new KernelShapMethod(),
         new RiseMethod(),
+        new LimeMethod(),
     }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
 
     /// <summary>Gets every method's name, in a stable order.</summary>

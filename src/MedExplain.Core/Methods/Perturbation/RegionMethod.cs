@@ -19,7 +19,6 @@ internal abstract class RegionMethod : IAttributionMethod
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         int[] itemShape = inputs.Shape[1..];
-        FeatureRegions regions = options.FeatureMask is { } mask ? FeatureRegions.Of(mask, itemShape) : FeatureRegions.Grid(itemShape, DefaultCells(itemShape));
         TargetScores targets = TargetScores.Of(model, inputs, target, options);
         FloatTensor baselines = Baselines.For(inputs, options);
         var evaluator = new PerturbedScores(model, options);
@@ -29,6 +28,7 @@ internal abstract class RegionMethod : IAttributionMethod
         for (int item = 0; item < inputs.BatchSize; item++)
         {
             float[] x = inputs.Item(item).ToArray(), baseline = baselines.Item(item).ToArray();
+            FeatureRegions regions = options.FeatureMask is { } mask ? FeatureRegions.Of(mask, itemShape) : DefaultRegions(x, itemShape);
             int current = item;
             var random = new Random(SampleSeed(options.Seed, item));
             CoalitionPlan plan = Plan(regions.Count, options, random);
@@ -57,7 +57,10 @@ internal abstract class RegionMethod : IAttributionMethod
     protected abstract CoalitionPlan Plan(int features, AttributionOptions options, Random random);
 
     /// <summary>Without a mask the features are a grid: 4 cells per axis for volumes, 8 for images.</summary>
-    private static int DefaultCells(int[] itemShape) => itemShape.Length > 3 ? 4 : 8;
+    protected static int DefaultCells(int[] itemShape) => itemShape.Length > 3 ? 4 : 8;
+
+    /// <summary>The regions used when no mask is given: a grid of patches, unless the method knows better.</summary>
+    protected virtual FeatureRegions DefaultRegions(float[] item, int[] itemShape) => FeatureRegions.Grid(itemShape, DefaultCells(itemShape));
 
     private static int SampleSeed(int seed, int item) => HashCode.Combine(seed, item, 0x5eed);
 

@@ -47,6 +47,7 @@ internal static class AttributeCommand
         Option<string?> window = new("--window") { Description = "occlusion: the window, one size for every spatial axis or one per axis in array order (8 or 4,8,8); add mm for millimetres (10mm)." };
         Option<string?> stride = new("--stride") { Description = "occlusion: the step between windows, as --window; default half the window." };
         Option<string?> featureMask = new("--feature-mask") { Description = "feature-ablation, shapley-sampling, kernel-shap: an NPY (or NIfTI/PNG on the model grid) of integer region labels, shaped like one input item or its spatial part; default: a grid of patches." };
+        Option<string?> regionNames = new("--region-names") { Description = "A names table for the --feature-mask labels: one region per line, \"LABEL NAME\" (spaces, tabs or a comma; an atlas's .txt such as AAL's works)." };
         Option<string?> patterns = new("--patterns") { Description = "patternnet, pattern-attribution: the patterns file written by fit-patterns (.npz)." };
         Option<bool> conservation = new("--conservation") { Description = "LRP: also print, for the first item, how much relevance reaches each linear layer's input (conservation check)." };
         Option<bool> noNormalize = new("--no-normalize") { Description = "The input already holds model-ready values: skip the card's intensity normalisation." };
@@ -56,7 +57,7 @@ internal static class AttributeCommand
         var command = new Command("attribute", "Compute an attribution map with one method and write it as NPY; attributions explain the model's pre-softmax output.")
         {
             model, card, input, method, target, targetMask, outputName, steps, integration, baseline, samples, noise, seed, background, layer, camResolution,
-            composite, epsilon, ruleOverride, box, window, stride, featureMask, patterns, conservation, noNormalize, maxMemory, output, json,
+            composite, epsilon, ruleOverride, box, window, stride, featureMask, regionNames, patterns, conservation, noNormalize, maxMemory, output, json,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -77,7 +78,8 @@ internal static class AttributeCommand
             Attribution attribution = chosen.Attribute(loaded, batch, classTarget, options, new ProgressLines(console.Error));
             string outputPath = result.GetValue(output)!;
             NpyWriter.Write(outputPath, attribution.Values);
-            AttributionReport report = AttributionReport.Of(loaded.FilePath, inputPath, outputPath, attribution, clock.Elapsed);
+            IReadOnlyDictionary<int, string> names = result.GetValue(regionNames) is { } namesFile ? RegionNames.Read(namesFile) : new Dictionary<int, string>();
+            AttributionReport report = AttributionReport.Of(loaded.FilePath, inputPath, outputPath, attribution, clock.Elapsed, names);
             if (result.GetValue(json))
             {
                 JsonOutput.Write(console.Out, report);

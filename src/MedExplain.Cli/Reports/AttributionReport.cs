@@ -12,7 +12,7 @@ internal sealed record AttributionReport(
     double Seconds,
     IReadOnlyList<AttributionReport.Item> Items)
 {
-    public static AttributionReport Of(string model, string input, string output, Attribution a, TimeSpan elapsed) => new(
+    public static AttributionReport Of(string model, string input, string output, Attribution a, TimeSpan elapsed, IReadOnlyDictionary<int, string>? names = null) => new(
         model,
         input,
         output,
@@ -25,7 +25,7 @@ internal sealed record AttributionReport(
             a.TargetScores[i],
             Sum(a.Values.Item(i)),
             a.Diagnostics.ToDictionary(d => d.Key, d => d.Value[i]),
-            a.Regions?[i]))]);
+            a.Regions?[i]?.Select(r => new Region(r.Label, names?.GetValueOrDefault(r.Label), r.Score, r.StandardError, r.Voxels)).ToList()))]);
 
     public void WriteText(TextWriter w)
     {
@@ -38,11 +38,11 @@ internal sealed record AttributionReport(
             if (item.Regions is { } regions)
             {
                 // Ranked by score, the table a clinician reads first: which regions moved the score, and how surely.
-                w.WriteLine($"      {"region",8} {"score",12} {"std. error",12} {"voxels",8}");
-                foreach (RegionScore region in regions.OrderByDescending(r => r.Score))
+                w.WriteLine($"      {"region",8} {"name",-24} {"score",12} {"std. error",12} {"voxels",8}");
+                foreach (Region region in regions.OrderByDescending(r => r.Score))
                 {
                     string error = region.StandardError is double e ? e.ToString("G4") : "-";
-                    w.WriteLine($"      {region.Label,8} {region.Score,12:G5} {error,12} {region.Voxels,8}");
+                    w.WriteLine($"      {region.Label,8} {region.Name ?? "-",-24} {region.Score,12:G5} {error,12} {region.Voxels,8}");
                 }
             }
         }
@@ -59,5 +59,7 @@ internal sealed record AttributionReport(
         return sum;
     }
 
-    internal sealed record Item(int Index, int TargetClass, float TargetScore, double AttributionSum, IReadOnlyDictionary<string, float> Diagnostics, IReadOnlyList<RegionScore>? Regions);
+    internal sealed record Item(int Index, int TargetClass, float TargetScore, double AttributionSum, IReadOnlyDictionary<string, float> Diagnostics, IReadOnlyList<Region>? Regions);
+
+    internal sealed record Region(int Label, string? Name, double Score, double? StandardError, int Voxels);
 }

@@ -31,4 +31,21 @@ public sealed class RegionTableTests : IDisposable
         double[] scores = [.. rows.Select(r => double.Parse(r.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture))];
         Assert.Equal(scores.OrderByDescending(s => s), scores);
     }
+
+    [Fact]
+    public void ExplainPutsAScanGridLabelMapOnTheModelGridAndReportsItsRegions()
+    {
+        // The 3D demo volume's lesion mask as a two-region label map: taking the tumour away must lower the tumour score.
+        string names = _temp.Write("names.txt", "0 rest\n1 lesion\n");
+        (int code, _, string error) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", RepoPaths.DemoScan("3d/volume-02-tumour.nii.gz"),
+            "--methods", "feature-ablation", "--feature-mask", RepoPaths.DemoScan("3d/volume-02-tumour-mask.nii.gz"), "--region-names", names, "--out", _temp.File("out"));
+
+        Assert.True(code == 0, error);
+        string html = File.ReadAllText(_temp.File("out/report.html"));
+        int lesionRow = html.IndexOf("<td>lesion</td>", StringComparison.Ordinal), restRow = html.IndexOf("<td>rest</td>", StringComparison.Ordinal);
+        Assert.True(lesionRow > 0 && restRow > 0, "both regions are in the report's table");
+        string cell = html[(lesionRow + "<td>lesion</td><td>".Length)..];
+        double score = double.Parse(cell[..cell.IndexOf('<', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(score > 0, $"the lesion region's score is {score}");
+    }
 }

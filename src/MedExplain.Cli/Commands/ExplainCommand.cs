@@ -32,10 +32,12 @@ internal static class ExplainCommand
         Option<string?> patterns = new("--patterns") { Description = "patternnet and pattern-attribution: the patterns file from fit-patterns (.npz)." };
         Option<string?> window = new("--window") { Description = "occlusion: window per spatial axis of the model grid (8, 4,8,8, or 10mm)." };
         Option<string?> stride = new("--stride") { Description = "occlusion: step between windows, as --window." };
+        Option<string?> featureMask = new("--feature-mask") { Description = "Region methods: a label map on the scan's grid (an atlas or segmentation in any readable format); default: a patch grid (superpixels for lime)." };
+        Option<string?> regionNames = new("--region-names") { Description = "Names of the --feature-mask labels: \"LABEL NAME\" per line." };
         Option<long> maxMemory = CliOptions.MaxMemory();
         var command = new Command("explain", "Explain a model's prediction on a scan: maps mapped back onto the scan's voxels (NIfTI with the scan's affine, NPY, PNG overlays) and a self-contained HTML report.")
         {
-            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, composite, background, patterns, window, stride, maxMemory,
+            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, composite, background, patterns, window, stride, featureMask, regionNames, maxMemory,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -67,7 +69,7 @@ internal static class ExplainCommand
             {
                 ("card", result.GetValue(card)), ("mask", result.GetValue(mask)), ("series", result.GetValue(series)), ("slice", result.GetValue(slice)?.ToString(CultureInfo.InvariantCulture)),
                 ("composite", result.GetValue(composite)), ("background", result.GetValue(background)), ("patterns", result.GetValue(patterns)),
-                ("window", result.GetValue(window)), ("stride", result.GetValue(stride)),
+                ("window", result.GetValue(window)), ("stride", result.GetValue(stride)), ("feature mask", result.GetValue(featureMask)), ("region names", result.GetValue(regionNames)),
             })
             {
                 if (value is not null)
@@ -85,7 +87,12 @@ internal static class ExplainCommand
                 result.GetValue(model)!, result.GetValue(card), result.GetValue(input)!,
                 new ImageReadOptions(result.GetValue(series), result.GetValue(volume)), result.GetValue(slice),
                 result.GetValue(methods)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                classTarget, options, result.GetValue(mask), parameters) { Occlusion = sizes };
+                classTarget, options, result.GetValue(mask), parameters)
+            {
+                Occlusion = sizes,
+                FeatureMaskPath = result.GetValue(featureMask),
+                RegionNames = result.GetValue(regionNames) is { } namesFile ? RegionNames.Read(namesFile) : new Dictionary<int, string>(),
+            };
             string folder = result.GetValue(output)!;
             string report = Run(console, [request], folder, $"MedExplain: {Path.GetFileName(request.InputPath.TrimEnd('/', '\\'))}");
             console.Out.WriteLine($"report: {report}");

@@ -15,7 +15,11 @@ internal sealed record Explanation(
     IReadOnlyList<MethodMap> Maps,
     IReadOnlyDictionary<string, string> Parameters,
     float[]? LesionMask,
-    string? LesionMaskPath);
+    string? LesionMaskPath)
+{
+    /// <summary>Gets the names of the feature mask's regions, or empty.</summary>
+    public IReadOnlyDictionary<int, string> RegionNames { get; init; } = new Dictionary<int, string>();
+}
 
 /// <summary>One method's result mapped back onto the scan.</summary>
 /// <param name="Method">The method's name.</param>
@@ -24,4 +28,8 @@ internal sealed record Explanation(
 /// <param name="OnScan">The map on the scan's grid (channels summed).</param>
 /// <param name="Seconds">How long the method took.</param>
 /// <param name="Diagnostics">What the method reports about itself (such as the completeness gap).</param>
-internal sealed record MethodMap(string Method, int TargetClass, float TargetScore, float[] OnScan, double Seconds, IReadOnlyDictionary<string, float> Diagnostics);
+internal sealed record MethodMap(string Method, int TargetClass, float TargetScore, float[] OnScan, double Seconds, IReadOnlyDictionary<string, float> Diagnostics)
+{
+    /// <summary>Gets the region scores of region-level methods, else null.</summary>
+    public IReadOnlyList<MedExplain.Methods.RegionScore>? Regions { get; init; }
+}

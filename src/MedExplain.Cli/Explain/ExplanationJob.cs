@@ -29,6 +29,7 @@ internal static class ExplanationJob
         {
             Window = CliOptions.Sizes(request.Occlusion.Window, "--window", input.Batch.Rank - 2, input.Transform.ModelSpacing) ?? request.Options.Window,
             Stride = CliOptions.Sizes(request.Occlusion.Stride, "--stride", input.Batch.Rank - 2, input.Transform.ModelSpacing) ?? request.Options.Stride,
+            FeatureMask = request.FeatureMaskPath is { } labels ? FeatureMask(labels, input) : request.Options.FeatureMask,
         };
         PredictionResult predicted = new Predictor(model, new PredictorOptions { MaxMemoryBytes = request.Options.MaxMemoryBytes }).Predict(input.Batch, request.InputPath);
         ClassPrediction prediction = predicted.Items[0];
@@ -48,13 +49,19 @@ internal static class ExplanationJob
                 attribution.TargetScores[0],
                 input.Transform.MapBack(onModelGrid),
                 clock.Elapsed.TotalSeconds,
-                attribution.Diagnostics.ToDictionary(d => d.Key, d => d.Value[0])));
+                attribution.Diagnostics.ToDictionary(d => d.Key, d => d.Value[0]))
+            {
+                Regions = attribution.Regions?[0],
+            });
         }
 
         return new Explanation(
             model.FilePath, model.Card?.Name ?? Path.GetFileNameWithoutExtension(model.FilePath), model.Card?.Description,
             model.Card?.Evaluation ?? new Dictionary<string, double>(), input, prediction, predicted.ClassNames, maps,
-            request.Parameters, mask, request.LesionMaskPath);
+            request.Parameters, mask, request.LesionMaskPath)
+        {
+            RegionNames = request.RegionNames,
+        };
     }
 
     /// <summary>The requested methods; else the card's recommendations that exist; else the defaults.</summary>
@@ -87,6 +94,18 @@ internal static class ExplanationJob
         return sum;
     }
 
+    /// <summary>A label map on the scan's grid, put on the model's grid for the region methods.</summary>
+    private static FloatTensor FeatureMask(string path, PreparedScan input)
+    {
+        MedicalImage labels = MedicalImageReader.Read(path);
+        if (!labels.Dims.SequenceEqual(input.Scan.Dims))
+        {
+            throw new MedExplainInputException(path, $"is a label map of {string.Join("×", labels.Dims)} voxels; the scan has {string.Join("×", input.Scan.Dims)}.");
+        }
+
+        return new FloatTensor(input.Batch.Shape[2..], input.Transform.ApplyLabels(labels.Voxels));
+    }
+
     private static float[] LesionMask(string path, MedicalImage scan)
     {
         MedicalImage mask = MedicalImageReader.Read(path);
@@ -114,6 +133,12 @@ internal sealed record ExplainRequest(
 {
     /// <summary>Gets the occlusion window and stride as the user wrote them (voxels or millimetres).</summary>
     public OcclusionSizes Occlusion { get; init; } = new(null, null);
+
+    /// <summary>Gets a label map on the scan's grid whose regions the region methods explain, or null.</summary>
+    public string? FeatureMaskPath { get; init; }
+
+    /// <summary>Gets the names of the label map's regions, or empty.</summary>
+    public IReadOnlyDictionary<int, string> RegionNames { get; init; } = new Dictionary<int, string>();
 }
 
 /// <summary>Occlusion sizes as written on the command line ("8", "4,8,8", "10mm").</summary>

@@ -38,7 +38,9 @@ internal sealed class HtmlReport
         {
             MethodMap map = explanation.Maps[m];
             string diagnostics = string.Join(", ", map.Diagnostics.Select(d => $"{d.Key} {d.Value:0.####}"));
-            _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\"><h4>{E(map.Method)}</h4><img alt=\"{E(map.Method)}\" src=\"{Png(panels[m])}\"><p>{E(MethodGlossary.Describe(map.Method))}</p><p class=\"muted\">explains class {E(explanation.ClassNames[map.TargetClass])} (logit {map.TargetScore:0.###}); {map.Seconds:0.00} s{(diagnostics.Length > 0 ? "; " + E(diagnostics) : string.Empty)}</p></div>");
+            _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\"><h4>{E(map.Method)}</h4><img alt=\"{E(map.Method)}\" src=\"{Png(panels[m])}\"><p>{E(MethodGlossary.Describe(map.Method))}</p><p class=\"muted\">explains class {E(explanation.ClassNames[map.TargetClass])} (logit {map.TargetScore:0.###}); {map.Seconds:0.00} s{(diagnostics.Length > 0 ? "; " + E(diagnostics) : string.Empty)}</p>");
+            RegionTable(map, explanation.RegionNames);
+            _body.Append("</div>");
         }
 
         _body.Append("</div>");
@@ -78,6 +80,24 @@ internal sealed class HtmlReport
         {
             _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Measured by whoever trained the model: {E(string.Join(", ", explanation.ModelEvaluation.Select(e => $"{e.Key} {e.Value:0.####}")))}.</p>");
         }
+    }
+
+    /// <summary>The regions of a region-level method, highest score first (the 15 strongest).</summary>
+    private void RegionTable(MethodMap map, IReadOnlyDictionary<int, string> names)
+    {
+        if (map.Regions is not { Count: > 0 } regions)
+        {
+            return;
+        }
+
+        _body.Append("<table class=\"kv\"><tr><th>region</th><th>name</th><th>score</th><th>std. error</th><th>voxels</th></tr>");
+        foreach (MedExplain.Methods.RegionScore region in regions.OrderByDescending(r => r.Score).Take(15))
+        {
+            string error = region.StandardError is double e ? e.ToString("G4", CultureInfo.InvariantCulture) : "–";
+            _body.Append(CultureInfo.InvariantCulture, $"<tr><td>{region.Label}</td><td>{E(names.GetValueOrDefault(region.Label, string.Empty))}</td><td>{region.Score:G4}</td><td>{error}</td><td>{region.Voxels}</td></tr>");
+        }
+
+        _body.Append("</table>");
     }
 
     private void Metadata(Explanation explanation)

@@ -159,6 +159,25 @@ public sealed class ModelInputTransform
         return new FloatTensor([1, _channels, .. spatial], [.. planes.SelectMany(p => p)]);
     }
 
+    /// <summary>Puts a label map on the scan's grid (an atlas or segmentation) onto the model's grid: reoriented and sliced
+    /// like the scan, resampled by nearest neighbour so labels never blend.</summary>
+    /// <param name="labels">Labels on the scan's grid (first channel).</param>
+    /// <returns>The labels on the model grid, W fastest (spatial shape of one model input).</returns>
+    public float[] ApplyLabels(ReadOnlySpan<float> labels)
+    {
+        int count = _scanDims[0] * _scanDims[1] * _scanDims[2];
+        float[] oriented = _reorientation?.Apply(labels[..count], _scanDims) ?? labels[..count].ToArray();
+        int[] dims = _orientedDims;
+        if (_slice is int k)
+        {
+            int plane = dims[0] * dims[1];
+            oriented = oriented.AsSpan(k * plane, plane).ToArray();
+            dims = [dims[0], dims[1], 1];
+        }
+
+        return Resampler.Nearest(oriented, dims, _modelDims);
+    }
+
     /// <summary>Maps one channel of values on the model's grid back onto the scan's voxels (inverse resampling and reorientation).</summary>
     /// <param name="map">Values on the model grid, W fastest.</param>
     /// <returns>An image on the scan's grid with the scan's affine; a 2D model's map fills its slice, zeros elsewhere.</returns>

@@ -25,6 +25,31 @@ public static class Resampler
         return current;
     }
 
+    /// <summary>Nearest-neighbour resampling, for label maps whose values must not blend.</summary>
+    /// <param name="values">Labels, i fastest.</param>
+    /// <param name="dims">Their dims (i, j, k).</param>
+    /// <param name="size">The wanted dims (i, j, k).</param>
+    public static float[] Nearest(ReadOnlySpan<float> values, int[] dims, int[] size)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        ArgumentNullException.ThrowIfNull(size);
+        int[][] source = [.. Enumerable.Range(0, 3).Select(a => Enumerable.Range(0, size[a]).Select(t => Math.Clamp((int)Math.Round(SourceCoordinate(t, dims[a], size[a]), MidpointRounding.AwayFromZero), 0, dims[a] - 1)).ToArray())];
+        var result = new float[size[0] * size[1] * size[2]];
+        int n = 0;
+        for (int k = 0; k < size[2]; k++)
+        {
+            for (int j = 0; j < size[1]; j++)
+            {
+                for (int i = 0; i < size[0]; i++)
+                {
+                    result[n++] = values[source[0][i] + (dims[0] * (source[1][j] + (dims[1] * source[2][k])))];
+                }
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Gets the source coordinate of target voxel <paramref name="index"/> when <paramref name="from"/> voxels become <paramref name="to"/>.</summary>
     /// <param name="index">Target index.</param>
     /// <param name="from">Source count.</param>

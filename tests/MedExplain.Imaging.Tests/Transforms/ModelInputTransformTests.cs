@@ -67,6 +67,33 @@ public sealed class ModelInputTransformTests
     }
 
     [Fact]
+    public void LabelMapsLandOnTheModelGridWithoutBlending()
+    {
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-3d"));
+        var affine = Affine.FromColumns(new Vector3d(-2, 0, 0), new Vector3d(0, -1.5, 0), new Vector3d(0, 0, -1), new Vector3d(10, -20, 30));
+        MedicalImage scan = LinearScan([80, 70, 60], affine);
+        ModelInputTransform transform = ModelInputTransform.Plan(scan, model);
+
+        // Label = which quarter of world x the voxel lies in. Each model voxel must carry the label of the scan voxel
+        // nearest to its world position (the inverse of this diagonal affine, rounded).
+        float Label(Vector3d p) => p.X < -110 ? 0 : p.X < -80 ? 1 : p.X < -50 ? 2 : 3;
+        float[] labels = [.. Enumerable.Range(0, scan.VoxelsPerChannel).Select(v => Label(affine.Apply(v % 80, v / 80 % 70, v / 5600)))];
+
+        float[] onModel = transform.ApplyLabels(labels);
+
+        Assert.All(onModel, v => Assert.Contains(v, new[] { 0f, 1f, 2f, 3f }));
+        int agree = 0;
+        for (int n = 0; n < onModel.Length; n++)
+        {
+            Vector3d p = transform.ModelAffine.Apply(n % 64, n / 64 % 64, n / 4096);
+            int i = Math.Clamp((int)Math.Round((10 - p.X) / 2), 0, 79), j = Math.Clamp((int)Math.Round((-20 - p.Y) / 1.5), 0, 69), k = Math.Clamp((int)Math.Round(30 - p.Z), 0, 59);
+            agree += onModel[n] == labels[scan.Index(i, j, k)] ? 1 : 0;
+        }
+
+        Assert.True(agree > 0.999 * onModel.Length, $"{agree} of {onModel.Length} model voxels carry the label of their nearest scan voxel");
+    }
+
+    [Fact]
     public void ReorientationRoundTripsExactly()
     {
         var random = new Random(5);

@@ -75,11 +75,9 @@ internal sealed class PerturbedScores(OnnxModel model, AttributionOptions option
             batch = single <= batched ? 1 : batch;
         }
 
-        for (int start = done; start < count; start += batch)
-        {
-            Run(start, Math.Min(batch, count - start));
-        }
-
+        // The rest through the shared runner (it checks cancellation between calls; Run reports the progress).
+        int first = done;
+        BatchRunner.Stream(count - first, plan with { BatchSize = batch }, (start, n) => Run(first + start, n), null, cancellationToken);
         return scores;
     }
 

@@ -47,6 +47,8 @@ internal static class AttributeCommand
         Option<string?> window = new("--window") { Description = "occlusion: the window, one size for every spatial axis or one per axis in array order (8 or 4,8,8); add mm for millimetres (10mm)." };
         Option<string?> stride = new("--stride") { Description = "occlusion: the step between windows, as --window; default half the window." };
         Option<string?> featureMask = new("--feature-mask") { Description = "feature-ablation, shapley-sampling, kernel-shap: an NPY (or NIfTI/PNG on the model grid) of integer region labels, shaped like one input item or its spatial part; default: a grid of patches." };
+        Option<int?> cells = new("--cells") { Description = "rise: grid cells per spatial axis of its random masks (the cell size is the axis over this); default 8 for images, 4 for volumes." };
+        Option<bool> noAntithetic = new("--no-antithetic") { Description = "shapley-sampling: draw every ordering independently instead of pairing each with its reverse." };
         Option<string?> regionNames = new("--region-names") { Description = "A names table for the --feature-mask labels: one region per line, \"LABEL NAME\" (spaces, tabs or a comma; an atlas's .txt such as AAL's works)." };
         Option<string?> patterns = new("--patterns") { Description = "patternnet, pattern-attribution: the patterns file written by fit-patterns (.npz)." };
         Option<bool> conservation = new("--conservation") { Description = "LRP: also print, for the first item, how much relevance reaches each linear layer's input (conservation check)." };
@@ -57,7 +59,7 @@ internal static class AttributeCommand
         var command = new Command("attribute", "Compute an attribution map with one method and write it as NPY; attributions explain the model's pre-softmax output.")
         {
             model, card, input, method, target, targetMask, outputName, steps, integration, baseline, samples, noise, seed, background, layer, camResolution,
-            composite, epsilon, ruleOverride, box, window, stride, featureMask, regionNames, patterns, conservation, noNormalize, maxMemory, output, json,
+            composite, epsilon, ruleOverride, box, window, stride, featureMask, regionNames, cells, noAntithetic, patterns, conservation, noNormalize, maxMemory, output, json,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -73,6 +75,8 @@ internal static class AttributeCommand
                 Window = CliOptions.Sizes(result.GetValue(window), "--window", batch.Rank - 2, scan?.Transform.ModelSpacing),
                 Stride = CliOptions.Sizes(result.GetValue(stride), "--stride", batch.Rank - 2, scan?.Transform.ModelSpacing),
                 FeatureMask = result.GetValue(featureMask) is { } maskFile ? NpyReader.Read(maskFile) : null,
+                RiseCells = result.GetValue(cells) is int c ? Math.Max(1, c) : null,
+                Antithetic = !result.GetValue(noAntithetic),
             };
             var clock = Stopwatch.StartNew();
             Attribution attribution = chosen.Attribute(loaded, batch, classTarget, options, new ProgressLines(console.Error));

@@ -1,0 +1,131 @@
+using MedExplain.Methods;
+using MedExplain.Methods.Perturbation;
+using MedExplain.Onnx;
+
+namespace MedExplain.Metrics;
+
+/// <summary>
+/// Whether a map reflects what the model does, measured with the model: completeness, sensitivity-n and
+/// deletion/insertion curves. Every perturbed input is scored through the shared batched evaluator.
+/// </summary>
+/// <param name="model">The model.</param>
+/// <param name="options">The output explained, the memory budget and the seed.</param>
+public sealed class Faithfulness(OnnxModel model, AttributionOptions options)
+{
+    /// <summary>Completeness gap: Σ attribution − (f(x) − f(baseline)); 0 for complete methods (IG, DeepLIFT, Shapley).</summary>
+    /// <param name="input">One input item (batch of 1).</param>
+    /// <param name="attribution">Its map, same shape.</param>
+    /// <param name="baseline">The reference input, same shape.</param>
+    /// <param name="classIndex">The class explained.</param>
+    public double Completeness(FloatTensor input, ReadOnlySpan<float> attribution, FloatTensor baseline, int classIndex)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(baseline);
+        float[] scores = Scores(input, 2, (k, destination) => (k == 0 ? input : baseline).Data.CopyTo(destination), classIndex);
+        double sum = 0;
+        foreach (float v in attribution)
+        {
+            sum += v;
+        }
+
+        return sum - (scores[0] - scores[1]);
+    }
+
+    /// <summary>
+    /// Sensitivity-n (Ancona et al., 2018): for random subsets of n voxels, the Pearson correlation between the sum of
+    /// their attributions and the drop of the score when they are set to the baseline, for each n.
+    /// </summary>
+    /// <param name="input">One input item.</param>
+    /// <param name="attribution">Its map.</param>
+    /// <param name="baseline">The reference input.</param>
+    /// <param name="classIndex">The class explained.</param>
+    /// <param name="sizes">The subset sizes n.</param>
+    /// <param name="subsets">Random subsets per size.</param>
+    public IReadOnlyList<(int N, double Correlation)> SensitivityN(FloatTensor input, float[] attribution, FloatTensor baseline, int classIndex, IReadOnlyList<int> sizes, int subsets)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(sizes);
+        var random = new Random(options.Seed);
+        int count = input.Data.Length;
+        var results = new List<(int, double)>();
+        foreach (int n in sizes)
+        {
+            int[][] chosen = [.. Enumerable.Range(0, subsets).Select(_ =>
+            {
+                int[] indices = [.. Enumerable.Range(0, count)];
+                random.Shuffle(indices);
+                return indices[..Math.Min(n, count)];
+            })];
+            float[] scores = Scores(input, subsets + 1, (k, destination) =>
+            {
+                input.Data.CopyTo(destination);
+                if (k > 0)
+                {
+                    foreach (int i in chosen[k - 1])
+                    {
+                        destination[i] = baseline.Data[i];
+                    }
+                }
+            }, classIndex);
+            double[] drops = [.. Enumerable.Range(1, subsets).Select(k => (double)scores[0] - scores[k])];
+            double[] sums = [.. chosen.Select(set => set.Sum(i => (double)attribution[i]))];
+            results.Add((n, Pearson(sums, drops)));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Deletion (most relevant first, from the input towards the baseline) or insertion (from the baseline, adding the
+    /// most relevant first) curve over <paramref name="steps"/> equal fractions of the voxels, and its area (trapezoid
+    /// rule over the fraction 0..1). Low deletion and high insertion areas mean a faithful ranking.
+    /// </summary>
+    /// <param name="input">One input item.</param>
+    /// <param name="attribution">Its map (the ranking).</param>
+    /// <param name="baseline">The reference input.</param>
+    /// <param name="classIndex">The class explained.</param>
+    /// <param name="steps">Number of steps (the curve has steps + 1 points).</param>
+    /// <param name="insertion">True for insertion, false for deletion.</param>
+    public (double[] Scores, double Area) Curve(FloatTensor input, ReadOnlySpan<float> attribution, FloatTensor baseline, int classIndex, int steps, bool insertion)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(baseline);
+        int[] order = Ranking.Descending(attribution);
+        int count = order.Length;
+        float[] start = insertion ? baseline.Data : input.Data, end = insertion ? input.Data : baseline.Data;
+        float[] scores = Scores(input, steps + 1, (k, destination) =>
+        {
+            start.CopyTo(destination);
+            int changed = (int)Math.Round((double)k * count / steps);
+            for (int r = 0; r < changed; r++)
+            {
+                destination[order[r]] = end[order[r]];
+            }
+        }, classIndex);
+        double[] curve = [.. scores.Select(s => (double)s)];
+        double area = 0;
+        for (int k = 0; k < steps; k++)
+        {
+            area += (curve[k] + curve[k + 1]) / 2 / steps;
+        }
+
+        return (curve, area);
+    }
+
+    private float[] Scores(FloatTensor input, int count, Action<int, Span<float>> fill, int classIndex) =>
+        new PerturbedScores(model, options).Evaluate(input.Shape[1..], count, fill, output => output[classIndex], null, CancellationToken.None);
+
+    private static double Pearson(double[] a, double[] b)
+    {
+        double meanA = a.Average(), meanB = b.Average(), covariance = 0, varianceA = 0, varianceB = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            covariance += (a[i] - meanA) * (b[i] - meanB);
+            varianceA += (a[i] - meanA) * (a[i] - meanA);
+            varianceB += (b[i] - meanB) * (b[i] - meanB);
+        }
+
+        return varianceA > 0 && varianceB > 0 ? covariance / Math.Sqrt(varianceA * varianceB) : 0;
+    }
+}

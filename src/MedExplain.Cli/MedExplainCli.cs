@@ -17,6 +17,7 @@ internal static class MedExplainCli
             AttributeCommand.Create(console),
             CompileCommand.Create(console),
             ExplainCommand.Create(console),
+            EvaluateCommand.Create(console),
             FitPatternsCommand.Create(console),
             ImageInfoCommand.Create(console),
             ConvertCommand.Create(console),

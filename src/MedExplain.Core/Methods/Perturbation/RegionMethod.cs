@@ -30,7 +30,7 @@ internal abstract class RegionMethod : IAttributionMethod
             float[] x = inputs.Item(item).ToArray(), baseline = baselines.Item(item).ToArray();
             FeatureRegions regions = options.FeatureMask is { } mask ? FeatureRegions.Of(mask, itemShape) : DefaultRegions(x, itemShape);
             int current = item;
-            var random = new Random(SampleSeed(options.Seed, item));
+            var random = new Random(SampleSeed.For(options.Seed, item));
             CoalitionPlan plan = Plan(regions.Count, options, random);
             bool[][] coalitions = plan.Coalitions;
             float[] scores = evaluator.Evaluate(itemShape, coalitions.Length, (k, destination) => regions.Fill(coalitions[k], x, baseline, destination),
@@ -61,8 +61,6 @@ internal abstract class RegionMethod : IAttributionMethod
 
     /// <summary>The regions used when no mask is given: a grid of patches, unless the method knows better.</summary>
     protected virtual FeatureRegions DefaultRegions(float[] item, int[] itemShape) => FeatureRegions.Grid(itemShape, DefaultCells(itemShape));
-
-    private static int SampleSeed(int seed, int item) => HashCode.Combine(seed, item, 0x5eed);
 
     /// <summary>A coalition holding exactly the given features.</summary>
     protected static bool[] With(int features, IEnumerable<int> present)

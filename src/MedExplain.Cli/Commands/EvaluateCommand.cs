@@ -12,7 +12,7 @@ namespace MedExplain.Cli.Commands;
 /// <summary><c>medexplain evaluate</c>: metrics of each method's maps over a set of scans, as a console table, CSV and JSON.</summary>
 internal static class EvaluateCommand
 {
-    private static readonly string[] AllMetrics = ["completeness", "deletion", "insertion", "sensitivity-n", "pointing-game", "relevance-mass", "relevance-rank", "iou", "randomisation"];
+    private static readonly string[] AllMetrics = ["completeness", "deletion", "insertion", "sensitivity-n", "infidelity", "max-sensitivity", "pointing-game", "relevance-mass", "relevance-rank", "iou", "randomisation"];
 
     public static Command Create(CliConsole console)
     {
@@ -93,6 +93,8 @@ internal static class EvaluateCommand
                     "deletion" => faithfulness.Curve(x, map, baseline, target, steps, insertion: false).Area,
                     "insertion" => faithfulness.Curve(x, map, baseline, target, steps, insertion: true).Area,
                     "sensitivity-n" => faithfulness.SensitivityN(x, map, baseline, target, [Math.Max(1, map.Length / 100)], 20)[0].Correlation,
+                    "infidelity" => faithfulness.Infidelity(x, map, target, 20, 0.1),
+                    "max-sensitivity" => Robustness.MaxSensitivity(AttributionMethods.Get(method), model, x, target, options, 0.05, 3),
                     "pointing-game" when mask is not null => Localisation.PointingGame(spatial, mask),
                     "relevance-mass" when mask is not null => Localisation.RelevanceMass(spatial, mask),
                     "relevance-rank" when mask is not null => Localisation.RelevanceRank(spatial, mask),

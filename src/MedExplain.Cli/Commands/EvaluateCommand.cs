@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using MedExplain.Cli.Explain;
 using MedExplain.Cli.Reports;
 using MedExplain.Imaging;
 using MedExplain.Methods;
@@ -50,7 +51,7 @@ internal static class EvaluateCommand
                 throw new MedExplainInputException(folder, "folder not found.");
             }
 
-            string[] scans = [.. Directory.EnumerateFiles(folder).Where(f => !Path.GetFileName(f).Contains("-mask", StringComparison.Ordinal) && IsScan(f)).Order(StringComparer.Ordinal).Take(Math.Max(1, result.GetValue(maxItems)))];
+            string[] scans = ScanFiles.In(folder, Math.Max(1, result.GetValue(maxItems)));
             var rows = new List<(string Scan, string Method, string Metric, double Value)>();
             var progress = new ProgressLines(console.Error);
             for (int s = 0; s < scans.Length; s++)
@@ -84,7 +85,7 @@ internal static class EvaluateCommand
             Attribution attribution = AttributionMethods.Get(method).Attribute(model, x, ClassTarget.Predicted, options);
             int target = attribution.TargetClasses[0];
             float[] map = attribution.Values.Data;
-            float[] spatial = SumChannels(map, x.Shape[1]);
+            float[] spatial = ExplanationJob.SumChannels(map, x.Shape[1]);
             foreach (string metric in metrics)
             {
                 double? value = metric switch
@@ -112,12 +113,7 @@ internal static class EvaluateCommand
 
     private static float[]? Mask(string scanPath, string maskFolder, PreparedScan scan)
     {
-        string stem = Path.GetFileName(scanPath);
-        foreach (string extension in new[] { ".nii.gz", ".nii", ".npy", ".png" })
-        {
-            stem = stem.EndsWith(extension, StringComparison.OrdinalIgnoreCase) ? stem[..^extension.Length] : stem;
-        }
-
+        string stem = ScanFiles.Stem(scanPath);
         string? path = Directory.EnumerateFiles(maskFolder, stem + "-mask.*").Order(StringComparer.Ordinal).FirstOrDefault();
         if (path is null)
         {
@@ -126,21 +122,6 @@ internal static class EvaluateCommand
 
         MedicalImage mask = MedicalImageReader.Read(path);
         return mask.Dims.SequenceEqual(scan.Scan.Dims) ? scan.Transform.ApplyLabels(mask.Voxels) : throw new MedExplainInputException(path, "does not match its scan's grid.");
-    }
-
-    private static float[] SumChannels(float[] map, int channels)
-    {
-        int plane = map.Length / channels;
-        var sum = new float[plane];
-        for (int c = 0; c < channels; c++)
-        {
-            for (int v = 0; v < plane; v++)
-            {
-                sum[v] += map[(c * plane) + v];
-            }
-        }
-
-        return sum;
     }
 
     private static void WriteTable(TextWriter w, List<(string Scan, string Method, string Metric, double Value)> rows, string[] methods, string[] metrics)
@@ -165,9 +146,4 @@ internal static class EvaluateCommand
             w.WriteLine(line);
         }
     }
-
-    private static bool IsScan(string path) =>
-        path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".png", StringComparison.OrdinalIgnoreCase)
-        || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase)
-        || path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase);
 }

@@ -111,25 +111,11 @@ internal static class ExplainCommand
         {
             Explanation explanation = ExplanationJob.Run(request, console.Out, method => new ProgressBar(console.Error, method, interactive));
             console.Out.WriteLine($"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");
-            ExplanationWriter.Write(explanation, folder, Stem(request.InputPath), report, console.Out);
+            ExplanationWriter.Write(explanation, folder, ScanFiles.Stem(request.InputPath), report, console.Out);
         }
 
         string path = Path.Combine(folder, "report.html");
         report.Save(path);
         return path;
-    }
-
-    private static string Stem(string input)
-    {
-        string name = Path.GetFileName(input.TrimEnd('/', '\\'));
-        foreach (string extension in new[] { ".nii.gz", ".nii", ".npy", ".dcm", ".png", ".jpg", ".jpeg" })
-        {
-            if (name.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
-            {
-                return name[..^extension.Length];
-            }
-        }
-
-        return name;
     }
 }

@@ -52,15 +52,9 @@ internal static class FitPatternsCommand
             throw new MedExplainInputException(data, "is neither a file nor a folder.");
         }
 
-        string[] files = [.. Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetFileName(f).Contains("-mask", StringComparison.Ordinal) && IsScan(f)).Order(StringComparer.Ordinal).Take(maxItems)];
+        string[] files = ScanFiles.In(data, maxItems, recursive: true);
         return files.Length == 0
             ? throw new MedExplainInputException(data, $"holds no scans ({MedicalImageReader.SupportedFormats}).")
             : FloatTensor.Concatenate([.. files.Select(f => ModelInputLoader.Load(f, model))]);
     }
-
-    private static bool IsScan(string path) =>
-        path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".png", StringComparison.OrdinalIgnoreCase)
-        || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase)
-        || path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase);
 }

@@ -42,7 +42,7 @@ internal static class ExplanationJob
             log.WriteLine($"method {m + 1}/{methods.Length}: {methods[m]}");
             var clock = Stopwatch.StartNew();
             Attribution attribution = AttributionMethods.Get(methods[m]).Attribute(model, input.Batch, target, options, progressFor(methods[m]));
-            float[] onModelGrid = SumChannels(attribution.Values);
+            float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
             maps.Add(new MethodMap(
                 methods[m],
                 attribution.TargetClasses[0],
@@ -81,11 +81,11 @@ internal static class ExplanationJob
         return recommended.Length > 0 ? recommended : DefaultMethods;
     }
 
-    private static float[] SumChannels(FloatTensor values)
+    /// <summary>One item's map with its channels added up (maps are shown and scored per voxel).</summary>
+    public static float[] SumChannels(ReadOnlySpan<float> item, int channels)
     {
-        int channels = values.Shape[1], plane = values.ItemSize / channels;
+        int plane = item.Length / channels;
         var sum = new float[plane];
-        ReadOnlySpan<float> item = values.Item(0);
         for (int c = 0; c < channels; c++)
         {
             System.Numerics.Tensors.TensorPrimitives.Add(sum, item.Slice(c * plane, plane), sum);

@@ -70,7 +70,7 @@ public sealed class Faithfulness(OnnxModel model, AttributionOptions options)
             }, classIndex);
             double[] drops = [.. Enumerable.Range(1, subsets).Select(k => (double)scores[0] - scores[k])];
             double[] sums = [.. chosen.Select(set => set.Sum(i => (double)attribution[i]))];
-            results.Add((n, Pearson(sums, drops)));
+            results.Add((n, Correlation.Pearson(sums, drops)));
         }
 
         return results;
@@ -156,17 +156,4 @@ public sealed class Faithfulness(OnnxModel model, AttributionOptions options)
 
     private float[] Scores(FloatTensor input, int count, Action<int, Span<float>> fill, int classIndex) =>
         new PerturbedScores(model, options).Evaluate(input.Shape[1..], count, fill, output => output[classIndex], null, CancellationToken.None);
-
-    private static double Pearson(double[] a, double[] b)
-    {
-        double meanA = a.Average(), meanB = b.Average(), covariance = 0, varianceA = 0, varianceB = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            covariance += (a[i] - meanA) * (b[i] - meanB);
-            varianceA += (a[i] - meanA) * (a[i] - meanA);
-            varianceB += (b[i] - meanB) * (b[i] - meanB);
-        }
-
-        return varianceA > 0 && varianceB > 0 ? covariance / Math.Sqrt(varianceA * varianceB) : 0;
-    }
 }

@@ -15,10 +15,7 @@ public static class Randomisation
     /// <param name="model">The model.</param>
     public static IReadOnlyList<string> LayersFromTheTop(OnnxModel model)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var initializers = model.Proto.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        return [.. model.Proto.Graph.Node.Where(n => n.OpType is "Conv" or "Gemm" or "MatMul" or "ConvTranspose" && n.Input.Count > 1 && initializers.Contains(n.Input[1]))
-            .Select(n => n.Name).Reverse()];
+        return [.. LinearLayers.ReachedFromInput(model).Select(n => n.Name).Reverse()];
     }
 
     /// <summary>Gets the model with the top <paramref name="layers"/> linear layers' weights (and biases) randomised; cached on the model.</summary>
@@ -55,16 +52,7 @@ public static class Randomisation
     /// <param name="b">The other, same length.</param>
     public static double Spearman(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        double[] ra = Ranks(a), rb = Ranks(b);
-        double meanA = ra.Average(), meanB = rb.Average(), covariance = 0, varianceA = 0, varianceB = 0;
-        for (int i = 0; i < ra.Length; i++)
-        {
-            covariance += (ra[i] - meanA) * (rb[i] - meanB);
-            varianceA += (ra[i] - meanA) * (ra[i] - meanA);
-            varianceB += (rb[i] - meanB) * (rb[i] - meanB);
-        }
-
-        return varianceA > 0 && varianceB > 0 ? covariance / Math.Sqrt(varianceA * varianceB) : 0;
+        return Correlation.Pearson(Ranks(a), Ranks(b));
     }
 
     /// <summary>Structural similarity of two maps scaled to [0, 1] by their own ranges, with global statistics (one window).</summary>

@@ -99,28 +99,9 @@ public static class LrpComposite
         return rules.ToFrozenDictionary();
     }
 
-    /// <summary>The first linear layer that the input reaches (nodes are in topological order in a valid ONNX graph).</summary>
-    private static string? FirstLinearLayer(OnnxModel model, bool includeDense)
-    {
-        var reached = new HashSet<string> { model.ImageInput.Name };
-        foreach (NodeProto node in model.Proto.Graph.Node)
-        {
-            if (!node.Input.Any(reached.Contains))
-            {
-                continue;
-            }
-
-            bool dense = includeDense && (node.OpType == "Gemm" || node.OpType == "MatMul");
-            if (Convolutions.Contains(node.OpType) || dense)
-            {
-                return node.Name;
-            }
-
-            reached.UnionWith(node.Output);
-        }
-
-        return null;
-    }
+    /// <summary>The first linear layer that the input reaches: any kind for the -flat composites and deep-taylor, else a convolution.</summary>
+    private static string? FirstLinearLayer(OnnxModel model, bool includeDense) =>
+        LinearLayers.ReachedFromInput(model).FirstOrDefault(n => includeDense || Convolutions.Contains(n.OpType))?.Name;
 
     private static Dictionary<string, IBackwardRule> Overrides(OnnxModel model, AttributionOptions options)
     {

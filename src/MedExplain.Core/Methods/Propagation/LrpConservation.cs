@@ -39,21 +39,6 @@ public sealed record LayerConservation(string Tensor, string Layer, double Relev
         })];
     }
 
-    private static IEnumerable<(string Tensor, string Layer)> LinearLayerInputs(OnnxModel model)
-    {
-        var reached = new HashSet<string> { model.ImageInput.Name };
-        foreach (NodeProto node in model.Proto.Graph.Node)
-        {
-            if (!node.Input.Any(reached.Contains))
-            {
-                continue;
-            }
-
-            reached.UnionWith(node.Output);
-            if (node.OpType is "Conv" or "ConvTranspose" or "Gemm" or "MatMul" && node.Input[0] != model.ImageInput.Name)
-            {
-                yield return (node.Input[0], node.Name);
-            }
-        }
-    }
+    private static IEnumerable<(string Tensor, string Layer)> LinearLayerInputs(OnnxModel model) =>
+        LinearLayers.ReachedFromInput(model).Where(n => n.Input[0] != model.ImageInput.Name).Select(n => (n.Input[0], n.Name));
 }

@@ -49,25 +49,8 @@ public static class PatternFitter
     }
 
     /// <summary>The Conv and Gemm nodes with constant weights that the input reaches.</summary>
-    public static IEnumerable<NodeProto> LinearLayers(OnnxModel model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var initializers = model.Proto.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        var reached = new HashSet<string> { model.ImageInput.Name };
-        foreach (NodeProto node in model.Proto.Graph.Node)
-        {
-            if (!node.Input.Any(reached.Contains))
-            {
-                continue;
-            }
-
-            reached.UnionWith(node.Output);
-            if (node.OpType is "Conv" or "Gemm" && node.Input.Count > 1 && initializers.Contains(node.Input[1]))
-            {
-                yield return node;
-            }
-        }
-    }
+    public static IEnumerable<NodeProto> LinearLayers(OnnxModel model) =>
+        Onnx.LinearLayers.ReachedFromInput(model).Where(n => n.OpType is "Conv" or "Gemm");
 
     /// <summary>Running sums for one layer: per output neuron, over samples with y &gt; 0, Σx, Σx·y, Σy, count.</summary>
     private sealed class Statistics

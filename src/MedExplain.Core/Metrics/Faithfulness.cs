@@ -1,3 +1,4 @@
+using MedExplain.Batching;
 using MedExplain.Methods;
 using MedExplain.Methods.Perturbation;
 using MedExplain.Onnx;
@@ -89,28 +90,48 @@ public sealed class Faithfulness(OnnxModel model, AttributionOptions options)
     /// <param name="insertion">True for insertion, false for deletion.</param>
     public (double[] Scores, double Area) Curve(FloatTensor input, ReadOnlySpan<float> attribution, FloatTensor baseline, int classIndex, int steps, bool insertion)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(baseline);
-        int[] order = Ranking.Descending(attribution);
-        int count = order.Length;
-        float[] start = insertion ? baseline.Data : input.Data, end = insertion ? input.Data : baseline.Data;
-        float[] scores = Scores(input, steps + 1, (k, destination) =>
+        PerturbationCurve curve = Curves([new CurveInput(input, attribution.ToArray(), baseline, classIndex)], steps, insertion ? CurveKind.Insertion : CurveKind.Deletion)[0];
+        return (curve.Scores, curve.Area);
+    }
+
+    /// <summary>
+    /// The curves of many scans in one stream of batched forward passes, so short batches at the end of each scan do not
+    /// waste calls. Features are voxels, or regions where <see cref="CurveInput.Regions"/> is given (ranked by their mean
+    /// attribution, removed whole); each step moves an equal fraction of the features.
+    /// </summary>
+    /// <param name="items">The scans, all of the model's item shape.</param>
+    /// <param name="steps">Number of steps (each curve has steps + 1 points).</param>
+    /// <param name="kind">Which curve.</param>
+    /// <param name="progress">Forward passes done, after every call.</param>
+    /// <param name="cancellationToken">Checked before every call.</param>
+    public IReadOnlyList<PerturbationCurve> Curves(IReadOnlyList<CurveInput> items, int steps, CurveKind kind, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        if (items.Count == 0)
         {
-            start.CopyTo(destination);
-            int changed = (int)Math.Round((double)k * count / steps);
-            for (int r = 0; r < changed; r++)
-            {
-                destination[order[r]] = end[order[r]];
-            }
-        }, classIndex);
-        double[] curve = [.. scores.Select(s => (double)s)];
-        double area = 0;
-        for (int k = 0; k < steps; k++)
-        {
-            area += (curve[k] + curve[k + 1]) / 2 / steps;
+            return [];
         }
 
-        return (curve, area);
+        int[] itemShape = items[0].Input.Shape[1..];
+        FeatureOrder[] orders = [.. items.Select(item => FeatureOrder.Of(item, kind))];
+        int points = steps + 1;
+        float[] scores = new PerturbedScores(model, options).Evaluate(itemShape, items.Count * points, (c, destination) =>
+        {
+            CurveInput item = items[c / points];
+            FeatureOrder order = orders[c / points];
+            bool fromBaseline = kind == CurveKind.Insertion;
+            float[] start = (fromBaseline ? item.Baseline : item.Input).Data, end = (fromBaseline ? item.Input : item.Baseline).Data;
+            start.CopyTo(destination);
+            int changed = order.VoxelsInFirst((int)Math.Round((double)(c % points) * order.Features / steps));
+            for (int r = 0; r < changed; r++)
+            {
+                int v = order.Voxels[r];
+                destination[v] = end[v];
+            }
+        }, (c, output) => output[items[c / points].ClassIndex], progress, cancellationToken);
+
+        return [.. Enumerable.Range(0, items.Count).Select(i => PerturbationCurve.From(scores.AsSpan(i * points, points)))];
     }
 
     /// <summary>

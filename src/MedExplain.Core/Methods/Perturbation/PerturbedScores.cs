@@ -25,6 +25,17 @@ internal sealed class PerturbedScores(OnnxModel model, AttributionOptions option
         Action<int, Span<float>> fill,
         Func<ReadOnlySpan<float>, float> score,
         IProgress<BatchProgress>? progress,
+        CancellationToken cancellationToken) =>
+        Evaluate(itemShape, count, fill, (_, output) => score(output), progress, cancellationToken);
+
+    /// <summary>As above, where the number read from copy k's output depends on k (copies of several scans, each
+    /// explaining its own class).</summary>
+    public float[] Evaluate(
+        int[] itemShape,
+        int count,
+        Action<int, Span<float>> fill,
+        Func<int, ReadOnlySpan<float>, float> score,
+        IProgress<BatchProgress>? progress,
         CancellationToken cancellationToken)
     {
         int itemSize = (int)FloatTensor.ElementCount(itemShape);
@@ -55,7 +66,7 @@ internal sealed class PerturbedScores(OnnxModel model, AttributionOptions option
             FloatTensor output = model.Run(input, [_output])[0];
             for (int k = 0; k < n; k++)
             {
-                scores[start + k] = score(output.Item(k));
+                scores[start + k] = score(start + k, output.Item(k));
             }
 
             runs++;

@@ -8,10 +8,11 @@ internal static class ScanFiles
     /// <summary>Gets a value indicating whether a file is named like a scan.</summary>
     public static bool IsScan(string path) => Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The scans of a folder (names without "-mask"), in name order, at most <paramref name="max"/>.</summary>
+    /// <summary>The scans of a folder (not the lesion masks, "-mask" in the name, nor the atlas label maps, NAME-regions.*),
+    /// in name order, at most <paramref name="max"/>.</summary>
     public static string[] In(string folder, int max, bool recursive = false) =>
         [.. Directory.EnumerateFiles(folder, "*", recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
-            .Where(f => !Path.GetFileName(f).Contains("-mask", StringComparison.Ordinal) && IsScan(f))
+            .Where(f => IsScan(f) && !Path.GetFileName(f).Contains("-mask", StringComparison.Ordinal) && !Stem(f).EndsWith("-regions", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).Take(max)];
 
     /// <summary>The file or folder name without its scan extension (".nii.gz" counts as one).</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using MedExplain.TestUtilities;
 
 namespace MedExplain.Cli.Tests;
@@ -30,5 +32,53 @@ public sealed class EvaluateCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains("completeness", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AManifestSelectsTheModelsScansWithTheirMasksAndAtlasesAndTheReportPlotsEveryMethod()
+    {
+        (int code, string output, string error) = CliRunner.Run("evaluate", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "--data", RepoPaths.DemoScan("manifest.json"),
+            "--methods", "gradient,smoothgrad", "--metrics", "deletion,insertion,relevance-mass,top10-gain,repeatability,top10-sum-overlap",
+            "--steps", "4", "--max-items", "3", "--out", _temp.Path);
+
+        Assert.True(code == 0, error);
+        string[] rows = [.. File.ReadAllLines(_temp.File("metrics.csv")).Skip(1)];
+        Assert.All(rows, r => Assert.StartsWith("slice-0", r, StringComparison.Ordinal)); // only brain-lesion-2d's samples
+        Assert.Equal(3 * 2 * 6, rows.Length); // masks and atlases come from the manifest, seeds 0 and 1 give repeatability
+        double Value(string method, string metric) => rows.Select(r => r.Split(',')).Where(p => p[1] == method && p[2] == metric).Average(p => double.Parse(p[3], CultureInfo.InvariantCulture));
+        Assert.Equal(0, Value("gradient", "repeatability")); // deterministic: exactly 0
+        Assert.True(Value("smoothgrad", "repeatability") > 0, "smoothgrad's noise differs between seeds");
+        Assert.Equal(1, Value("gradient", "top10-sum-overlap"));
+        string report = File.ReadAllText(_temp.File("report.html"));
+        Assert.Equal(2 + 6, Regex.Count(report, "<svg")); // two curve plots, one distribution per metric
+        Assert.Contains("relevance-mass", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CurvesByAtlasRegionsNeedAnAtlasForEveryScan()
+    {
+        string scans = _temp.File("scans");
+        Directory.CreateDirectory(scans);
+        File.Copy(RepoPaths.DemoScan("2d/slice-02-tumour.png"), Path.Combine(scans, "slice-02-tumour.png"));
+
+        (int code, _, string error) = CliRunner.Run("evaluate", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "--data", scans,
+            "--methods", "gradient", "--metrics", "deletion", "--curve-by", "atlas", "--out", _temp.File("out"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("slice-02-tumour.png", error, StringComparison.Ordinal);
+        Assert.Contains("atlas", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AManifestNamingAMissingMaskExitsWithCode2NamingIt()
+    {
+        string manifest = _temp.File("manifest.json");
+        File.Copy(RepoPaths.DemoScan("2d/slice-02-tumour.png"), _temp.File("scan.png"));
+        File.WriteAllText(manifest, """{"samples": [{"scan": "scan.png", "lesionMask": "no-such-mask.png"}]}""");
+
+        (int code, _, string error) = CliRunner.Run("evaluate", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "--data", manifest, "--methods", "gradient", "--metrics", "iou", "--out", _temp.File("out"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("no-such-mask.png", error, StringComparison.Ordinal);
     }
 }

@@ -194,18 +194,29 @@ LETTER_L = np.array([[1, 0, 0, 0, 0],
                      [1, 1, 1, 1, 1]], dtype=bool)
 
 
+MARKER_AREA = (slice(4, 4 + 2 * LETTER_L.shape[0]), slice(4, 4 + 2 * LETTER_L.shape[1]))
+
+
 def burn_marker(image):
     """Burns a laterality-style 'L' marker into the top-left corner, as film and CR plates carry."""
     out = image.copy()
     glyph = np.kron(LETTER_L, np.ones((2, 2), dtype=bool))
-    out[4:4 + glyph.shape[0], 4:4 + glyph.shape[1]][glyph] = 1.0
+    out[MARKER_AREA][glyph] = 1.0
     return out
+
+
+def marker_area_mask(size=128, margin=2):
+    """Where the marker sits, with a margin: the region a faithful map of the shortcut model should point at."""
+    mask = np.zeros((size, size), dtype=bool)
+    rows, cols = MARKER_AREA
+    mask[rows.start - margin:rows.stop + margin, cols.start - margin:cols.stop + margin] = True
+    return mask
 
 
 # ----------------------------------------------------------------------------- samples
 
-def slice_sample(rng, template, label, size=128, lesion_scale=1.0, contrast=1.0, marker=False):
-    """One 2D axial sample: (image in [0,1], lesion mask) with the given class label."""
+def slice_sample(rng, template, label, size=128, lesion_scale=1.0, contrast=1.0, marker=False, with_atlas=False):
+    """One 2D axial sample: (image in [0,1], lesion mask[, AAL labels]) with the given class label."""
     z = int(rng.integers(50, 120))
     t1, brain, atlas = template.axial(z)
     side = max(t1.shape)
@@ -223,7 +234,8 @@ def slice_sample(rng, template, label, size=128, lesion_scale=1.0, contrast=1.0,
     image = finish(rng, image)
     if marker:
         image = burn_marker(image)
-    return quantise_8bit(image).astype(np.float32), mask
+    image = quantise_8bit(image).astype(np.float32)
+    return (image, mask, atlas) if with_atlas else (image, mask)
 
 
 def volume_sample(rng, template, label, size=64):

@@ -1,149 +1,98 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using MedExplain.Cli.Explain;
+using MedExplain.Cli.Evaluation;
 using MedExplain.Cli.Reports;
-using MedExplain.Imaging;
 using MedExplain.Methods;
-using MedExplain.Metrics;
 using MedExplain.Onnx;
 
 namespace MedExplain.Cli.Commands;
 
-/// <summary><c>medexplain evaluate</c>: metrics of each method's maps over a set of scans, as a console table, CSV and JSON.</summary>
+/// <summary><c>medexplain evaluate</c>: metrics of each method's maps over a set of scans, as a console table, CSV, JSON and an HTML report.</summary>
 internal static class EvaluateCommand
 {
-    private static readonly string[] AllMetrics = ["completeness", "deletion", "insertion", "sensitivity-n", "infidelity", "max-sensitivity", "pointing-game", "relevance-mass", "relevance-rank", "iou", "randomisation"];
+    private const string DefaultMetrics = "completeness,deletion,insertion,sensitivity-n,pointing-game,relevance-mass,relevance-rank,iou,top10-gain,repeatability,top10-sum-overlap,top10-density-overlap,randomisation,label-randomisation";
 
     public static Command Create(CliConsole console)
     {
         Option<string> model = CliOptions.Model();
         Option<string?> card = CliOptions.Card();
-        Option<string> data = new("--data") { Description = "A folder of scans (files whose names contain \"-mask\" are taken as masks, not scans).", Required = true };
-        Option<string?> masks = new("--masks") { Description = "Where lesion masks are: NAME-mask.* beside each scan NAME.* in this folder; default: the scans' folder." };
+        Option<string> data = new("--data") { Description = "A folder of scans (NAME-mask.* and NAME-regions.* beside a scan NAME.* are its lesion mask and atlas labels), or a manifest .json like demo/scans/manifest.json.", Required = true };
+        Option<string?> masks = new("--masks") { Description = "The folder of the lesion masks (NAME-mask.*); default: the scans' folder." };
+        Option<string?> atlases = new("--atlases") { Description = "The folder of the atlas label maps (NAME-regions.*); default: the scans' folder." };
         Option<string> methods = new("--methods") { Description = "Comma-separated methods.", DefaultValueFactory = _ => "gradient,integrated-gradients,grad-cam" };
-        Option<string> metrics = new("--metrics") { Description = $"Comma-separated metrics: {string.Join(", ", AllMetrics)} (localisation ones need masks).", DefaultValueFactory = _ => string.Join(",", AllMetrics) };
+        Option<string> metrics = new("--metrics") { Description = $"Comma-separated metrics: {EvaluationMetric.Names}. Those a scan lacks the input for (mask, atlas, replica) are left out for it.", DefaultValueFactory = _ => DefaultMetrics };
         Option<int> steps = new("--steps") { Description = "Deletion/insertion steps.", DefaultValueFactory = _ => 20 };
+        Option<string> curveBy = new("--curve-by") { Description = "What deletion/insertion removes a step at a time: voxels, or atlas regions (whole, ranked by mean attribution).", DefaultValueFactory = _ => "voxels" };
+        Option<int> repeats = new("--repeats") { Description = "Runs with seeds 0..N-1 for repeatability (stochastic methods differ between seeds).", DefaultValueFactory = _ => 2 };
+        Option<string?> replicas = new("--replicas") { Description = "Comma-separated models trained like --model (other seeds): each adds a run to repeatability." };
+        Option<string?> shuffled = new("--shuffled-labels-model") { Description = "A model trained like --model on shuffled labels, for the data randomisation check (label-randomisation)." };
         Option<int> maxItems = new("--max-items") { Description = "Evaluate at most this many scans.", DefaultValueFactory = _ => 50 };
-        Option<string> output = new("--out", "-o") { Description = "The folder for metrics.csv and metrics.json.", Required = true };
-        var command = new Command("evaluate", "Evaluate attribution methods on a set of scans: faithfulness (completeness, deletion/insertion AUC, sensitivity-n), localisation against lesion masks, and the randomisation sanity check.")
+        Option<string> output = new("--out", "-o") { Description = "The folder for metrics.csv, metrics.json and report.html.", Required = true };
+        var command = new Command("evaluate", "Evaluate attribution methods on a set of scans: faithfulness (completeness, deletion/insertion, sensitivity-n, infidelity), localisation against lesion masks, top-10 atlas regions, repeatability across seeds and replica models, and the randomisation sanity checks.")
         {
-            model, card, data, masks, methods, metrics, steps, maxItems, output,
+            model, card, data, masks, atlases, methods, metrics, steps, curveBy, repeats, replicas, shuffled, maxItems, output,
         };
         command.SetAction(result => console.Guard(() =>
         {
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
-            string[] chosenMethods = [.. result.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-            string[] chosenMetrics = [.. result.GetValue(metrics)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-            foreach (string metric in chosenMetrics.Where(m => !AllMetrics.Contains(m)))
-            {
-                throw new MedExplainInputException("--metrics", $"'{metric}' is not a metric; the metrics are: {string.Join(", ", AllMetrics)}.");
-            }
-
+            string[] chosenMethods = Split(result.GetValue(methods));
             foreach (string method in chosenMethods)
             {
                 AttributionMethods.Get(method);
             }
 
-            string folder = result.GetValue(data)!;
-            if (!Directory.Exists(folder))
+            string by = result.GetValue(curveBy)!;
+            if (by is not ("voxels" or "atlas"))
             {
-                throw new MedExplainInputException(folder, "folder not found.");
+                throw new MedExplainInputException("--curve-by", $"'{by}' is not one of: voxels, atlas.");
             }
 
-            string[] scans = ScanFiles.In(folder, Math.Max(1, result.GetValue(maxItems)));
-            var rows = new List<(string Scan, string Method, string Metric, double Value)>();
-            var progress = new ProgressLines(console.Error);
-            for (int s = 0; s < scans.Length; s++)
+            List<OnnxModel> others = [.. Split(result.GetValue(replicas)).Select(p => OnnxModel.Load(p))];
+            OnnxModel? shuffledModel = result.GetValue(shuffled) is { } s ? OnnxModel.Load(s) : null;
+            try
             {
-                console.Error.WriteLine($"scan {s + 1}/{scans.Length}: {Path.GetFileName(scans[s])}");
-                rows.AddRange(Evaluate(loaded, scans[s], result.GetValue(masks) ?? folder, chosenMethods, chosenMetrics, Math.Max(2, result.GetValue(steps))));
+                var settings = new EvaluationSettings(
+                    chosenMethods, [.. Split(result.GetValue(metrics)).Select(EvaluationMetric.Get)], Math.Max(2, result.GetValue(steps)), Math.Max(1, result.GetValue(repeats)),
+                    others, shuffledModel, by == "atlas", new AttributionOptions { Steps = 16, Samples = 16 });
+                string modelName = loaded.Card?.Name ?? ScanFiles.Stem(Path.GetFileNameWithoutExtension(loaded.FilePath));
+                IReadOnlyList<EvaluationItem> items = EvaluationSet.Load(result.GetValue(data)!, result.GetValue(masks), result.GetValue(atlases), modelName, Math.Max(1, result.GetValue(maxItems)));
+                console.Error.WriteLine($"evaluating {chosenMethods.Length} method(s) on {items.Count} scan(s) with {settings.Metrics.Count} metric(s)");
+                string folder = result.GetValue(output)!;
+                string report = Run(console, loaded, settings, items, folder, $"MedExplain evaluation: {modelName}", new Dictionary<string, string>
+                {
+                    ["model"] = Path.GetFileName(loaded.FilePath),
+                    ["data"] = result.GetValue(data)!,
+                    ["scans"] = items.Count.ToString(CultureInfo.InvariantCulture),
+                    ["steps"] = settings.Steps.ToString(CultureInfo.InvariantCulture),
+                    ["curve features"] = by,
+                    ["repeats (seeds)"] = settings.Repeats.ToString(CultureInfo.InvariantCulture),
+                    ["replica models"] = others.Count == 0 ? "none" : string.Join(", ", others.Select(o => Path.GetFileName(o.FilePath))),
+                    ["shuffled-labels model"] = shuffledModel is null ? "none" : Path.GetFileName(shuffledModel.FilePath),
+                    ["baseline"] = "zeros (the model's input space)",
+                    ["target"] = "the predicted class of each scan",
+                });
+                console.Out.WriteLine($"report: {report}");
+                return ExitCodes.Success;
             }
-
-            string outFolder = result.GetValue(output)!;
-            Directory.CreateDirectory(outFolder);
-            File.WriteAllText(Path.Combine(outFolder, "metrics.csv"), "scan,method,metric,value\n" + string.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Scan},{r.Method},{r.Metric},{r.Value:R}\n"))));
-            File.WriteAllText(Path.Combine(outFolder, "metrics.json"), System.Text.Json.JsonSerializer.Serialize(rows.Select(r => new { scan = r.Scan, method = r.Method, metric = r.Metric, value = r.Value }), JsonOutput.Options));
-            WriteTable(console.Out, rows, chosenMethods, chosenMetrics);
-            console.Out.WriteLine($"wrote {Path.Combine(outFolder, "metrics.csv")} and metrics.json ({rows.Count} values)");
-            return ExitCodes.Success;
+            finally
+            {
+                others.ForEach(o => o.Dispose());
+                shuffledModel?.Dispose();
+            }
         }));
         return command;
     }
 
-    private static IEnumerable<(string, string, string, double)> Evaluate(OnnxModel model, string scanPath, string maskFolder, string[] methods, string[] metrics, int steps)
+    /// <summary>Evaluates, prints the table of means and writes the CSV, JSON and HTML report; returns the report's path.</summary>
+    public static string Run(CliConsole console, OnnxModel model, EvaluationSettings settings, IReadOnlyList<EvaluationItem> items, string folder, string title, IReadOnlyDictionary<string, string> parameters)
     {
-        PreparedScan scan = ModelInputLoader.Prepare(scanPath, model);
-        FloatTensor x = scan.Batch;
-        var baseline = new FloatTensor(x.Shape);
-        float[]? mask = Mask(scanPath, maskFolder, scan);
-        var options = new AttributionOptions { Steps = 16, Samples = 16 };
-        var faithfulness = new Faithfulness(model, options);
-        string name = Path.GetFileName(scanPath);
-        foreach (string method in methods)
-        {
-            Attribution attribution = AttributionMethods.Get(method).Attribute(model, x, ClassTarget.Predicted, options);
-            int target = attribution.TargetClasses[0];
-            float[] map = attribution.Values.Data;
-            float[] spatial = ExplanationJob.SumChannels(map, x.Shape[1]);
-            foreach (string metric in metrics)
-            {
-                double? value = metric switch
-                {
-                    "completeness" => faithfulness.Completeness(x, map, baseline, target),
-                    "deletion" => faithfulness.Curve(x, map, baseline, target, steps, insertion: false).Area,
-                    "insertion" => faithfulness.Curve(x, map, baseline, target, steps, insertion: true).Area,
-                    "sensitivity-n" => faithfulness.SensitivityN(x, map, baseline, target, [Math.Max(1, map.Length / 100)], 20)[0].Correlation,
-                    "infidelity" => faithfulness.Infidelity(x, map, target, 20, 0.1),
-                    "max-sensitivity" => Robustness.MaxSensitivity(AttributionMethods.Get(method), model, x, target, options, 0.05, 3),
-                    "pointing-game" when mask is not null => Localisation.PointingGame(spatial, mask),
-                    "relevance-mass" when mask is not null => Localisation.RelevanceMass(spatial, mask),
-                    "relevance-rank" when mask is not null => Localisation.RelevanceRank(spatial, mask),
-                    "iou" when mask is not null => Localisation.Iou(spatial, mask),
-                    "randomisation" => Randomisation.Spearman(map, AttributionMethods.Get(method).Attribute(Randomisation.Cascade(model, Randomisation.LayersFromTheTop(model).Count, 1), x, ClassTarget.Class(target), options).Values.Data),
-                    _ => null,
-                };
-                if (value is double v)
-                {
-                    yield return (name, method, metric, v);
-                }
-            }
-        }
+        bool interactive = !Console.IsErrorRedirected && ReferenceEquals(console.Error, Console.Error);
+        EvaluationResult evaluation = new EvaluationRun(model, settings, label => new ProgressBar(console.Error, label, interactive)).Run(items);
+        EvaluationOutput.WriteFiles(evaluation, folder);
+        EvaluationOutput.WriteTable(console.Out, evaluation, settings);
+        console.Out.WriteLine($"wrote {Path.Combine(folder, "metrics.csv")} and metrics.json ({evaluation.Values.Count} values)");
+        return EvaluationOutput.WriteReport(evaluation, settings, title, parameters, folder);
     }
 
-    private static float[]? Mask(string scanPath, string maskFolder, PreparedScan scan)
-    {
-        string stem = ScanFiles.Stem(scanPath);
-        string? path = Directory.EnumerateFiles(maskFolder, stem + "-mask.*").Order(StringComparer.Ordinal).FirstOrDefault();
-        if (path is null)
-        {
-            return null;
-        }
-
-        MedicalImage mask = MedicalImageReader.Read(path);
-        return mask.Dims.SequenceEqual(scan.Scan.Dims) ? scan.Transform.ApplyLabels(mask.Voxels) : throw new MedExplainInputException(path, "does not match its scan's grid.");
-    }
-
-    private static void WriteTable(TextWriter w, List<(string Scan, string Method, string Metric, double Value)> rows, string[] methods, string[] metrics)
-    {
-        var header = new StringBuilder($"{"method",-24}");
-        foreach (string metric in metrics)
-        {
-            header.Append(CultureInfo.InvariantCulture, $" {metric,15}");
-        }
-
-        w.WriteLine("mean over scans:");
-        w.WriteLine(header);
-        foreach (string method in methods)
-        {
-            var line = new StringBuilder($"{method,-24}");
-            foreach (string metric in metrics)
-            {
-                double[] values = [.. rows.Where(r => r.Method == method && r.Metric == metric).Select(r => r.Value)];
-                line.Append(values.Length == 0 ? $" {"-",15}" : string.Create(CultureInfo.InvariantCulture, $" {values.Average(),15:G4}"));
-            }
-
-            w.WriteLine(line);
-        }
-    }
+    private static string[] Split(string? list) => list is null ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -158,7 +158,7 @@ internal sealed class HtmlReport
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
-    private const string Style = """
+    internal const string Style = """
         body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
         h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}h3{margin-top:1.5em}
         .muted{color:#666;font-size:.92em}img{max-width:100%;image-rendering:pixelated}

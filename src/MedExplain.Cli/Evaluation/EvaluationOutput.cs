@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MedExplain.Cli.Reports;
+
+namespace MedExplain.Cli.Evaluation;
+
+/// <summary>Writes an evaluation: metrics.csv, metrics.json, the console table of means, and report.html with plots.</summary>
+internal static class EvaluationOutput
+{
+    public static void WriteFiles(EvaluationResult result, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "metrics.csv"), "scan,method,metric,value\n" + string.Concat(result.Values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{Csv(v.Scan)},{v.Method},{v.Metric},{v.Value:R}\n"))));
+        File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(
+            new
+            {
+                values = result.Values.Select(v => new { scan = v.Scan, method = v.Method, metric = v.Metric, value = v.Value }),
+                curves = result.Curves.Select(c => new { method = c.Method, metric = c.Metric, meanScores = c.Scores }),
+            },
+            JsonOutput.Options));
+    }
+
+    /// <summary>The mean of each metric and method over the scans ("-" where a metric did not apply), a row per metric.</summary>
+    public static void WriteTable(TextWriter w, EvaluationResult result, EvaluationSettings settings)
+    {
+        int width = Math.Max(12, settings.Methods.Max(m => m.Length));
+        var header = new StringBuilder($"{"metric",-22} {"better",-12}");
+        foreach (string method in settings.Methods)
+        {
+            header.Append(' ').Append(method.PadLeft(width));
+        }
+
+        w.WriteLine("mean over scans:");
+        w.WriteLine(header);
+        foreach (EvaluationMetric metric in settings.Metrics)
+        {
+            var line = new StringBuilder($"{metric.Name,-22} {metric.Better,-12}");
+            foreach (string method in settings.Methods)
+            {
+                double[] values = Values(result, method, metric.Name);
+                line.Append(' ').Append((values.Length == 0 ? "-" : values.Average().ToString("G4", CultureInfo.InvariantCulture)).PadLeft(width));
+            }
+
+            w.WriteLine(line);
+        }
+    }
+
+    /// <summary>A self-contained HTML report: what was run, the table of means with which way is better, the mean
+    /// deletion/insertion curves, and each metric's spread over the scans per method.</summary>
+    public static string WriteReport(EvaluationResult result, EvaluationSettings settings, string title, IReadOnlyDictionary<string, string> parameters, string folder)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(title)}</title><style>{HtmlReport.Style}.plots{{display:flex;flex-wrap:wrap;gap:1em}}</style></head><body><h1>{E(title)}</h1>");
+        html.Append("<p class=\"muted\">Made by MedExplain. Each metric tests one property of a map; none alone says a map is right. Read faithfulness (does the map track the model?) apart from localisation (does it point at the lesion?): a model that learned a shortcut gives faithful maps that miss the lesion.</p>");
+        html.Append("<h2>Means over the scans</h2><table class=\"kv\"><tr><th>metric</th><th>better</th>");
+        foreach (string method in settings.Methods)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th>{E(method)}</th>");
+        }
+
+        html.Append("<th>what it measures</th></tr>");
+        foreach (EvaluationMetric metric in settings.Metrics)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(metric.Name)}</td><td>{E(metric.Better)}</td>");
+            foreach (string method in settings.Methods)
+            {
+                double[] values = Values(result, method, metric.Name);
+                html.Append(values.Length == 0 ? "<td>–</td>" : string.Create(CultureInfo.InvariantCulture, $"<td>{values.Average():G4} <span class=\"muted\">± {Sd(values):G2} (n {values.Length})</span></td>"));
+            }
+
+            html.Append(CultureInfo.InvariantCulture, $"<td class=\"muted\">{E(metric.Description)}</td></tr>");
+        }
+
+        html.Append("</table>");
+        string[] curveMetrics = [.. result.Curves.Select(c => c.Metric).Distinct()];
+        if (curveMetrics.Length > 0)
+        {
+            html.Append("<h2>Perturbation curves</h2><p class=\"muted\">The explained class's score (logit) as features are changed in the order each method ranks them, averaged over the scans.</p><div class=\"plots\">");
+            foreach (string metric in curveMetrics)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<figure>{SvgChart.Lines($"fraction of features ({metric})", "score", [.. result.Curves.Where(c => c.Metric == metric).Select(c => (c.Method, c.Scores))])}<figcaption>{E(metric)}: {E(EvaluationMetric.Get(metric).Description)}</figcaption></figure>");
+            }
+
+            html.Append("</div>");
+        }
+
+        html.Append("<h2>Distributions over the scans</h2><p class=\"muted\">One dot per scan, the bar at the mean.</p><div class=\"plots\">");
+        foreach (EvaluationMetric metric in settings.Metrics)
+        {
+            (string, double[])[] groups = [.. settings.Methods.Select(m => (m, Values(result, m, metric.Name))).Where(g => g.Item2.Length > 0)];
+            if (groups.Length > 0)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<figure>{SvgChart.Strips(metric.Name, groups)}<figcaption>{E(metric.Name)} ({E(metric.Better)} is better)</figcaption></figure>");
+            }
+        }
+
+        html.Append("</div><h2>Parameters</h2><table class=\"kv\">");
+        foreach ((string key, string value) in parameters)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><th>{E(key)}</th><td>{E(value)}</td></tr>");
+        }
+
+        html.Append("</table><p class=\"muted\">Per-scan values: metrics.csv and metrics.json beside this report.</p></body></html>");
+        string path = Path.Combine(folder, "report.html");
+        File.WriteAllText(path, html.ToString(), Encoding.UTF8);
+        return path;
+    }
+
+    private static double[] Values(EvaluationResult result, string method, string metric) =>
+        [.. result.Values.Where(v => v.Method == method && v.Metric == metric).Select(v => v.Value)];
+
+    private static double Sd(double[] values)
+    {
+        double mean = values.Average();
+        return values.Length < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+    }
+
+    private static string Csv(string text) => text.Contains(',', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal) ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}

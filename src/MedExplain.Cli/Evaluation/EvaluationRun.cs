@@ -1,0 +1,206 @@
+using MedExplain.Batching;
+using MedExplain.Cli.Explain;
+using MedExplain.Imaging;
+using MedExplain.Methods;
+using MedExplain.Metrics;
+using MedExplain.Onnx;
+
+namespace MedExplain.Cli.Evaluation;
+
+/// <summary>What to evaluate and how.</summary>
+/// <param name="Methods">The methods.</param>
+/// <param name="Metrics">The metrics.</param>
+/// <param name="Steps">Deletion/insertion steps.</param>
+/// <param name="Repeats">Runs with seeds 0..Repeats-1 for repeatability.</param>
+/// <param name="Replicas">Identically trained models, each one more run.</param>
+/// <param name="ShuffledLabels">A model trained on shuffled labels, for the data randomisation check.</param>
+/// <param name="CurvesByAtlas">Delete and insert whole atlas regions rather than voxels.</param>
+/// <param name="Options">The methods' options (seed 0).</param>
+internal sealed record EvaluationSettings(
+    IReadOnlyList<string> Methods,
+    IReadOnlyList<EvaluationMetric> Metrics,
+    int Steps,
+    int Repeats,
+    IReadOnlyList<OnnxModel> Replicas,
+    OnnxModel? ShuffledLabels,
+    bool CurvesByAtlas,
+    AttributionOptions Options);
+
+/// <summary>One number: a metric of one method's map of one scan.</summary>
+internal sealed record MetricValue(string Scan, string Method, string Metric, double Value);
+
+/// <summary>A method's deletion or insertion curve, averaged over the scans.</summary>
+internal sealed record MeanCurve(string Method, string Metric, double[] Scores);
+
+/// <summary>Everything an evaluation found.</summary>
+internal sealed record EvaluationResult(IReadOnlyList<MetricValue> Values, IReadOnlyList<MeanCurve> Curves);
+
+/// <summary>
+/// Computes the metrics: each method's maps of every scan first, then each curve of all scans in one batched stream
+/// through the shared runner, then the per-scan metrics.
+/// </summary>
+internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, Func<string, IProgress<BatchProgress>> progress)
+{
+    private static readonly Dictionary<string, CurveKind> CurveMetrics = new()
+    {
+        ["deletion"] = CurveKind.Deletion,
+        ["insertion"] = CurveKind.Insertion,
+        ["deletion-lerf"] = CurveKind.DeletionLeastRelevantFirst,
+    };
+
+    private readonly Faithfulness _faithfulness = new(model, settings.Options);
+
+    public EvaluationResult Run(IReadOnlyList<EvaluationItem> items)
+    {
+        Scan[] scans = [.. items.Select(Prepare)];
+        var values = new List<MetricValue>();
+        var curves = new List<MeanCurve>();
+        foreach (string methodName in settings.Methods)
+        {
+            IAttributionMethod method = AttributionMethods.Get(methodName);
+            Attribution[] attributions = Maps(method, methodName, model, scans, settings.Options);
+            int[] targets = [.. attributions.Select(a => a.TargetClasses[0])];
+            foreach (EvaluationMetric metric in settings.Metrics.Where(m => CurveMetrics.ContainsKey(m.Name)))
+            {
+                CurveInput[] inputs = [.. scans.Select((s, i) => new CurveInput(s.Input, attributions[i].Values.Data, new FloatTensor(s.Input.Shape), targets[i], settings.CurvesByAtlas ? s.AtlasPerElement : null))];
+                IReadOnlyList<PerturbationCurve> result = _faithfulness.Curves(inputs, settings.Steps, CurveMetrics[metric.Name], progress($"{metric.Name}: {methodName}"));
+                values.AddRange(result.Select((c, i) => new MetricValue(scans[i].Name, methodName, metric.Name, c.Area)));
+                curves.Add(new MeanCurve(methodName, metric.Name, [.. Enumerable.Range(0, settings.Steps + 1).Select(k => result.Average(c => c.Scores[k]))]));
+            }
+
+            List<float[]>[] runs = Runs(method, methodName, scans, attributions, targets);
+            Attribution[]? randomised = Wants("randomisation", "randomisation-ssim")
+                ? Maps(method, methodName + " (randomised model)", Randomisation.Cascade(model, Randomisation.LayersFromTheTop(model).Count, 1), scans, settings.Options, targets)
+                : null;
+            Attribution[]? shuffled = settings.ShuffledLabels is { } other && Wants("label-randomisation")
+                ? Maps(method, methodName + " (shuffled-labels model)", other, scans, settings.Options, targets)
+                : null;
+            for (int i = 0; i < scans.Length; i++)
+            {
+                var context = new ScanContext(scans[i], method, attributions[i].Values.Data, targets[i], runs[i], randomised?[i].Values.Data, shuffled?[i].Values.Data);
+                foreach (EvaluationMetric metric in settings.Metrics.Where(m => !CurveMetrics.ContainsKey(m.Name)))
+                {
+                    if (Compute(metric.Name, context) is double value)
+                    {
+                        values.Add(new MetricValue(scans[i].Name, methodName, metric.Name, value));
+                    }
+                }
+            }
+        }
+
+        return new EvaluationResult(values, curves);
+    }
+
+    private bool Wants(params string[] names) => settings.Metrics.Any(m => names.Contains(m.Name));
+
+    private double? Compute(string metric, ScanContext c)
+    {
+        FloatTensor x = c.Scan.Input;
+        var zeros = new FloatTensor(x.Shape);
+        float[] spatial = ExplanationJob.SumChannels(c.Map, x.Shape[1]);
+        return metric switch
+        {
+            "completeness" => _faithfulness.Completeness(x, c.Map, zeros, c.Target),
+            "sensitivity-n" => _faithfulness.SensitivityN(x, c.Map, zeros, c.Target, [Math.Max(1, c.Map.Length / 100)], 20)[0].Correlation,
+            "infidelity" => _faithfulness.Infidelity(x, c.Map, c.Target, 20, 0.1),
+            "max-sensitivity" => Robustness.MaxSensitivity(c.Method, model, x, c.Target, settings.Options, 0.05, 3),
+            "pointing-game" when c.Scan.Mask is { } mask => Localisation.PointingGame(spatial, mask),
+            "relevance-mass" when c.Scan.Mask is { } mask => Localisation.RelevanceMass(spatial, mask),
+            "relevance-rank" when c.Scan.Mask is { } mask => Localisation.RelevanceRank(spatial, mask),
+            "iou" when c.Scan.Mask is { } mask => Localisation.Iou(spatial, mask),
+            "top10-gain" when c.Scan.Atlas is { } atlas => RegionRelevance.TopGain(RegionRelevance.Of(spatial, atlas)),
+            "repeatability" when c.Runs.Count >= 2 => Robustness.Repeatability([.. c.Runs.Select(UnitNorm)]),
+            "top10-sum-overlap" when c.Runs.Count >= 2 && c.Scan.Atlas is { } atlas => TopOverlap(c, atlas, RegionStatistic.Sum),
+            "top10-density-overlap" when c.Runs.Count >= 2 && c.Scan.Atlas is { } atlas => TopOverlap(c, atlas, RegionStatistic.Density),
+            "randomisation" when c.Randomised is { } r => Randomisation.Spearman(c.Map, r),
+            "randomisation-ssim" when c.Randomised is { } r => Randomisation.Ssim(c.Map, r),
+            "label-randomisation" when c.ShuffledLabels is { } s => Randomisation.Spearman(c.Map, s),
+            _ => null,
+        };
+    }
+
+    private static double TopOverlap(ScanContext c, float[] atlas, RegionStatistic statistic) =>
+        RegionRelevance.TopOverlap([.. c.Runs.Select(map => RegionRelevance.Of(ExplanationJob.SumChannels(map, c.Scan.Input.Shape[1]), atlas))], statistic);
+
+    /// <summary>The maps of every run of each scan: seed 0 (already made), the other seeds, then each replica model.</summary>
+    private List<float[]>[] Runs(IAttributionMethod method, string methodName, Scan[] scans, Attribution[] first, int[] targets)
+    {
+        List<float[]>[] runs = [.. first.Select(a => new List<float[]> { a.Values.Data })];
+        if (!Wants("repeatability", "top10-sum-overlap", "top10-density-overlap"))
+        {
+            return runs;
+        }
+
+        for (int seed = 1; seed < settings.Repeats; seed++)
+        {
+            Add(Maps(method, $"{methodName} (seed {seed})", model, scans, settings.Options with { Seed = seed }, targets));
+        }
+
+        foreach (OnnxModel replica in settings.Replicas)
+        {
+            Add(Maps(method, $"{methodName} ({Path.GetFileName(replica.FilePath)})", replica, scans, settings.Options, targets));
+        }
+
+        return runs;
+
+        void Add(Attribution[] maps)
+        {
+            for (int i = 0; i < scans.Length; i++)
+            {
+                runs[i].Add(maps[i].Values.Data);
+            }
+        }
+    }
+
+    private Attribution[] Maps(IAttributionMethod method, string label, OnnxModel on, Scan[] scans, AttributionOptions options, int[]? targets = null)
+    {
+        IProgress<BatchProgress> bar = progress($"maps: {label}");
+        var maps = new Attribution[scans.Length];
+        for (int i = 0; i < scans.Length; i++)
+        {
+            maps[i] = method.Attribute(on, scans[i].Input, targets is null ? ClassTarget.Predicted : ClassTarget.Class(targets[i]), options);
+            bar.Report(new BatchProgress(i + 1, scans.Length, i + 1));
+        }
+
+        return maps;
+    }
+
+    private static float[] UnitNorm(float[] map)
+    {
+        double norm = Math.Sqrt(map.Sum(v => v * (double)v));
+        return norm > 0 ? [.. map.Select(v => (float)(v / norm))] : map;
+    }
+
+    private Scan Prepare(EvaluationItem item)
+    {
+        PreparedScan prepared = ModelInputLoader.Prepare(item.Scan, model);
+        float[]? mask = item.LesionMask is { } m ? Labels(m, prepared) : null;
+        float[]? atlas = item.Atlas is { } a ? Labels(a, prepared) : null;
+        if (settings.CurvesByAtlas && atlas is null)
+        {
+            throw new MedExplainInputException(item.Scan, "--curve-by atlas needs atlas labels for every scan (NAME-regions.* or the manifest's \"regions\").");
+        }
+
+        int channels = prepared.Batch.Shape[1];
+        int[]? perElement = atlas is null ? null : [.. Enumerable.Range(0, channels).SelectMany(_ => atlas.Select(v => (int)Math.Round(v)))];
+        return new Scan(Path.GetFileName(item.Scan), prepared.Batch, mask, atlas, perElement);
+    }
+
+    /// <summary>A label map (lesion mask or atlas) on the scan's grid, moved onto the model's grid by nearest neighbour.</summary>
+    private static float[] Labels(string path, PreparedScan scan)
+    {
+        if (!File.Exists(path))
+        {
+            throw new MedExplainInputException(path, "file not found.");
+        }
+
+        MedicalImage labels = MedicalImageReader.Read(path);
+        return labels.Dims.SequenceEqual(scan.Scan.Dims)
+            ? scan.Transform.ApplyLabels(labels.Voxels)
+            : throw new MedExplainInputException(path, $"is {string.Join("×", labels.Dims)} but its scan is {string.Join("×", scan.Scan.Dims)}: a label map must share its scan's grid.");
+    }
+
+    private sealed record Scan(string Name, FloatTensor Input, float[]? Mask, float[]? Atlas, int[]? AtlasPerElement);
+
+    private sealed record ScanContext(Scan Scan, IAttributionMethod Method, float[] Map, int Target, List<float[]> Runs, float[]? Randomised, float[]? ShuffledLabels);
+}

@@ -81,4 +81,23 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("no-such-mask.png", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void OnTheShortcutModelLocalisationRevealsTheMarkerNotTheLesion()
+    {
+        (int code, _, string error) = CliRunner.Run("evaluate", "-m", RepoPaths.DemoModel("shortcut-marker-2d"), "--data", RepoPaths.DemoScan("manifest.json"),
+            "--methods", "integrated-gradients,occlusion", "--metrics", "relevance-mass,confounder-mass", "--out", _temp.Path);
+
+        Assert.True(code == 0, error);
+        string[][] rows = [.. File.ReadAllLines(_temp.File("metrics.csv")).Skip(1).Select(r => r.Split(','))];
+        const double MarkerAreaShare = 224 / 16384.0; // demo/scans/shortcut/marker-area.png: 16 × 14 pixels
+        foreach (string method in new[] { "integrated-gradients", "occlusion" })
+        {
+            double Mean(string metric) => rows.Where(r => r[1] == method && r[2] == metric).Average(r => double.Parse(r[3], CultureInfo.InvariantCulture));
+            Assert.True(Mean("confounder-mass") > 5 * MarkerAreaShare, $"{method}: {Mean("confounder-mass")} of the relevance on the marker");
+            Assert.True(Mean("confounder-mass") > 10 * Mean("relevance-mass"), $"{method}: marker {Mean("confounder-mass")} vs lesion {Mean("relevance-mass")}");
+        }
+
+        Assert.Equal(2, rows.Count(r => r[1] == "occlusion" && r[2] == "confounder-mass")); // only the two slices that carry the marker
+    }
 }

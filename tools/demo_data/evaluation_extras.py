@@ -83,7 +83,7 @@ def update_manifest():
         if sample["model"] == "brain-lesion-2d":
             sample["regions"] = stem + "-regions.png"
         if sample["model"] == "shortcut-marker-2d" and "-marker" in stem and "no-marker" not in stem:
-            sample["markerMask"] = "shortcut/marker-area.png"
+            sample["confounderMask"] = "shortcut/marker-area.png"
     with open(path, "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

@@ -37,7 +37,7 @@ internal static class DemoCommand
             DemoManifest manifest = DemoManifest.Read(folder);
             foreach (IGrouping<string, DemoManifest.Sample> group in manifest.Samples.GroupBy(s => s.Model))
             {
-                RunModel(console.Out, folder, group.Key, [.. group], result.GetValue(noMaps) ? null : result.GetValue(output));
+                RunModel(console, folder, group.Key, [.. group], result.GetValue(noMaps) ? null : result.GetValue(output));
             }
 
             if (!result.GetValue(noMaps))
@@ -73,8 +73,9 @@ internal static class DemoCommand
         return File.Exists(twin) ? twin : path;
     }
 
-    private static void RunModel(TextWriter w, string folder, string modelName, IReadOnlyList<DemoManifest.Sample> samples, string? figures)
+    private static void RunModel(CliConsole console, string folder, string modelName, IReadOnlyList<DemoManifest.Sample> samples, string? figures)
     {
+        TextWriter w = console.Out;
         using OnnxModel model = OnnxModel.Load(Path.Combine(folder, "models", modelName + ".onnx"));
         string[] scans = [.. samples.Select(s => Path.Combine(folder, "scans", s.Scan))];
         FloatTensor batch = FloatTensor.Concatenate([.. scans.Select(scan => ModelInputLoader.Load(scan, model))]);
@@ -100,6 +101,7 @@ internal static class DemoCommand
         {
             string panel = DemoPanel.Write(model, modelName, samples, folder, batch, result, figures);
             w.WriteLine($"   attribution figure ({string.Join(", ", DemoPanel.Methods)}): {panel}");
+            DemoEvaluation.Run(console, model, modelName, folder, samples, figures);
         }
 
         w.WriteLine();

@@ -53,5 +53,5 @@ internal sealed record DemoManifest(IReadOnlyList<DemoManifest.Sample> Samples)
         return beside;
     }
 
-    internal sealed record Sample(string Scan, string Model, string Truth, string? LesionMask);
+    internal sealed record Sample(string Scan, string Model, string Truth, string? LesionMask, string? Regions = null, string? ConfounderMask = null);
 }

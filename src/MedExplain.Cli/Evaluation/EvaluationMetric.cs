@@ -5,6 +5,7 @@ internal enum MetricNeeds
 {
     Nothing,
     LesionMask,
+    ConfounderMask,
     Atlas,
     SecondRun,
     ShuffledLabelsModel,
@@ -26,6 +27,7 @@ internal sealed record EvaluationMetric(string Name, string Better, MetricNeeds 
         new("relevance-mass", "higher", MetricNeeds.LesionMask, "Share of positive attribution inside the lesion mask."),
         new("relevance-rank", "higher", MetricNeeds.LesionMask, "Share of the |mask| highest-ranked voxels that lie inside the mask."),
         new("iou", "higher", MetricNeeds.LesionMask, "Intersection over union of the mask and the map's top 5%."),
+        new("confounder-mass", "context", MetricNeeds.ConfounderMask, "Share of positive attribution inside the confounder mask (a burned-in marker, ruler or text): high means the maps say the model leans on it."),
         new("top10-gain", "context", MetricNeeds.Atlas, "Mean gain (density over the labelled volume's density) of the 10 atlas regions densest in relevance: how concentrated the map is."),
         new("repeatability", "lower", MetricNeeds.SecondRun, "Mean L2 distance between the maps (each scaled to unit norm) of repeated runs: other seeds and any identically trained replica models. 0 for a deterministic method on one model."),
         new("top10-sum-overlap", "higher", MetricNeeds.SecondRun, "Share of the top-10 atlas regions by relevance sum that repeated runs agree on (needs an atlas)."),

@@ -108,6 +108,7 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
             "relevance-mass" when c.Scan.Mask is { } mask => Localisation.RelevanceMass(spatial, mask),
             "relevance-rank" when c.Scan.Mask is { } mask => Localisation.RelevanceRank(spatial, mask),
             "iou" when c.Scan.Mask is { } mask => Localisation.Iou(spatial, mask),
+            "confounder-mass" when c.Scan.Confounder is { } confounder => Localisation.RelevanceMass(spatial, confounder),
             "top10-gain" when c.Scan.Atlas is { } atlas => RegionRelevance.TopGain(RegionRelevance.Of(spatial, atlas)),
             "repeatability" when c.Runs.Count >= 2 => Robustness.Repeatability([.. c.Runs.Select(UnitNorm)]),
             "top10-sum-overlap" when c.Runs.Count >= 2 && c.Scan.Atlas is { } atlas => TopOverlap(c, atlas, RegionStatistic.Sum),
@@ -176,6 +177,7 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
         PreparedScan prepared = ModelInputLoader.Prepare(item.Scan, model);
         float[]? mask = item.LesionMask is { } m ? Labels(m, prepared) : null;
         float[]? atlas = item.Atlas is { } a ? Labels(a, prepared) : null;
+        float[]? confounder = item.Confounder is { } c ? Labels(c, prepared) : null;
         if (settings.CurvesByAtlas && atlas is null)
         {
             throw new MedExplainInputException(item.Scan, "--curve-by atlas needs atlas labels for every scan (NAME-regions.* or the manifest's \"regions\").");
@@ -183,7 +185,7 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
 
         int channels = prepared.Batch.Shape[1];
         int[]? perElement = atlas is null ? null : [.. Enumerable.Range(0, channels).SelectMany(_ => atlas.Select(v => (int)Math.Round(v)))];
-        return new Scan(Path.GetFileName(item.Scan), prepared.Batch, mask, atlas, perElement);
+        return new Scan(Path.GetFileName(item.Scan), prepared.Batch, mask, atlas, perElement, confounder);
     }
 
     /// <summary>A label map (lesion mask or atlas) on the scan's grid, moved onto the model's grid by nearest neighbour.</summary>
@@ -200,7 +202,7 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
             : throw new MedExplainInputException(path, $"is {string.Join("×", labels.Dims)} but its scan is {string.Join("×", scan.Scan.Dims)}: a label map must share its scan's grid.");
     }
 
-    private sealed record Scan(string Name, FloatTensor Input, float[]? Mask, float[]? Atlas, int[]? AtlasPerElement);
+    private sealed record Scan(string Name, FloatTensor Input, float[]? Mask, float[]? Atlas, int[]? AtlasPerElement, float[]? Confounder);
 
     private sealed record ScanContext(Scan Scan, IAttributionMethod Method, float[] Map, int Target, List<float[]> Runs, float[]? Randomised, float[]? ShuffledLabels);
 }

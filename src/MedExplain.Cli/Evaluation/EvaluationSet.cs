@@ -3,12 +3,17 @@ using MedExplain.Cli.Reports;
 
 namespace MedExplain.Cli.Evaluation;
 
-/// <summary>One scan to evaluate on, with its lesion mask and atlas labels where there are any.</summary>
-internal sealed record EvaluationItem(string Scan, string? LesionMask, string? Atlas);
+/// <summary>One scan to evaluate on, with its lesion mask, atlas labels and confounder mask where there are any.</summary>
+/// <param name="Scan">The scan.</param>
+/// <param name="LesionMask">Where the finding is.</param>
+/// <param name="Atlas">Anatomical labels (0 = background).</param>
+/// <param name="Confounder">Where something the model should not use is: a burned-in marker, a ruler, text.</param>
+internal sealed record EvaluationItem(string Scan, string? LesionMask, string? Atlas, string? Confounder = null);
 
 /// <summary>
-/// The scans of an evaluation: a folder (NAME-mask.* and NAME-regions.* beside each scan NAME.*, or in the given
-/// folders), or a manifest (JSON: <c>{"samples": [{"scan", "model", "lesionMask", "regions"}]}</c>, paths relative to
+/// The scans of an evaluation: a folder (NAME-mask.*, NAME-regions.* and NAME-confounder.* beside each scan NAME.*, or
+/// masks and atlases in the given folders), or a manifest (JSON:
+/// <c>{"samples": [{"scan", "model", "lesionMask", "regions", "confounderMask"}]}</c>, paths relative to
 /// it, as the demo's <c>scans/manifest.json</c>). A manifest's samples for other models are left out.
 /// </summary>
 internal static class EvaluationSet
@@ -31,7 +36,7 @@ internal static class EvaluationSet
             throw new MedExplainInputException(data, "holds no scans (.nii, .nii.gz, .dcm, .npy, .png, .jpg).");
         }
 
-        return [.. scans.Select(s => new EvaluationItem(s, Companion(s, masks ?? data, "-mask"), Companion(s, atlases ?? data, "-regions")))];
+        return [.. scans.Select(s => new EvaluationItem(s, Companion(s, masks ?? data, "-mask"), Companion(s, atlases ?? data, "-regions"), Companion(s, data, "-confounder")))];
     }
 
     private static string? Companion(string scan, string folder, string suffix) =>
@@ -59,11 +64,12 @@ internal static class EvaluationSet
             .Select(s => new EvaluationItem(
                 Resolve(s.Scan) ?? throw new MedExplainInputException(path, "a sample has no \"scan\"."),
                 Resolve(s.LesionMask),
-                Resolve(s.Regions)))];
+                Resolve(s.Regions),
+                Resolve(s.ConfounderMask)))];
         return items.Length > 0 ? items : throw new MedExplainInputException(path, $"lists no scans for model '{modelName}'.");
     }
 
     private sealed record Manifest(IReadOnlyList<ManifestSample>? Samples);
 
-    private sealed record ManifestSample(string? Scan, string? Model, string? LesionMask, string? Regions);
+    private sealed record ManifestSample(string? Scan, string? Model, string? LesionMask, string? Regions, string? ConfounderMask);
 }

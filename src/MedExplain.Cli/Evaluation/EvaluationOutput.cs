@@ -92,7 +92,7 @@ internal static class EvaluationOutput
             (string, double[])[] groups = [.. settings.Methods.Select(m => (m, Values(result, m, metric.Name))).Where(g => g.Item2.Length > 0)];
             if (groups.Length > 0)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<figure>{SvgChart.Strips(metric.Name, groups)}<figcaption>{E(metric.Name)} ({E(metric.Better)} is better)</figcaption></figure>");
+                html.Append(CultureInfo.InvariantCulture, $"<figure>{SvgChart.Strips(metric.Name, groups)}<figcaption>{E(metric.Name)} ({E(metric.Better == "context" ? "for context" : metric.Better + " is better")})</figcaption></figure>");
             }
         }
 

@@ -8,7 +8,7 @@ internal sealed class ProgressBar(TextWriter error, string label, bool interacti
 {
     private const int Width = 30;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly ProgressLines _lines = new(error);
+    private readonly ProgressLines _lines = new(error, label);
 
     public void Report(BatchProgress value)
     {

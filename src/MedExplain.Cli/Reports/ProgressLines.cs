@@ -3,7 +3,7 @@ using MedExplain.Batching;
 namespace MedExplain.Cli.Reports;
 
 /// <summary>Milestone lines on stderr (25, 50, 75 %) for jobs of several calls, so captured logs stay readable.</summary>
-internal sealed class ProgressLines(TextWriter error) : IProgress<BatchProgress>
+internal sealed class ProgressLines(TextWriter error, string? label = null) : IProgress<BatchProgress>
 {
     private int _lastQuarter;
 
@@ -13,7 +13,7 @@ internal sealed class ProgressLines(TextWriter error) : IProgress<BatchProgress>
         if (value.ItemsDone < value.ItemsTotal && quarter > _lastQuarter)
         {
             _lastQuarter = quarter;
-            error.WriteLine($"progress: {value.ItemsDone}/{value.ItemsTotal} passes ({value.Fraction * 100:0}%), {value.Runs} run(s)");
+            error.WriteLine($"progress{(label is null ? string.Empty : $" ({label})")}: {value.ItemsDone}/{value.ItemsTotal} passes ({value.Fraction * 100:0}%), {value.Runs} run(s)");
         }
     }
 }

@@ -43,6 +43,31 @@ public sealed class RandomisationTests
         Assert.Equal(Weights(model, firstWeights), Weights(topOnly, firstWeights));
     }
 
+    [Fact]
+    public void DataRandomisationTellsAModelTrainedOnShuffledLabelsFromAReplicaWhileAnEdgeDetectorCannot()
+    {
+        // Three models of one architecture on the same images: the demo model, a replica (another seed) and one trained
+        // on shuffled labels. Maps that explain what was learned agree with the replica's and not with the shuffled one's.
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
+        using OnnxModel replica = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d-replica"));
+        using OnnxModel shuffled = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d-shuffled-labels"));
+        IAttributionMethod gradient = AttributionMethods.Get("gradient");
+        double replicaTotal = 0, shuffledTotal = 0;
+        string[] scans = ["2d/slice-02-tumour.png", "2d/slice-03-infarct.png", "2d/slice-05-tumour.png", "2d/slice-06-infarct.png"];
+        foreach (string scan in scans)
+        {
+            FloatTensor x = ModelInputLoader.Load(RepoPaths.DemoScan(scan), model);
+            float[] Map(OnnxModel m) => gradient.Attribute(m, x, ClassTarget.Class(scan.Contains("tumour", StringComparison.Ordinal) ? 1 : 2), new AttributionOptions()).Values.Data;
+            float[] own = Map(model);
+            replicaTotal += Randomisation.Spearman(own, Map(replica));
+            shuffledTotal += Randomisation.Spearman(own, Map(shuffled));
+            Assert.Equal(1, Randomisation.Spearman(Edges(x.Data, 128), Edges(x.Data, 128)), 6); // the same under any model
+        }
+
+        double replicaMean = replicaTotal / scans.Length, shuffledMean = shuffledTotal / scans.Length;
+        Assert.True(replicaMean > shuffledMean + 0.1, $"Spearman with the replica {replicaMean}, with the shuffled-labels model {shuffledMean}");
+    }
+
     /// <summary>Gradient magnitude of the image by central differences: a "method" that never looks at the model.</summary>
     private static float[] Edges(float[] image, int width)
     {

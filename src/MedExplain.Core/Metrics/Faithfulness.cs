@@ -116,18 +116,25 @@ public sealed class Faithfulness(OnnxModel model, AttributionOptions options)
         int[] itemShape = items[0].Input.Shape[1..];
         FeatureOrder[] orders = [.. items.Select(item => FeatureOrder.Of(item, kind))];
         int points = steps + 1;
-        float[] scores = new PerturbedScores(model, options).Evaluate(itemShape, items.Count * points, (c, destination) =>
+        int Changed(int copy) => orders[copy / points].VoxelsInFirst((int)Math.Round((double)(copy % points) * orders[copy / points].Features / steps));
+        float[] scores = new PerturbedScores(model, options).Evaluate(itemShape, items.Count * points, (c, previous, destination) =>
         {
             CurveInput item = items[c / points];
-            FeatureOrder order = orders[c / points];
             bool fromBaseline = kind == CurveKind.Insertion;
             float[] start = (fromBaseline ? item.Baseline : item.Input).Data, end = (fromBaseline ? item.Input : item.Baseline).Data;
-            start.CopyTo(destination);
-            int changed = order.VoxelsInFirst((int)Math.Round((double)(c % points) * order.Features / steps));
-            for (int r = 0; r < changed; r++)
+
+            // Each step changes a prefix of the order, so an earlier step of the same scan needs only the voxels between.
+            bool earlierStep = previous >= 0 && previous / points == c / points && previous <= c;
+            int from = earlierStep ? Changed(previous) : 0;
+            if (!earlierStep)
             {
-                int v = order.Voxels[r];
-                destination[v] = end[v];
+                start.CopyTo(destination);
+            }
+
+            int[] voxels = orders[c / points].Voxels;
+            for (int r = from, changed = Changed(c); r < changed; r++)
+            {
+                destination[voxels[r]] = end[voxels[r]];
             }
         }, (c, output) => output[items[c / points].ClassIndex], progress, cancellationToken);
 

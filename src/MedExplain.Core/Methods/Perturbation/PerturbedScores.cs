@@ -36,12 +36,24 @@ internal sealed class PerturbedScores(OnnxModel model, AttributionOptions option
         Action<int, Span<float>> fill,
         Func<int, ReadOnlySpan<float>, float> score,
         IProgress<BatchProgress>? progress,
+        CancellationToken cancellationToken) =>
+        Evaluate(itemShape, count, (k, _, destination) => fill(k, destination), score, progress, cancellationToken);
+
+    /// <summary>As above, where <paramref name="fill"/> also learns which copy its buffer slot held before (−1 for none),
+    /// so a copy that differs little from that one can be written as a change (deletion curves: one step's voxels).</summary>
+    public float[] Evaluate(
+        int[] itemShape,
+        int count,
+        Action<int, int, Span<float>> fill,
+        Func<int, ReadOnlySpan<float>, float> score,
+        IProgress<BatchProgress>? progress,
         CancellationToken cancellationToken)
     {
         int itemSize = (int)FloatTensor.ElementCount(itemShape);
         BatchPlan plan = Plan(itemShape, count);
         // One buffer per batch size in use, so no call copies its input.
         var buffers = new Dictionary<int, FloatTensor>();
+        var held = new Dictionary<int, int[]>(); // which copy each buffer slot holds
         var scores = new float[count];
         int done = 0, runs = 0;
 
@@ -56,11 +68,13 @@ internal sealed class PerturbedScores(OnnxModel model, AttributionOptions option
             if (!buffers.TryGetValue(size, out FloatTensor? input))
             {
                 buffers[size] = input = new FloatTensor([size, .. itemShape]);
+                held[size] = [.. Enumerable.Repeat(-1, size)];
             }
 
             for (int k = 0; k < n; k++)
             {
-                fill(start + k, input.Data.AsSpan(k * itemSize, itemSize));
+                fill(start + k, held[size][k], input.Data.AsSpan(k * itemSize, itemSize));
+                held[size][k] = start + k;
             }
 
             FloatTensor output = model.Run(input, [_output])[0];

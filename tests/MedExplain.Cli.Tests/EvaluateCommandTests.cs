@@ -100,4 +100,15 @@ public sealed class EvaluateCommandTests : IDisposable
 
         Assert.Equal(2, rows.Count(r => r[1] == "occlusion" && r[2] == "confounder-mass")); // only the two slices that carry the marker
     }
+
+    [Fact]
+    public void AReplicaOfAnotherNetworkExitsWithCode2NamingIt()
+    {
+        (int code, _, string error) = CliRunner.Run("evaluate", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "--data", RepoPaths.DemoScan("2d"),
+            "--methods", "gradient", "--metrics", "label-randomisation", "--shuffled-labels-model", RepoPaths.DemoModel("shortcut-marker-2d"), "--out", _temp.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains("shortcut-marker-2d.onnx", error, StringComparison.Ordinal);
+        Assert.Contains("same network", error, StringComparison.Ordinal);
+    }
 }

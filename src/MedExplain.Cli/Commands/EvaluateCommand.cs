@@ -51,6 +51,11 @@ internal static class EvaluateCommand
             OnnxModel? shuffledModel = result.GetValue(shuffled) is { } s ? OnnxModel.Load(s) : null;
             try
             {
+                foreach (OnnxModel other in others.Append(shuffledModel).OfType<OnnxModel>())
+                {
+                    RequireSameInterface(loaded, other);
+                }
+
                 var settings = new EvaluationSettings(
                     chosenMethods, [.. Split(result.GetValue(metrics)).Select(EvaluationMetric.Get)], Math.Max(2, result.GetValue(steps)), Math.Max(1, result.GetValue(repeats)),
                     others, shuffledModel, by == "atlas", new AttributionOptions { Steps = 16, Samples = 16 });
@@ -92,6 +97,15 @@ internal static class EvaluateCommand
         EvaluationOutput.WriteTable(console.Out, evaluation, settings);
         console.Out.WriteLine($"wrote {Path.Combine(folder, "metrics.csv")} and metrics.json ({evaluation.Values.Count} values)");
         return EvaluationOutput.WriteReport(evaluation, settings, title, parameters, folder);
+    }
+
+    /// <summary>Replicas and the shuffled-labels model are the same network trained again: same input and output shapes.</summary>
+    private static void RequireSameInterface(OnnxModel model, OnnxModel other)
+    {
+        if (other.ImageInput.FormatShape() != model.ImageInput.FormatShape() || other.ScoreOutput.FormatShape() != model.ScoreOutput.FormatShape())
+        {
+            throw new MedExplainInputException(other.FilePath, $"takes {other.ImageInput.FormatShape()} and gives {other.ScoreOutput.FormatShape()}, but --model takes {model.ImageInput.FormatShape()} and gives {model.ScoreOutput.FormatShape()}: a replica or shuffled-labels model must be the same network trained again.");
+        }
     }
 
     private static string[] Split(string? list) => list is null ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

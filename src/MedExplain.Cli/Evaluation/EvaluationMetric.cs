@@ -20,7 +20,7 @@ internal sealed record EvaluationMetric(string Name, string Better, MetricNeeds 
         new("deletion", "lower", MetricNeeds.Nothing, "Area under the score as the most relevant features are set to zero first (fraction 0→1). Lower: the map found what the score depends on."),
         new("insertion", "higher", MetricNeeds.Nothing, "Area under the score as the most relevant features are restored first from zeros. Higher is better."),
         new("deletion-lerf", "higher", MetricNeeds.Nothing, "Area as the least relevant features are deleted first: a faithful map keeps the score up longest. Higher is better."),
-        new("sensitivity-n", "higher", MetricNeeds.Nothing, "Pearson correlation between the attribution of random 1% subsets and the score drop when they are zeroed (Ancona et al.). 1 for a perfectly additive explanation."),
+        new("sensitivity-n", "higher", MetricNeeds.Nothing, "Pearson correlation between the attribution of random subsets of n features and the score drop when they are zeroed (Ancona et al.), averaged over n = 0.1%, 1% and 10% of the features. 1 for a perfectly additive explanation."),
         new("infidelity", "lower", MetricNeeds.Nothing, "Mean squared error between Σ noise ⊙ map and the score change the noise causes (Yeh et al., σ 0.1). Lower is better."),
         new("max-sensitivity", "lower", MetricNeeds.Nothing, "Largest relative change of the map under uniform input noise of ±0.05 (Yeh et al.). Lower is more robust."),
         new("pointing-game", "higher", MetricNeeds.LesionMask, "1 when the map's peak lies in the lesion mask."),

@@ -74,7 +74,7 @@ internal static class EvaluationOutput
         }
 
         html.Append("</table>");
-        string[] curveMetrics = [.. result.Curves.Select(c => c.Metric).Distinct()];
+        string[] curveMetrics = [.. result.Curves.Select(c => c.Metric).Distinct().Where(m => m != "sensitivity-n")];
         if (curveMetrics.Length > 0)
         {
             html.Append("<h2>Perturbation curves</h2><p class=\"muted\">The explained class's score (logit) as features are changed in the order each method ranks them, averaged over the scans.</p><div class=\"plots\">");
@@ -84,6 +84,12 @@ internal static class EvaluationOutput
             }
 
             html.Append("</div>");
+        }
+
+        if (result.Curves.Any(c => c.Metric == "sensitivity-n"))
+        {
+            string low = $"n = {EvaluationRun.SensitivityFractions[0]:0.#%}", high = $"n = {EvaluationRun.SensitivityFractions[^1]:0.#%}";
+            html.Append(CultureInfo.InvariantCulture, $"<h2>Sensitivity-n</h2><figure>{SvgChart.Lines("subset size (log scale)", "correlation", [.. result.Curves.Where(c => c.Metric == "sensitivity-n").Select(c => (c.Method, c.Scores))], low, high)}<figcaption>Mean correlation at each subset size n: how well sums of the map predict the effect of removing n features.</figcaption></figure>");
         }
 
         html.Append("<h2>Distributions over the scans</h2><p class=\"muted\">One dot per scan, the bar at the mean.</p><div class=\"plots\">");

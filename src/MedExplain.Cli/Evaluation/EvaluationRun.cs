@@ -68,6 +68,13 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
                 curves.Add(new MeanCurve(methodName, metric.Name, [.. Enumerable.Range(0, settings.Steps + 1).Select(k => result.Average(c => c.Scores[k]))]));
             }
 
+            if (Wants("sensitivity-n"))
+            {
+                double[][] correlations = [.. scans.Select((s, i) => SensitivityN(s.Input, attributions[i].Values.Data, targets[i]))];
+                values.AddRange(correlations.Select((c, i) => new MetricValue(scans[i].Name, methodName, "sensitivity-n", c.Average())));
+                curves.Add(new MeanCurve(methodName, "sensitivity-n", [.. SensitivityFractions.Select((_, k) => correlations.Average(c => c[k]))]));
+            }
+
             List<float[]>[] runs = Runs(method, methodName, scans, attributions, targets);
             Attribution[]? randomised = Wants("randomisation", "randomisation-ssim")
                 ? Maps(method, methodName + " (randomised model)", Randomisation.Cascade(model, Randomisation.LayersFromTheTop(model).Count, 1), scans, settings.Options, targets)
@@ -78,7 +85,7 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
             for (int i = 0; i < scans.Length; i++)
             {
                 var context = new ScanContext(scans[i], method, attributions[i].Values.Data, targets[i], runs[i], randomised?[i].Values.Data, shuffled?[i].Values.Data);
-                foreach (EvaluationMetric metric in settings.Metrics.Where(m => !CurveMetrics.ContainsKey(m.Name)))
+                foreach (EvaluationMetric metric in settings.Metrics.Where(m => !CurveMetrics.ContainsKey(m.Name) && m.Name != "sensitivity-n"))
                 {
                     if (Compute(metric.Name, context) is double value)
                     {
@@ -91,6 +98,16 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
         return new EvaluationResult(values, curves);
     }
 
+    /// <summary>Subset sizes of sensitivity-n as fractions of the features: 0.1%, 1% and 10%.</summary>
+    public static readonly double[] SensitivityFractions = [0.001, 0.01, 0.1];
+
+    /// <summary>Sensitivity-n's correlation at each of <see cref="SensitivityFractions"/> (20 random subsets each).</summary>
+    private double[] SensitivityN(FloatTensor x, float[] map, int target)
+    {
+        int[] sizes = [.. SensitivityFractions.Select(f => Math.Max(1, (int)Math.Round(f * map.Length)))];
+        return [.. _faithfulness.SensitivityN(x, map, new FloatTensor(x.Shape), target, sizes, 20).Select(r => r.Correlation)];
+    }
+
     private bool Wants(params string[] names) => settings.Metrics.Any(m => names.Contains(m.Name));
 
     private double? Compute(string metric, ScanContext c)
@@ -101,7 +118,6 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
         return metric switch
         {
             "completeness" => _faithfulness.Completeness(x, c.Map, zeros, c.Target),
-            "sensitivity-n" => _faithfulness.SensitivityN(x, c.Map, zeros, c.Target, [Math.Max(1, c.Map.Length / 100)], 20)[0].Correlation,
             "infidelity" => _faithfulness.Infidelity(x, c.Map, c.Target, 20, 0.1),
             "max-sensitivity" => Robustness.MaxSensitivity(c.Method, model, x, c.Target, settings.Options, 0.05, 3),
             "pointing-game" when c.Scan.Mask is { } mask => Localisation.PointingGame(spatial, mask),

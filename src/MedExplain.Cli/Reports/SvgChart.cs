@@ -10,12 +10,13 @@ internal static class SvgChart
     private const int Width = 460, Height = 240, Left = 56, Right = 150, Top = 12, Bottom = 36;
     private static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 
-    /// <summary>Lines over x in [0, 1] (each series' points equally spaced), with a legend on the right.</summary>
-    public static string Lines(string xLabel, string yLabel, IReadOnlyList<(string Name, double[] Y)> series)
+    /// <summary>Lines with each series' points equally spaced from <paramref name="xLow"/> to <paramref name="xHigh"/>,
+    /// with a legend on the right.</summary>
+    public static string Lines(string xLabel, string yLabel, IReadOnlyList<(string Name, double[] Y)> series, string xLow = "0", string xHigh = "1")
     {
         ArgumentNullException.ThrowIfNull(series);
         (double low, double high) = Range(series.SelectMany(s => s.Y));
-        var svg = Open(xLabel, yLabel, low, high, "0", "1");
+        var svg = Open(xLabel, yLabel, low, high, xLow, xHigh);
         for (int s = 0; s < series.Count; s++)
         {
             double[] y = series[s].Y;

@@ -34,7 +34,12 @@ public sealed class DemoCommandTests
         foreach (string model in new[] { "brain-lesion-2d", "brain-lesion-3d", "shortcut-marker-2d" })
         {
             Assert.Contains($"model {model}", html, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(figures.Path, "evaluation-" + model, "report.html")), $"{model}: evaluation report");
         }
+
+        // The evaluation summary measures where the shortcut model's maps put their relevance, and says so.
+        Assert.Contains("relevance-mass", output, StringComparison.Ordinal);
+        Assert.Contains("the maps point at the burned-in marker", output, StringComparison.Ordinal);
     }
 
     [Fact]

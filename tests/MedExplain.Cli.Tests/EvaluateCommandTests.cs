@@ -20,7 +20,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(code == 0, error);
         string[] lines = File.ReadAllLines(_temp.File("metrics.csv"));
         Assert.Equal("scan,method,metric,value", lines[0]);
-        Assert.Equal(1 + (4 * 2 * 3), lines.Length); // every scan of the first four has a mask file, so every metric applies
+        Assert.Equal(1 + (4 * 2 * 2) + (2 * 2), lines.Length); // relevance-mass only for the two of the four with a lesion
         Assert.Contains("grad-cam", output, StringComparison.Ordinal);
         Assert.True(File.Exists(_temp.File("metrics.json")));
     }
@@ -44,7 +44,8 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(code == 0, error);
         string[] rows = [.. File.ReadAllLines(_temp.File("metrics.csv")).Skip(1)];
         Assert.All(rows, r => Assert.StartsWith("slice-0", r, StringComparison.Ordinal)); // only brain-lesion-2d's samples
-        Assert.Equal(3 * 2 * 6, rows.Length); // masks and atlases come from the manifest, seeds 0 and 1 give repeatability
+        // Masks and atlases come from the manifest (relevance-mass for the two lesion slices), seeds 0 and 1 give repeatability.
+        Assert.Equal((3 * 2 * 5) + (2 * 2), rows.Length);
         double Value(string method, string metric) => rows.Select(r => r.Split(',')).Where(p => p[1] == method && p[2] == metric).Average(p => double.Parse(p[3], CultureInfo.InvariantCulture));
         Assert.Equal(0, Value("gradient", "repeatability")); // deterministic: exactly 0
         Assert.True(Value("smoothgrad", "repeatability") > 0, "smoothgrad's noise differs between seeds");

@@ -191,7 +191,8 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
     private Scan Prepare(EvaluationItem item)
     {
         PreparedScan prepared = ModelInputLoader.Prepare(item.Scan, model);
-        float[]? mask = item.LesionMask is { } m ? Labels(m, prepared) : null;
+        // An empty lesion mask (a normal scan) has nothing to localise: its scan is left out of those metrics.
+        float[]? mask = item.LesionMask is { } m && Labels(m, prepared) is var lesion && lesion.Any(v => v > 0) ? lesion : null;
         float[]? atlas = item.Atlas is { } a ? Labels(a, prepared) : null;
         float[]? confounder = item.Confounder is { } c ? Labels(c, prepared) : null;
         if (settings.CurvesByAtlas && atlas is null)

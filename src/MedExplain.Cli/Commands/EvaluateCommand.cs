@@ -63,7 +63,7 @@ internal static class EvaluateCommand
                 IReadOnlyList<EvaluationItem> items = EvaluationSet.Load(result.GetValue(data)!, result.GetValue(masks), result.GetValue(atlases), modelName, Math.Max(1, result.GetValue(maxItems)));
                 console.Error.WriteLine($"evaluating {chosenMethods.Length} method(s) on {items.Count} scan(s) with {settings.Metrics.Count} metric(s)");
                 string folder = result.GetValue(output)!;
-                string report = Run(console, loaded, settings, items, folder, $"MedExplain evaluation: {modelName}", new Dictionary<string, string>
+                (_, string report) = Run(console, loaded, settings, items, folder, $"MedExplain evaluation: {modelName}", new Dictionary<string, string>
                 {
                     ["model"] = Path.GetFileName(loaded.FilePath),
                     ["data"] = result.GetValue(data)!,
@@ -88,15 +88,15 @@ internal static class EvaluateCommand
         return command;
     }
 
-    /// <summary>Evaluates, prints the table of means and writes the CSV, JSON and HTML report; returns the report's path.</summary>
-    public static string Run(CliConsole console, OnnxModel model, EvaluationSettings settings, IReadOnlyList<EvaluationItem> items, string folder, string title, IReadOnlyDictionary<string, string> parameters)
+    /// <summary>Evaluates, prints the table of means and writes the CSV, JSON and HTML report; returns the values and the report's path.</summary>
+    public static (EvaluationResult Result, string Report) Run(CliConsole console, OnnxModel model, EvaluationSettings settings, IReadOnlyList<EvaluationItem> items, string folder, string title, IReadOnlyDictionary<string, string> parameters)
     {
         bool interactive = !Console.IsErrorRedirected && ReferenceEquals(console.Error, Console.Error);
         EvaluationResult evaluation = new EvaluationRun(model, settings, label => new ProgressBar(console.Error, label, interactive)).Run(items);
         EvaluationOutput.WriteFiles(evaluation, folder);
         EvaluationOutput.WriteTable(console.Out, evaluation, settings);
         console.Out.WriteLine($"wrote {Path.Combine(folder, "metrics.csv")} and metrics.json ({evaluation.Values.Count} values)");
-        return EvaluationOutput.WriteReport(evaluation, settings, title, parameters, folder);
+        return (evaluation, EvaluationOutput.WriteReport(evaluation, settings, title, parameters, folder));
     }
 
     /// <summary>Replicas and the shuffled-labels model are the same network trained again: same input and output shapes.</summary>

@@ -18,14 +18,14 @@ internal static class DemoEvaluation
     /// <summary>Evaluates the panel's methods on one model's samples, prints the table and a verdict; returns the report's path.</summary>
     public static string Run(CliConsole console, OnnxModel model, string modelName, string demoFolder, IReadOnlyList<DemoManifest.Sample> samples, string outFolder)
     {
-        string Resolve(string? relative) => relative is null ? null! : Path.Combine(demoFolder, "scans", relative);
-        EvaluationItem[] items = [.. samples.Select(s => new EvaluationItem(Resolve(s.Scan), s.LesionMask is null ? null : Resolve(s.LesionMask), null, s.ConfounderMask is null ? null : Resolve(s.ConfounderMask)))];
+        string? Resolve(string? relative) => relative is null ? null : Path.Combine(demoFolder, "scans", relative);
+        EvaluationItem[] items = [.. samples.Select(s => new EvaluationItem(Resolve(s.Scan)!, Resolve(s.LesionMask), null, Resolve(s.ConfounderMask)))];
         var settings = new EvaluationSettings(
             DemoPanel.Methods, [.. Metrics.Where(m => m != "confounder-mass" || items.Any(i => i.Confounder is not null)).Select(EvaluationMetric.Get)],
             Steps: 20, Repeats: 1, Replicas: [], ShuffledLabels: null, CurvesByAtlas: false, new AttributionOptions { Steps = 16, Samples = 16 });
-        console.Out.WriteLine($"   how faithful and how well placed are these maps? ({items.Length} scans; deletion: lower is better, the rest higher)");
+        console.Out.WriteLine($"   how faithful and how well placed are these maps? (means over {items.Length} scans; localisation over those with a lesion)");
         var table = new StringWriter(CultureInfo.InvariantCulture);
-        string report = EvaluateCommand.Run(new CliConsole(table, console.Error), model, settings, items, Path.Combine(outFolder, "evaluation-" + modelName), $"MedExplain demo: evaluation of {modelName}", new Dictionary<string, string>
+        (EvaluationResult result, string report) = EvaluateCommand.Run(new CliConsole(table, console.Error), model, settings, items, Path.Combine(outFolder, "evaluation-" + modelName), $"MedExplain demo: evaluation of {modelName}", new Dictionary<string, string>
         {
             ["model"] = modelName,
             ["scans"] = items.Length.ToString(CultureInfo.InvariantCulture),
@@ -39,7 +39,7 @@ internal static class DemoEvaluation
 
         if (items.FirstOrDefault(i => i.Confounder is not null)?.Confounder is { } confounder)
         {
-            Verdict(console.Out, confounder, Path.Combine(outFolder, "evaluation-" + modelName, "metrics.csv"));
+            Verdict(console.Out, confounder, result);
         }
 
         console.Out.WriteLine($"   evaluation report: {report}");
@@ -47,12 +47,11 @@ internal static class DemoEvaluation
     }
 
     /// <summary>Compares the relevance the maps put on the marker area with that area's share of the image.</summary>
-    private static void Verdict(TextWriter w, string confounderPath, string metricsCsv)
+    private static void Verdict(TextWriter w, string confounderPath, EvaluationResult result)
     {
         float[] area = MedicalImageReader.Read(confounderPath).Voxels;
         double share = area.Count(v => v > 0) / (double)area.Length;
-        double[] masses = [.. File.ReadLines(metricsCsv).Select(l => l.Split(',')).Where(p => p.Length == 4 && p[2] == "confounder-mass").Select(p => double.Parse(p[3], CultureInfo.InvariantCulture))];
-        double mean = masses.Average();
+        double mean = result.Values.Where(v => v.Metric == "confounder-mass").Average(v => v.Value);
         w.WriteLine($"   the marker area is {share * 100:0.0}% of the image but holds {mean * 100:0.0}% of the positive attribution on marker slices (mean over methods): {mean / share:0.0}× its share.");
         w.WriteLine(mean > 3 * share
             ? "   -> the maps point at the burned-in marker: this model decides by the marker, not by the lesion (a shortcut)."

@@ -37,7 +37,7 @@ internal sealed record EvaluationResult(IReadOnlyList<MetricValue> Values, IRead
 
 /// <summary>
 /// Computes the metrics: each method's maps of every scan first, then each curve of all scans in one batched stream
-/// through the shared runner, then the per-scan metrics.
+/// through the shared runner, then the per-scan metrics. One instance runs once.
 /// </summary>
 internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, Func<string, IProgress<BatchProgress>> progress)
 {
@@ -48,58 +48,77 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
         ["deletion-lerf"] = CurveKind.DeletionLeastRelevantFirst,
     };
 
+    /// <summary>Subset sizes of sensitivity-n as fractions of the features: 0.1%, 1% and 10%.</summary>
+    public static readonly double[] SensitivityFractions = [0.001, 0.01, 0.1];
+
     private readonly Faithfulness _faithfulness = new(model, settings.Options);
+    private readonly List<MetricValue> _values = [];
+    private readonly List<MeanCurve> _curves = [];
 
     public EvaluationResult Run(IReadOnlyList<EvaluationItem> items)
     {
         Scan[] scans = [.. items.Select(Prepare)];
-        var values = new List<MetricValue>();
-        var curves = new List<MeanCurve>();
         foreach (string methodName in settings.Methods)
         {
             IAttributionMethod method = AttributionMethods.Get(methodName);
             Attribution[] attributions = Maps(method, methodName, model, scans, settings.Options);
             int[] targets = [.. attributions.Select(a => a.TargetClasses[0])];
-            foreach (EvaluationMetric metric in settings.Metrics.Where(m => CurveMetrics.ContainsKey(m.Name)))
-            {
-                CurveInput[] inputs = [.. scans.Select((s, i) => new CurveInput(s.Input, attributions[i].Values.Data, new FloatTensor(s.Input.Shape), targets[i], settings.CurvesByAtlas ? s.AtlasPerElement : null))];
-                IReadOnlyList<PerturbationCurve> result = _faithfulness.Curves(inputs, settings.Steps, CurveMetrics[metric.Name], progress($"{metric.Name}: {methodName}"));
-                values.AddRange(result.Select((c, i) => new MetricValue(scans[i].Name, methodName, metric.Name, c.Area)));
-                curves.Add(new MeanCurve(methodName, metric.Name, [.. Enumerable.Range(0, settings.Steps + 1).Select(k => result.Average(c => c.Scores[k]))]));
-            }
+            float[][] maps = [.. attributions.Select(a => a.Values.Data)];
+            AddCurves(methodName, scans, maps, targets);
+            AddSensitivityN(methodName, scans, maps, targets);
+            AddPerScanMetrics(method, methodName, scans, maps, targets);
+        }
 
-            if (Wants("sensitivity-n"))
-            {
-                double[][] correlations = [.. scans.Select((s, i) => SensitivityN(s.Input, attributions[i].Values.Data, targets[i]))];
-                values.AddRange(correlations.Select((c, i) => new MetricValue(scans[i].Name, methodName, "sensitivity-n", c.Average())));
-                curves.Add(new MeanCurve(methodName, "sensitivity-n", [.. SensitivityFractions.Select((_, k) => correlations.Average(c => c[k]))]));
-            }
+        return new EvaluationResult(_values, _curves);
+    }
 
-            List<float[]>[] runs = Runs(method, methodName, scans, attributions, targets);
-            Attribution[]? randomised = Wants("randomisation", "randomisation-ssim")
-                ? Maps(method, methodName + " (randomised model)", Randomisation.Cascade(model, Randomisation.LayersFromTheTop(model).Count, 1), scans, settings.Options, targets)
-                : null;
-            Attribution[]? shuffled = settings.ShuffledLabels is { } other && Wants("label-randomisation")
-                ? Maps(method, methodName + " (shuffled-labels model)", other, scans, settings.Options, targets)
-                : null;
-            for (int i = 0; i < scans.Length; i++)
+    /// <summary>Each deletion/insertion curve of all scans in one batched stream.</summary>
+    private void AddCurves(string methodName, Scan[] scans, float[][] maps, int[] targets)
+    {
+        foreach (EvaluationMetric metric in settings.Metrics.Where(m => CurveMetrics.ContainsKey(m.Name)))
+        {
+            CurveInput[] inputs = [.. scans.Select((s, i) => new CurveInput(s.Input, maps[i], new FloatTensor(s.Input.Shape), targets[i], settings.CurvesByAtlas ? s.AtlasPerElement : null))];
+            IReadOnlyList<PerturbationCurve> result = _faithfulness.Curves(inputs, settings.Steps, CurveMetrics[metric.Name], progress($"{metric.Name}: {methodName}"));
+            _values.AddRange(result.Select((c, i) => new MetricValue(scans[i].Name, methodName, metric.Name, c.Area)));
+            _curves.Add(new MeanCurve(methodName, metric.Name, [.. Enumerable.Range(0, settings.Steps + 1).Select(k => result.Average(c => c.Scores[k]))]));
+        }
+    }
+
+    /// <summary>Sensitivity-n per scan (the mean over the subset sizes) and its mean curve over the sizes.</summary>
+    private void AddSensitivityN(string methodName, Scan[] scans, float[][] maps, int[] targets)
+    {
+        if (!Wants("sensitivity-n"))
+        {
+            return;
+        }
+
+        double[][] correlations = [.. scans.Select((s, i) => SensitivityN(s.Input, maps[i], targets[i]))];
+        _values.AddRange(correlations.Select((c, i) => new MetricValue(scans[i].Name, methodName, "sensitivity-n", c.Average())));
+        _curves.Add(new MeanCurve(methodName, "sensitivity-n", [.. SensitivityFractions.Select((_, k) => correlations.Average(c => c[k]))]));
+    }
+
+    /// <summary>The metrics that compare one scan's map with its masks, atlas, other runs or other models.</summary>
+    private void AddPerScanMetrics(IAttributionMethod method, string methodName, Scan[] scans, float[][] maps, int[] targets)
+    {
+        List<float[]>[] runs = Runs(method, methodName, scans, maps, targets);
+        Attribution[]? randomised = Wants("randomisation", "randomisation-ssim")
+            ? Maps(method, methodName + " (randomised model)", Randomisation.Cascade(model, Randomisation.LayersFromTheTop(model).Count, 1), scans, settings.Options, targets)
+            : null;
+        Attribution[]? shuffled = settings.ShuffledLabels is { } other && Wants("label-randomisation")
+            ? Maps(method, methodName + " (shuffled-labels model)", other, scans, settings.Options, targets)
+            : null;
+        for (int i = 0; i < scans.Length; i++)
+        {
+            var context = new ScanContext(scans[i], method, maps[i], targets[i], runs[i], randomised?[i].Values.Data, shuffled?[i].Values.Data);
+            foreach (EvaluationMetric metric in settings.Metrics.Where(m => !CurveMetrics.ContainsKey(m.Name) && m.Name != "sensitivity-n"))
             {
-                var context = new ScanContext(scans[i], method, attributions[i].Values.Data, targets[i], runs[i], randomised?[i].Values.Data, shuffled?[i].Values.Data);
-                foreach (EvaluationMetric metric in settings.Metrics.Where(m => !CurveMetrics.ContainsKey(m.Name) && m.Name != "sensitivity-n"))
+                if (Compute(metric.Name, context) is double value)
                 {
-                    if (Compute(metric.Name, context) is double value)
-                    {
-                        values.Add(new MetricValue(scans[i].Name, methodName, metric.Name, value));
-                    }
+                    _values.Add(new MetricValue(scans[i].Name, methodName, metric.Name, value));
                 }
             }
         }
-
-        return new EvaluationResult(values, curves);
     }
-
-    /// <summary>Subset sizes of sensitivity-n as fractions of the features: 0.1%, 1% and 10%.</summary>
-    public static readonly double[] SensitivityFractions = [0.001, 0.01, 0.1];
 
     /// <summary>Sensitivity-n's correlation at each of <see cref="SensitivityFractions"/> (20 random subsets each).</summary>
     private double[] SensitivityN(FloatTensor x, float[] map, int target)
@@ -140,9 +159,9 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
         RegionRelevance.TopOverlap([.. c.Runs.Select(map => RegionRelevance.Of(ExplanationJob.SumChannels(map, c.Scan.Input.Shape[1]), atlas))], statistic);
 
     /// <summary>The maps of every run of each scan: seed 0 (already made), the other seeds, then each replica model.</summary>
-    private List<float[]>[] Runs(IAttributionMethod method, string methodName, Scan[] scans, Attribution[] first, int[] targets)
+    private List<float[]>[] Runs(IAttributionMethod method, string methodName, Scan[] scans, float[][] first, int[] targets)
     {
-        List<float[]>[] runs = [.. first.Select(a => new List<float[]> { a.Values.Data })];
+        List<float[]>[] runs = [.. first.Select(map => new List<float[]> { map })];
         if (!Wants("repeatability", "top10-sum-overlap", "top10-density-overlap"))
         {
             return runs;

@@ -25,6 +25,18 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(File.Exists(_temp.File("metrics.json")));
     }
 
+    [Theory]
+    [InlineData("--steps", "1000000")]
+    [InlineData("--steps", "1")]
+    [InlineData("--repeats", "0")]
+    public void AnOutOfRangeCountExitsWithCode2NamingTheOption(string option, string value)
+    {
+        (int code, _, string error) = CliRunner.Run("evaluate", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "--data", RepoPaths.DemoScan("2d"), option, value, "--out", _temp.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains(option, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AnUnknownMetricExitsWithCode2()
     {

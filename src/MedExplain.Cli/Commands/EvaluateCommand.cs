@@ -41,6 +41,8 @@ internal static class EvaluateCommand
                 AttributionMethods.Get(method);
             }
 
+            RequireRange("--steps", result.GetValue(steps), 2, 1000);
+            RequireRange("--repeats", result.GetValue(repeats), 1, 20);
             string by = result.GetValue(curveBy)!;
             if (by is not ("voxels" or "atlas"))
             {
@@ -57,7 +59,7 @@ internal static class EvaluateCommand
                 }
 
                 var settings = new EvaluationSettings(
-                    chosenMethods, [.. Split(result.GetValue(metrics)).Select(EvaluationMetric.Get)], Math.Max(2, result.GetValue(steps)), Math.Max(1, result.GetValue(repeats)),
+                    chosenMethods, [.. Split(result.GetValue(metrics)).Select(EvaluationMetric.Get)], result.GetValue(steps), result.GetValue(repeats),
                     others, shuffledModel, by == "atlas", new AttributionOptions { Steps = 16, Samples = 16 });
                 string modelName = loaded.Card?.Name ?? ScanFiles.Stem(Path.GetFileNameWithoutExtension(loaded.FilePath));
                 IReadOnlyList<EvaluationItem> items = EvaluationSet.Load(result.GetValue(data)!, result.GetValue(masks), result.GetValue(atlases), modelName, Math.Max(1, result.GetValue(maxItems)));
@@ -105,6 +107,14 @@ internal static class EvaluateCommand
         if (other.ImageInput.FormatShape() != model.ImageInput.FormatShape() || other.ScoreOutput.FormatShape() != model.ScoreOutput.FormatShape())
         {
             throw new MedExplainInputException(other.FilePath, $"takes {other.ImageInput.FormatShape()} and gives {other.ScoreOutput.FormatShape()}, but --model takes {model.ImageInput.FormatShape()} and gives {model.ScoreOutput.FormatShape()}: a replica or shuffled-labels model must be the same network trained again.");
+        }
+    }
+
+    private static void RequireRange(string option, int value, int low, int high)
+    {
+        if (value < low || value > high)
+        {
+            throw new MedExplainInputException(option, $"{value} is out of range: it takes {low} to {high}.");
         }
     }
 

@@ -25,6 +25,17 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(File.Exists(_temp.File("metrics.json")));
     }
 
+    [Fact]
+    public void AMetricWithoutItsInputIsLeftOutWithANoteSayingWhatItNeeds()
+    {
+        (int code, _, string error) = CliRunner.Run("evaluate", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "--data", RepoPaths.DemoScan("2d"),
+            "--methods", "gradient", "--metrics", "completeness,label-randomisation", "--max-items", "1", "--out", _temp.Path);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("label-randomisation needs --shuffled-labels-model", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("label-randomisation", File.ReadAllText(_temp.File("metrics.csv")), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--steps", "1000000")]
     [InlineData("--steps", "1")]

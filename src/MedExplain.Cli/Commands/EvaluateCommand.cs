@@ -64,6 +64,7 @@ internal static class EvaluateCommand
                 string modelName = loaded.Card?.Name ?? ScanFiles.Stem(Path.GetFileNameWithoutExtension(loaded.FilePath));
                 IReadOnlyList<EvaluationItem> items = EvaluationSet.Load(result.GetValue(data)!, result.GetValue(masks), result.GetValue(atlases), modelName, Math.Max(1, result.GetValue(maxItems)));
                 console.Error.WriteLine($"evaluating {chosenMethods.Length} method(s) on {items.Count} scan(s) with {settings.Metrics.Count} metric(s)");
+                NoteMissingInputs(console.Error, settings, items);
                 string folder = result.GetValue(output)!;
                 (_, string report) = Run(console, loaded, settings, items, folder, $"MedExplain evaluation: {modelName}", new Dictionary<string, string>
                 {
@@ -107,6 +108,27 @@ internal static class EvaluateCommand
         if (other.ImageInput.FormatShape() != model.ImageInput.FormatShape() || other.ScoreOutput.FormatShape() != model.ScoreOutput.FormatShape())
         {
             throw new MedExplainInputException(other.FilePath, $"takes {other.ImageInput.FormatShape()} and gives {other.ScoreOutput.FormatShape()}, but --model takes {model.ImageInput.FormatShape()} and gives {model.ScoreOutput.FormatShape()}: a replica or shuffled-labels model must be the same network trained again.");
+        }
+    }
+
+    /// <summary>Says which chosen metrics cannot be computed at all with what was given, and what they need.</summary>
+    private static void NoteMissingInputs(TextWriter error, EvaluationSettings settings, IReadOnlyList<EvaluationItem> items)
+    {
+        foreach (EvaluationMetric metric in settings.Metrics)
+        {
+            string? missing = metric.Needs switch
+            {
+                MetricNeeds.LesionMask when items.All(i => i.LesionMask is null) => "lesion masks (NAME-mask.* or the manifest's \"lesionMask\")",
+                MetricNeeds.ConfounderMask when items.All(i => i.Confounder is null) => "confounder masks (NAME-confounder.* or the manifest's \"confounderMask\")",
+                MetricNeeds.Atlas when items.All(i => i.Atlas is null) => "atlas labels (NAME-regions.* or the manifest's \"regions\")",
+                MetricNeeds.SecondRun when settings.Repeats < 2 && settings.Replicas.Count == 0 => "a second run (--repeats 2 or more, or --replicas)",
+                MetricNeeds.ShuffledLabelsModel when settings.ShuffledLabels is null => "--shuffled-labels-model",
+                _ => null,
+            };
+            if (missing is not null)
+            {
+                error.WriteLine($"note: {metric.Name} needs {missing}; it is left out.");
+            }
         }
     }
 

@@ -52,8 +52,6 @@ internal static class EvaluationOutput
     public static string WriteReport(EvaluationResult result, EvaluationSettings settings, string title, IReadOnlyDictionary<string, string> parameters, string folder)
     {
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(title)}</title><style>{HtmlReport.Style}.plots{{display:flex;flex-wrap:wrap;gap:1em}}</style></head><body><h1>{E(title)}</h1>");
-        html.Append("<p class=\"muted\">Made by MedExplain. Each metric tests one property of a map; none alone says a map is right. Read faithfulness (does the map track the model?) apart from localisation (does it point at the lesion?): a model that learned a shortcut gives faithful maps that miss the lesion.</p>");
         html.Append("<h2>Means over the scans</h2><table class=\"kv\"><tr><th>metric</th><th>better</th>");
         foreach (string method in settings.Methods)
         {
@@ -108,9 +106,9 @@ internal static class EvaluationOutput
             html.Append(CultureInfo.InvariantCulture, $"<tr><th>{E(key)}</th><td>{E(value)}</td></tr>");
         }
 
-        html.Append("</table><p class=\"muted\">Per-scan values: metrics.csv and metrics.json beside this report.</p></body></html>");
+        html.Append("</table><p class=\"muted\">Per-scan values: metrics.csv and metrics.json beside this report.</p>");
         string path = Path.Combine(folder, "report.html");
-        File.WriteAllText(path, html.ToString(), Encoding.UTF8);
+        HtmlReport.WritePage(path, title, "Each metric tests one property of a map; none alone says a map is right. Read faithfulness (does the map track the model?) apart from localisation (does it point at the lesion?): a model that learned a shortcut gives faithful maps that miss the lesion.", html.ToString());
         return path;
     }
 

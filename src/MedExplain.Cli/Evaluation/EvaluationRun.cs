@@ -211,9 +211,9 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
     {
         PreparedScan prepared = ModelInputLoader.Prepare(item.Scan, model);
         // An empty lesion mask (a normal scan) has nothing to localise: its scan is left out of those metrics.
-        float[]? mask = item.LesionMask is { } m && Labels(m, prepared) is var lesion && lesion.Any(v => v > 0) ? lesion : null;
-        float[]? atlas = item.Atlas is { } a ? Labels(a, prepared) : null;
-        float[]? confounder = item.Confounder is { } c ? Labels(c, prepared) : null;
+        float[]? mask = item.LesionMask is { } m && prepared.LabelsOnModelGrid(m) is var lesion && lesion.Any(v => v > 0) ? lesion : null;
+        float[]? atlas = item.Atlas is { } a ? prepared.LabelsOnModelGrid(a) : null;
+        float[]? confounder = item.Confounder is { } c ? prepared.LabelsOnModelGrid(c) : null;
         if (settings.CurvesByAtlas && atlas is null)
         {
             throw new MedExplainInputException(item.Scan, "--curve-by atlas needs atlas labels for every scan (NAME-regions.* or the manifest's \"regions\").");
@@ -222,20 +222,6 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
         int channels = prepared.Batch.Shape[1];
         int[]? perElement = atlas is null ? null : [.. Enumerable.Range(0, channels).SelectMany(_ => atlas.Select(v => (int)Math.Round(v)))];
         return new Scan(Path.GetFileName(item.Scan), prepared.Batch, mask, atlas, perElement, confounder);
-    }
-
-    /// <summary>A label map (lesion mask or atlas) on the scan's grid, moved onto the model's grid by nearest neighbour.</summary>
-    private static float[] Labels(string path, PreparedScan scan)
-    {
-        if (!File.Exists(path))
-        {
-            throw new MedExplainInputException(path, "file not found.");
-        }
-
-        MedicalImage labels = MedicalImageReader.Read(path);
-        return labels.Dims.SequenceEqual(scan.Scan.Dims)
-            ? scan.Transform.ApplyLabels(labels.Voxels)
-            : throw new MedExplainInputException(path, $"is {string.Join("×", labels.Dims)} but its scan is {string.Join("×", scan.Scan.Dims)}: a label map must share its scan's grid.");
     }
 
     private sealed record Scan(string Name, FloatTensor Input, float[]? Mask, float[]? Atlas, int[]? AtlasPerElement, float[]? Confounder);

@@ -29,7 +29,7 @@ internal static class ExplanationJob
         {
             Window = CliOptions.Sizes(request.Occlusion.Window, "--window", input.Batch.Rank - 2, input.Transform.ModelSpacing) ?? request.Options.Window,
             Stride = CliOptions.Sizes(request.Occlusion.Stride, "--stride", input.Batch.Rank - 2, input.Transform.ModelSpacing) ?? request.Options.Stride,
-            FeatureMask = request.FeatureMaskPath is { } labels ? FeatureMask(labels, input) : request.Options.FeatureMask,
+            FeatureMask = request.FeatureMaskPath is { } labels ? new FloatTensor(input.Batch.Shape[2..], input.LabelsOnModelGrid(labels)) : request.Options.FeatureMask,
         };
         PredictionResult predicted = new Predictor(model, new PredictorOptions { MaxMemoryBytes = request.Options.MaxMemoryBytes }).Predict(input.Batch, request.InputPath);
         ClassPrediction prediction = predicted.Items[0];
@@ -92,18 +92,6 @@ internal static class ExplanationJob
         }
 
         return sum;
-    }
-
-    /// <summary>A label map on the scan's grid, put on the model's grid for the region methods.</summary>
-    private static FloatTensor FeatureMask(string path, PreparedScan input)
-    {
-        MedicalImage labels = MedicalImageReader.Read(path);
-        if (!labels.Dims.SequenceEqual(input.Scan.Dims))
-        {
-            throw new MedExplainInputException(path, $"is a label map of {string.Join("×", labels.Dims)} voxels; the scan has {string.Join("×", input.Scan.Dims)}.");
-        }
-
-        return new FloatTensor(input.Batch.Shape[2..], input.Transform.ApplyLabels(labels.Voxels));
     }
 
     private static float[] LesionMask(string path, MedicalImage scan)

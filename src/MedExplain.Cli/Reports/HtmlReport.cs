@@ -55,12 +55,16 @@ internal sealed class HtmlReport
         _body.Append("</ul><p class=\"muted\">The NIfTI maps carry the scan's affine (qform = sform): open the scan in ITK-SNAP, 3D Slicer or FSLeyes and add a map as an overlay; it lines up voxel for voxel.</p></section>");
     }
 
-    public void Save(string path)
+    public void Save(string path) =>
+        WritePage(path, Title, "Attribution maps show what the model used, not what is clinically true: a model can be right for the wrong reason. Patient identity fields are never read into this report.", _body.ToString());
+
+    /// <summary>Writes a self-contained page in the reports' style: title, a note under it, then the body's HTML.</summary>
+    public static void WritePage(string path, string title, string note, string body)
     {
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(Title)}</title><style>{Style}</style></head><body><h1>{E(Title)}</h1>");
-        html.Append("<p class=\"muted\">Made by MedExplain. Attribution maps show what the model used, not what is clinically true: a model can be right for the wrong reason. Patient identity fields are never read into this report.</p>");
-        html.Append(_body);
+        html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(title)}</title><style>{Style}</style></head><body><h1>{E(title)}</h1>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Made by MedExplain. {E(note)}</p>");
+        html.Append(body);
         html.Append("</body></html>");
         File.WriteAllText(path, html.ToString(), Encoding.UTF8);
     }
@@ -158,7 +162,7 @@ internal sealed class HtmlReport
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
-    internal const string Style = """
+    private const string Style = """
         body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
         h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}h3{margin-top:1.5em}
         .muted{color:#666;font-size:.92em}img{max-width:100%;image-rendering:pixelated}
@@ -167,6 +171,6 @@ internal sealed class HtmlReport
         .kv th{color:#555;font-weight:normal;white-space:nowrap}.kv tr:nth-child(odd){background:#f6f6f6}
         .prediction tr.top{font-weight:bold}.bar{height:.8em;background:#c8102e;border-radius:2px}
         .methods{display:flex;flex-wrap:wrap;gap:1em}.method{flex:1 1 340px;border:1px solid #e3e3e3;border-radius:6px;padding:.6em}
-        .method h4{margin:.2em 0 .5em}
+        .method h4{margin:.2em 0 .5em}.plots{display:flex;flex-wrap:wrap;gap:1em}
         """;
 }

@@ -86,24 +86,13 @@ public static class RegionRelevance
     public static double TopOverlap(IReadOnlyList<IReadOnlyList<RegionRelevanceScore>> runs, RegionStatistic statistic, int count = 10)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        if (runs.Count < 2)
-        {
-            throw new ArgumentException("The overlap compares at least two runs.", nameof(runs));
-        }
-
         int[][] tops = [.. runs.Select(r => Top(r, statistic, count))];
-        double total = 0;
-        int pairs = 0;
-        for (int a = 0; a < tops.Length; a++)
-        {
-            for (int b = a + 1; b < tops.Length; b++)
-            {
-                int size = Math.Max(tops[a].Length, tops[b].Length);
-                total += size == 0 ? 1 : tops[a].Intersect(tops[b]).Count() / (double)size;
-                pairs++;
-            }
-        }
+        return Pairwise.Mean(tops, SharedShare, nameof(runs));
+    }
 
-        return total / pairs;
+    private static double SharedShare(int[] a, int[] b)
+    {
+        int size = Math.Max(a.Length, b.Length);
+        return size == 0 ? 1 : a.Intersect(b).Count() / (double)size;
     }
 }

@@ -42,23 +42,7 @@ public static class Robustness
     public static double Repeatability(IReadOnlyList<float[]> maps)
     {
         ArgumentNullException.ThrowIfNull(maps);
-        if (maps.Count < 2)
-        {
-            throw new ArgumentException("Repeatability compares at least two maps.", nameof(maps));
-        }
-
-        double total = 0;
-        int pairs = 0;
-        for (int a = 0; a < maps.Count; a++)
-        {
-            for (int b = a + 1; b < maps.Count; b++)
-            {
-                total += Distance(maps[a], maps[b]);
-                pairs++;
-            }
-        }
-
-        return total / pairs;
+        return Pairwise.Mean(maps, Distance, nameof(maps));
     }
 
     private static double Distance(float[] a, float[] b)

@@ -27,7 +27,7 @@ internal sealed class GraphIndex
                 _producers[output] = node;
             }
 
-            foreach (string input in node.Input.Where(i => i.Length > 0))
+            foreach (string input in InputsOf(node))
             {
                 if (!_consumers.TryGetValue(input, out List<NodeProto>? list))
                 {
@@ -40,6 +40,30 @@ internal sealed class GraphIndex
     }
 
     public GraphProto Graph { get; }
+
+    /// <summary>A node's inputs, with the outer-scope tensors its subgraphs read (If, Loop and Scan bodies name tensors
+    /// of the enclosing graph without listing them as inputs).</summary>
+    public static IEnumerable<string> InputsOf(NodeProto node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        IEnumerable<string> inputs = node.Input.Where(i => i.Length > 0);
+        foreach (AttributeProto attribute in node.Attribute)
+        {
+            foreach (GraphProto subgraph in attribute.Graphs.Append(attribute.G).Where(g => g is not null))
+            {
+                inputs = inputs.Concat(OuterReads(subgraph));
+            }
+        }
+
+        return inputs;
+    }
+
+    private static IEnumerable<string> OuterReads(GraphProto subgraph)
+    {
+        var defined = new HashSet<string>(subgraph.Input.Select(i => i.Name).Concat(subgraph.Initializer.Select(i => i.Name)), StringComparer.Ordinal);
+        defined.UnionWith(subgraph.Node.SelectMany(n => n.Output));
+        return subgraph.Node.SelectMany(InputsOf).Where(i => !defined.Contains(i)).Distinct();
+    }
 
     public NodeProto? Producer(string tensor) => _producers.GetValueOrDefault(tensor);
 

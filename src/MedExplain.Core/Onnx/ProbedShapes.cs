@@ -6,4 +6,7 @@ namespace MedExplain.Onnx;
 /// what one run at this shape needs for activations, since the runtime reuses buffers.</param>
 /// <param name="FloatTensors">The values of a floating-point type: the only ones a backward signal can flow through
 /// (shape arithmetic in int64 depends on the input too, but carries no gradient).</param>
-public sealed record ProbedShapes(IReadOnlyDictionary<string, int[]> Shapes, long ActivationBytes, IReadOnlySet<string> FloatTensors);
+/// <param name="ShapeConstants">The values of the small integer and bool tensors that depend on the input's shape but
+/// not on its data (shape arithmetic: slice bounds, split sizes, gather indices, branch conditions): constants for this
+/// input shape, which the compiler folds.</param>
+public sealed record ProbedShapes(IReadOnlyDictionary<string, int[]> Shapes, long ActivationBytes, IReadOnlySet<string> FloatTensors, IReadOnlyDictionary<string, long[]> ShapeConstants);

@@ -31,6 +31,8 @@ internal static class ShapeProbe
 
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal) { [inputName] = inputShape };
         var floats = new HashSet<string>(StringComparer.Ordinal) { inputName };
+        var constants = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        HashSet<string> dataDependent = DataDependent(model.Graph, inputName);
         long bytes = 0;
         for (int i = 0; i < names.Length; i++)
         {
@@ -46,11 +48,49 @@ internal static class ShapeProbe
                 floats.Add(names[i]);
             }
 
+            else if (info.ElementCount <= MaxShapeConstant && !dataDependent.Contains(names[i]) && Integers(results[i], info.ElementDataType) is { } values)
+            {
+                constants[names[i]] = values;
+            }
+
             bytes += info.ElementCount * ElementSize(info.ElementDataType);
         }
 
-        return new ProbedShapes(shapes, bytes, floats);
+        return new ProbedShapes(shapes, bytes, floats, constants);
     }
+
+    private const long MaxShapeConstant = 4096;
+
+    /// <summary>Tensors whose values depend on the input's data, not only on its shape: everything downstream of the
+    /// input except through Shape and Size (subgraphs' reads of outer tensors count as inputs).</summary>
+    private static HashSet<string> DataDependent(GraphProto graph, string input)
+    {
+        var dependent = new HashSet<string>(StringComparer.Ordinal) { input };
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            foreach (NodeProto node in graph.Node.Where(n => n.OpType is not ("Shape" or "Size")))
+            {
+                if (GraphIndex.InputsOf(node).Any(dependent.Contains))
+                {
+                    foreach (string output in node.Output.Where(o => o.Length > 0))
+                    {
+                        changed |= dependent.Add(output);
+                    }
+                }
+            }
+        }
+
+        return dependent;
+    }
+
+    private static long[]? Integers(OrtValue value, TensorElementType type) => type switch
+    {
+        TensorElementType.Int64 => value.GetTensorDataAsSpan<long>().ToArray(),
+        TensorElementType.Int32 => Array.ConvertAll(value.GetTensorDataAsSpan<int>().ToArray(), v => (long)v),
+        TensorElementType.Bool => Array.ConvertAll(value.GetTensorDataAsSpan<bool>().ToArray(), v => v ? 1L : 0L),
+        _ => null,
+    };
 
     private static int ElementSize(TensorElementType type) => type switch
     {

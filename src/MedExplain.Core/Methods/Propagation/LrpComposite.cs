@@ -18,7 +18,6 @@ public static class LrpComposite
     public static IReadOnlyList<string> Names { get; } =
         ["epsilon-plus", "epsilon-plus-flat", "epsilon-alpha2-beta1", "epsilon-alpha2-beta1-flat", "epsilon-gamma-box", "epsilon", "zplus", "alpha2-beta1", "deep-taylor"];
 
-    private static readonly string[] Activations = ["Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Sigmoid", "Tanh", "Clip", "Softplus"];
     private static readonly string[] Sums = ["Add", "Sub", "Sum", "AveragePool", "GlobalAveragePool", "ReduceMean", "BatchNormalization"];
     private static readonly string[] Convolutions = ["Conv", "ConvTranspose"];
 
@@ -86,7 +85,7 @@ public static class LrpComposite
     {
         var rules = new Dictionary<string, IBackwardRule>(RuleSet.Gradient.Rules);
         var pass = new LrpPassRule();
-        foreach (string op in Activations)
+        foreach (string op in OpFacts.ElementwiseActivations)
         {
             rules[op] = pass;
         }

@@ -11,13 +11,15 @@ public sealed class BackwardEmitter
     private readonly GraphProto _graph;
     private readonly GraphIndex _index;
     private readonly Dictionary<string, int[]> _shapes;
+    private readonly IReadOnlyDictionary<string, long[]> _shapeConstants;
     private int _counter;
 
-    internal BackwardEmitter(GraphProto graph, GraphIndex index, Dictionary<string, int[]> shapes, int opset)
+    internal BackwardEmitter(GraphProto graph, GraphIndex index, Dictionary<string, int[]> shapes, int opset, IReadOnlyDictionary<string, long[]> shapeConstants)
     {
         _graph = graph;
         _index = index;
         _shapes = shapes;
+        _shapeConstants = shapeConstants;
         Opset = opset;
     }
 
@@ -39,9 +41,10 @@ public sealed class BackwardEmitter
     /// <param name="shape">Its shape.</param>
     public void DeclareShape(string tensor, int[] shape) => _shapes[tensor] = shape;
 
-    /// <summary>An integer constant feeding a forward node (axes, pads, shapes), resolved through Identity chains.</summary>
+    /// <summary>An integer constant feeding a forward node (axes, pads, shapes), resolved through Identity chains, or
+    /// computed from the input's shape alone (constant at the compiled shape; read off the probe run).</summary>
     /// <param name="tensor">The tensor name.</param>
-    public long[]? IntegerConstant(string tensor) => _index.IntegerConstant(tensor);
+    public long[]? IntegerConstant(string tensor) => _index.IntegerConstant(tensor) ?? _shapeConstants.GetValueOrDefault(tensor);
 
     /// <summary>Appends a node with one output and returns the output's name; the output's shape is recorded.</summary>
     /// <param name="opType">The ONNX op.</param>
@@ -143,6 +146,37 @@ public sealed class BackwardEmitter
     /// <param name="shape">The new shape.</param>
     public string Reshape(string x, int[] shape) =>
         Shape(x).SequenceEqual(shape) ? x : Node("Reshape", [x, Ints([.. shape.Select(d => (long)d)])], shape);
+
+    /// <summary>Slices with unit steps, in the spelling the opset wants (bounds became inputs at opset 10).</summary>
+    /// <param name="x">The tensor.</param>
+    /// <param name="starts">Start per axis.</param>
+    /// <param name="ends">End per axis.</param>
+    /// <param name="axes">The axes.</param>
+    /// <param name="shape">The result's shape.</param>
+    public string Slice(string x, long[] starts, long[] ends, long[] axes, int[] shape) =>
+        Opset >= 10
+            ? Node("Slice", [x, Ints(starts), Ints(ends), Ints(axes)], shape)
+            : Node("Slice", [x], shape, ("starts", starts), ("ends", ends), ("axes", axes));
+
+    /// <summary>Pads with zeros, in the spelling the opset wants (pads became an input at opset 11).</summary>
+    /// <param name="x">The tensor.</param>
+    /// <param name="pads">Begin pads of every axis, then end pads.</param>
+    /// <param name="shape">The result's shape.</param>
+    public string Pad(string x, long[] pads, int[] shape) =>
+        Opset >= 11 ? Node("Pad", [x, Ints(pads)], shape) : Node("Pad", [x], shape, ("pads", pads));
+
+    /// <summary>A float comparison as a bool tensor, spelled with the ops the opset has (GreaterOrEqual and
+    /// LessOrEqual came at opset 12, Equal on floats at 11).</summary>
+    /// <param name="op">Greater, Less, GreaterOrEqual, LessOrEqual or Equal.</param>
+    /// <param name="a">The first operand.</param>
+    /// <param name="b">The second operand.</param>
+    public string Compare(string op, string a, string b) => (op, Opset) switch
+    {
+        ("GreaterOrEqual", < 12) => Unary("Not", Binary("Less", a, b)),
+        ("LessOrEqual", < 12) => Unary("Not", Binary("Greater", a, b)),
+        ("Equal", < 11) => Binary("And", Unary("Not", Binary("Less", a, b)), Unary("Not", Binary("Greater", a, b))),
+        _ => Binary(op, a, b),
+    };
 
     /// <summary>Sums over <paramref name="axes"/>, in the spelling the opset wants.</summary>
     /// <param name="x">The tensor.</param>

@@ -1,3 +1,4 @@
+using MedExplain.Onnx.Canonizers;
 using Onnx;
 
 namespace MedExplain.Onnx.Backward;
@@ -20,6 +21,7 @@ public static class BackwardGraphCompiler
         ArgumentNullException.ThrowIfNull(inputShape);
         ArgumentNullException.ThrowIfNull(request);
         ModelProto compiled = model.Proto.Clone();
+        int opset = OpsetUpgrade.Apply(compiled, model.FilePath);
         GraphProto graph = compiled.Graph;
         SortTopologically(graph);
         var index = new GraphIndex(graph);
@@ -42,7 +44,7 @@ public static class BackwardGraphCompiler
         List<NodeProto> path = PathNodes(graph, index, input, request.TargetOutput, probe.FloatTensors);
         CheckCoverage(model.FilePath, path, request.Rules);
 
-        var emit = new BackwardEmitter(graph, index, shapes, model.Opset);
+        var emit = new BackwardEmitter(graph, index, shapes, opset, probe.ShapeConstants);
         var dependsOnInput = ForwardClosure(graph, input, probe.FloatTensors);
         string? reference = null;
         if (request.Rules.NeedsReference)
@@ -179,14 +181,14 @@ public static class BackwardGraphCompiler
         {
             if (index.Producer(tensor) is { } producer)
             {
-                foreach (string i in producer.Input.Where(i => i.Length > 0 && toTarget.Add(i)))
+                foreach (string i in GraphIndex.InputsOf(producer).Where(toTarget.Add))
                 {
                     pending.Push(i);
                 }
             }
         }
 
-        return [.. graph.Node.Where(n => n.Output.Any(o => toTarget.Contains(o) && floats.Contains(o)) && n.Input.Any(fromInput.Contains))];
+        return [.. graph.Node.Where(n => n.Output.Any(o => toTarget.Contains(o) && floats.Contains(o)) && GraphIndex.InputsOf(n).Any(fromInput.Contains))];
     }
 
     /// <summary>Every float tensor whose value depends on <paramref name="source"/> through float tensors (graph nodes
@@ -194,7 +196,7 @@ public static class BackwardGraphCompiler
     private static HashSet<string> ForwardClosure(GraphProto graph, string source, IReadOnlySet<string> floats)
     {
         var reached = new HashSet<string> { source };
-        foreach (NodeProto node in graph.Node.Where(n => n.Input.Any(reached.Contains)))
+        foreach (NodeProto node in graph.Node.Where(n => GraphIndex.InputsOf(n).Any(reached.Contains)))
         {
             reached.UnionWith(node.Output.Where(o => o.Length > 0 && floats.Contains(o)));
         }
@@ -210,7 +212,7 @@ public static class BackwardGraphCompiler
         var sorted = new List<NodeProto>(pending.Count);
         while (pending.Count > 0)
         {
-            int ready = pending.FindIndex(n => n.Input.All(available.Contains));
+            int ready = pending.FindIndex(n => GraphIndex.InputsOf(n).All(available.Contains));
             if (ready < 0)
             {
                 return; // A cycle or a dangling input: leave the order alone and let the runtime report it.

@@ -37,7 +37,7 @@ public sealed record RuleSet(string Name, FrozenDictionary<string, IBackwardRule
         NeedsReference = true,
     };
 
-    private static string[] DeepLiftNonlinearities => ["Relu", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Softplus", "Clip", "Exp", "Log", "Sqrt", "Erf"];
+    private static IEnumerable<string> DeepLiftNonlinearities => OpFacts.ElementwiseActivations.Concat(OpFacts.ElementwiseFunctions);
 
     /// <summary>The rule for an op type, or null when the set has none.</summary>
     /// <param name="opType">The op type.</param>

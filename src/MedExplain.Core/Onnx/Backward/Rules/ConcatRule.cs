@@ -15,7 +15,7 @@ internal sealed class ConcatRule : IBackwardRule
         for (int i = 0; i < node.Input.Count; i++)
         {
             int[] shape = emit.Shape(node.Input[i]);
-            signals[i] = emit.Node("Slice", [outputSignals[0]!, emit.Ints(start), emit.Ints(start + shape[axis]), emit.Ints(axis)], shape);
+            signals[i] = emit.Slice(outputSignals[0]!, [start], [start + shape[axis]], [axis], shape);
             start += shape[axis];
         }
 

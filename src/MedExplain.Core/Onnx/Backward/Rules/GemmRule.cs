@@ -3,7 +3,8 @@ using Onnx;
 namespace MedExplain.Onnx.Backward.Rules;
 
 /// <summary>Gemm, Y = α·A'·B' + β·C with A' = transA ? Aᵀ : A (likewise B'): dA' = α·dY·B'ᵀ, dB' = α·A'ᵀ·dY, dC = β·dY
-/// summed to C's shape. Each is written as one Gemm with the transposes folded into its flags.</summary>
+/// summed to C's shape. Each is written as one Gemm with the transposes folded into its flags (and, before opset 11, where C
+/// was required, a zero C).</summary>
 internal sealed class GemmRule : IBackwardRule
 {
     public string?[] Backward(NodeProto node, string?[] outputSignals, BackwardEmitter emit)
@@ -33,5 +34,5 @@ internal sealed class GemmRule : IBackwardRule
     }
 
     private static string Gemm(BackwardEmitter emit, string x, string y, float alpha, bool transX, bool transY, int[] shape) =>
-        emit.Node("Gemm", [x, y], shape, ("alpha", alpha), ("transA", transX ? 1L : 0L), ("transB", transY ? 1L : 0L));
+        emit.Node("Gemm", emit.Opset >= 11 ? [x, y] : [x, y, emit.Scalar(0)], shape, ("alpha", alpha), ("transA", transX ? 1L : 0L), ("transB", transY ? 1L : 0L));
 }

@@ -8,7 +8,7 @@ internal sealed class GlobalMaxPoolRule : IBackwardRule
     public string?[] Backward(NodeProto node, string?[] outputSignals, BackwardEmitter emit)
     {
         int[] x = emit.Shape(node.Input[0]);
-        string winners = emit.Binary("Equal", node.Input[0], node.Output[0]);
+        string winners = emit.Compare("Equal", node.Input[0], node.Output[0]);
         return [emit.Where(winners, emit.Expand(outputSignals[0]!, x), emit.Scalar(0))];
     }
 }

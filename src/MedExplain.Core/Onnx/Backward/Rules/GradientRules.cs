@@ -64,6 +64,22 @@ internal static class GradientRules
             ["Gather"] = new GatherRule(),
             ["Upsample"] = new ResizeRule(),
         };
+        var elu = new EluRule();
+        var softplus = new SoftplusRule();
+        var hard = new HardSigmoidRule();
+        var gelu = new GeluRule();
+        var abs = new AbsRule();
+        var extreme = new ReduceExtremeRule();
+        foreach ((string op, IBackwardRule rule) in new (string, IBackwardRule)[]
+        {
+            ("Elu", elu), ("Selu", elu), ("Celu", elu), ("Softplus", softplus), ("Softsign", softplus), ("Mish", softplus),
+            ("HardSigmoid", hard), ("HardSwish", hard), ("Gelu", gelu), ("ThresholdedRelu", gelu), ("Abs", abs), ("Reciprocal", abs),
+            ("ReduceMax", extreme), ("ReduceMin", extreme), ("ReduceL2", extreme), ("ReduceSumSquare", extreme), ("ReduceLogSumExp", extreme),
+        })
+        {
+            rules[op] = rule;
+        }
+
         foreach (string op in new[] { "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Equal", "Not", "And", "Or", "Xor", "Shape", "Size", "ArgMax", "ArgMin", "NonZero", "Sign", "Floor", "Ceil", "Round", "IsNaN", "IsInf", "ConstantOfShape", "Range", "EyeLike" })
         {
             rules[op] = none;

@@ -25,6 +25,6 @@ internal sealed class PadRule : IBackwardRule
 
         long[] starts = [.. axes.Select((_, i) => pads[i])];
         long[] ends = [.. axes.Select((a, i) => pads[i] + x[a])];
-        return [emit.Node("Slice", [outputSignals[0]!, emit.Ints(starts), emit.Ints(ends), emit.Ints(axes)], x), null, null, null];
+        return [emit.Slice(outputSignals[0]!, starts, ends, axes, x), null, null, null];
     }
 }

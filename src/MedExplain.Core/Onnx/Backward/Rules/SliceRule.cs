@@ -28,7 +28,7 @@ internal sealed class SliceRule : IBackwardRule
             pads[axis + x.Length] = dim - Math.Max(start, end);
         }
 
-        return [emit.Node("Pad", [outputSignals[0]!, emit.Ints(pads)], x), null, null, null, null];
+        return [emit.Pad(outputSignals[0]!, pads, x), null, null, null, null];
     }
 
     /// <summary>A constant input (opset 10+) or the attribute of older opsets.</summary>

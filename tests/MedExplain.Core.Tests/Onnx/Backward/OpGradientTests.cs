@@ -110,6 +110,36 @@ public sealed class OpGradientTests(ITestOutputHelper output)
             .Initializer("m", [3], [0.3f, -0.1f, 0]).Initializer("v", [3], [0.8f, 1.2f, 2f])
             .Node("BatchNormalization", ["x", "g", "b", "m", "v"], ["bn"], attributes: ("epsilon", 1e-3f))
             .Node("Mul", ["bn", "x"], ["y"]), [1, 3, 2, 2]),
+        ["elu-selu-celu"] = () => (Activations(17, ("Elu", [("alpha", 0.7f)]), ("Selu", []), ("Celu", [("alpha", 1.3f)])), [1, 2, 8]),
+        ["softplus-softsign-mish"] = () => (Activations(18, ("Softplus", []), ("Softsign", []), ("Mish", [])), [1, 2, 8]),
+        ["hardsigmoid-hardswish"] = () => (Activations(14, ("HardSigmoid", [("alpha", 0.3f), ("beta", 0.4f)]), ("HardSwish", [])), [1, 2, 8]),
+        ["gelu-exact-tanh-thresholded-relu"] = () => (Activations(20, ("Gelu", []), ("Gelu", [("approximate", "tanh")]), ("ThresholdedRelu", [("alpha", 0.5f)])), [1, 2, 8]),
+        ["abs-reciprocal"] = () => (new TinyModelBuilder(Opset).Input("x", null, 8).Output("y").Initializer("one", [], [1f])
+            .Node("Abs", ["x"], ["a"]).Node("Mul", ["x", "x"], ["xx"]).Node("Add", ["xx", "one"], ["xx1"]).Node("Reciprocal", ["xx1"], ["r"])
+            .Node("Add", ["a", "r"], ["s"]).Node("Mul", ["s", "x"], ["y"]), [1, 8]),
+        ["reduce-max-min-l2-sumsquare-logsumexp"] = () => (new TinyModelBuilder(Opset).Input("x", null, 3, 4).Output("y")
+            .Node("ReduceMax", ["x"], ["max"], attributes: [("axes", new long[] { 2 }), ("keepdims", 0L)])
+            .Node("ReduceMin", ["x"], ["min"], attributes: [("axes", new long[] { 2 }), ("keepdims", 0L)])
+            .Node("ReduceL2", ["x"], ["l2"], attributes: [("axes", new long[] { 2 }), ("keepdims", 0L)])
+            .Node("ReduceSumSquare", ["x"], ["ss"], attributes: [("axes", new long[] { 1 }), ("keepdims", 0L)])
+            .Node("ReduceLogSumExp", ["x"], ["lse"], attributes: [("axes", new long[] { 2 }), ("keepdims", 0L)])
+            .Node("Mul", ["max", "min"], ["mm"]).Node("Mul", ["mm", "l2"], ["mml"])
+            .Node("Concat", ["mml", "ss", "lse"], ["y"], attributes: ("axis", 1L)), [1, 3, 4]),
+        ["maxpool2d-overlapping-opset13"] = () => (Unary(13, "MaxPool", ("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 })), [1, 2, 7, 7]),
+        ["maxpool2d-dilated-ceil-opset11"] = () => (Unary(11, "MaxPool", ("kernel_shape", new long[] { 2, 3 }), ("strides", new long[] { 2, 1 }), ("dilations", new long[] { 1, 2 }), ("ceil_mode", 1L)), [1, 2, 6, 7]),
+        ["maxpool3d-opset9"] = () => (Unary(9, "MaxPool", ("kernel_shape", new long[] { 3, 2, 2 }), ("strides", new long[] { 2, 1, 2 }), ("pads", new long[] { 1, 0, 1, 1, 1, 0 })), [1, 2, 5, 4, 5]),
+        ["gather-repeated-opset13"] = () => (new TinyModelBuilder(13).Input("x", null, 4, 3).Output("y")
+            .IntInitializer("rows", [2, 0, 2, -1])
+            .Node("Gather", ["x", "rows"], ["g"], attributes: ("axis", 1L)).Node("Mul", ["g", "g"], ["y"]), [1, 4, 3]),
+        ["pad-slice-clip-attributes-opset9"] = () => (new TinyModelBuilder(9).Input("x", null, 3, 4).Output("y")
+            .Node("Pad", ["x"], ["p"], attributes: ("pads", new long[] { 0, 1, 0, 0, 0, 2 }))
+            .Node("Slice", ["p"], ["s"], attributes: [("starts", new long[] { 1, 1 }), ("ends", new long[] { 4, 5 }), ("axes", new long[] { 1, 2 })])
+            .Node("Clip", ["s"], ["c"], attributes: [("min", -0.3f), ("max", 0.4f)])
+            .Node("Mul", ["c", "s"], ["y"]), [1, 3, 4]),
+        ["upsample-nearest-opset9"] = () => (new TinyModelBuilder(9).Input("x", null, 2, 3, 3).Output("y")
+            .FloatsInitializer("scales", [1, 1, 2, 2])
+            .Node("Upsample", ["x", "scales"], ["u"], attributes: ("mode", "nearest"))
+            .Node("Mul", ["u", "u"], ["y"]), [1, 2, 3, 3]),
     };
 
     [Theory]
@@ -155,11 +185,27 @@ public sealed class OpGradientTests(ITestOutputHelper output)
             .Node("Mul", ["r", "r"], ["y"]);
     }
 
-    private static TinyModelBuilder Unary(string op, params (string, object)[] attributes) => new TinyModelBuilder(Opset)
+    private static TinyModelBuilder Unary(string op, params (string, object)[] attributes) => Unary(Opset, op, attributes);
+
+    private static TinyModelBuilder Unary(int opset, string op, params (string, object)[] attributes) => new TinyModelBuilder(opset)
         .Input("x")
         .Output("y")
         .Node(op, ["x"], ["p"], attributes: attributes)
         .Node("Mul", ["p", "p"], ["y"]);
+
+    /// <summary>y = x · Σ activation(2x), so that inputs reach the activations' kinks and tails.</summary>
+    private static TinyModelBuilder Activations(int opset, params (string Op, (string, object)[] Attributes)[] activations)
+    {
+        TinyModelBuilder builder = new TinyModelBuilder(opset).Input("x", null, 2, 8).Output("y").Initializer("two", [], [2f])
+            .Node("Mul", ["x", "two"], ["wide"]);
+        string[] outputs = [.. activations.Select((_, i) => $"a{i}")];
+        for (int i = 0; i < activations.Length; i++)
+        {
+            builder = builder.Node(activations[i].Op, ["wide"], [outputs[i]], attributes: activations[i].Attributes);
+        }
+
+        return builder.Node("Sum", outputs, ["s"]).Node("Mul", ["s", "x"], ["y"]);
+    }
 
     private static float[] Weights(int count, int seed)
     {

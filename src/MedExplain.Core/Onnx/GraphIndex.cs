@@ -120,10 +120,16 @@ internal sealed class GraphIndex
             : [.. Enumerable.Range(0, proto.RawData.Length / 4).Select(i => BitConverter.ToSingle(proto.RawData.Span.Slice(i * 4, 4)))];
     }
 
-    /// <summary>Reads an int64 or int32 TensorProto's values.</summary>
+    /// <summary>Reads an int64, int32 or bool TensorProto's values (bools as 0 and 1).</summary>
     public static long[]? ReadIntegers(TensorProto proto)
     {
+        ArgumentNullException.ThrowIfNull(proto);
         var type = (TensorProto.Types.DataType)proto.DataType;
+        if (type == TensorProto.Types.DataType.Bool)
+        {
+            return proto.Int32Data.Count > 0 ? [.. proto.Int32Data.Select(v => v != 0 ? 1L : 0L)] : ReadRaw(proto.RawData, 1, b => b[0] != 0 ? 1 : 0);
+        }
+
         if (type == TensorProto.Types.DataType.Int64)
         {
             return proto.Int64Data.Count > 0 ? [.. proto.Int64Data] : ReadRaw(proto.RawData, sizeof(long), b => BitConverter.ToInt64(b));

@@ -23,9 +23,10 @@ public static class BackwardGraphCompiler
         ModelProto compiled = model.Proto.Clone();
         int opset = OpsetUpgrade.Apply(compiled, model.FilePath);
         GraphProto graph = compiled.Graph;
+        string input = model.ImageInput.Name;
+        ProbedShapes probe = FoldFixedBranches(compiled, input, inputShape, model.ProbeShapes(inputShape));
         SortTopologically(graph);
         var index = new GraphIndex(graph);
-        string input = model.ImageInput.Name;
         foreach (string tensor in request.SignalsFor.Append(request.TargetOutput).Concat(request.Activations))
         {
             if (!index.Defines(tensor))
@@ -34,7 +35,6 @@ public static class BackwardGraphCompiler
             }
         }
 
-        ProbedShapes probe = model.ProbeShapes(inputShape);
         Dictionary<string, int[]> shapes = new(probe.Shapes);
         foreach (TensorProto initializer in graph.Initializer)
         {
@@ -110,6 +110,24 @@ public static class BackwardGraphCompiler
         }
 
         return new CompiledGraph(compiled, input, inputShape, SeedName, shapes[request.TargetOutput], signalOutputs) { ReferenceName = reference };
+    }
+
+    /// <summary>Inlines the branch each fixed If takes (<see cref="IfFolding"/>) and probes the result again, since the
+    /// inlined nodes' shapes were hidden in the subgraph; repeated for Ifs the inlined branches hold.</summary>
+    private static ProbedShapes FoldFixedBranches(ModelProto compiled, string input, int[] inputShape, ProbedShapes probe)
+    {
+        for (int round = 0; round < 8; round++)
+        {
+            var index = new GraphIndex(compiled.Graph);
+            if (IfFolding.Apply(compiled.Graph, t => index.IntegerConstant(t) ?? probe.ShapeConstants.GetValueOrDefault(t)) == 0)
+            {
+                break;
+            }
+
+            probe = ShapeProbe.Run(compiled, input, inputShape);
+        }
+
+        return probe;
     }
 
     /// <summary>The name of the reference input of graphs compiled for rule sets that need one.</summary>
@@ -230,6 +248,13 @@ public static class BackwardGraphCompiler
 
     private static void CheckCoverage(string modelPath, List<NodeProto> path, RuleSet rules)
     {
+        List<(string, string)> branches = [.. path.Where(n => n.OpType is "If" or "Loop" or "Scan").Select(n => (n.Name, n.OpType))];
+        if (branches.Count > 0)
+        {
+            throw new UnsupportedModelException(modelPath, branches, rules.Name,
+                "control flow on the explanation path whose branch or trip count depends on the input's data (an If fixed by the input's shape or a constant is folded)");
+        }
+
         List<(string, string)> missing = [.. path.Where(n => rules.For(n) is null || n.Domain is not ("" or "ai.onnx")).Select(n => (n.Name, n.OpType))];
         if (missing.Count > 0)
         {

@@ -158,7 +158,7 @@ public sealed class OnnxModel : IDisposable
             if (!_backward.TryGetValue(key, out BackwardSession? session))
             {
                 CompiledGraph graph = BackwardGraphCompiler.Compile(this, inputShape, request);
-                _backward[key] = session = new BackwardSession(graph, FilePath);
+                _backward[key] = session = new BackwardSession(graph, FilePath, request.Rules.Name);
             }
 
             return session;

@@ -58,6 +58,7 @@ public sealed class BackwardEmitter
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         node.Attribute.AddRange(attributes.Select(a => ToAttribute(a.Name, a.Value)));
+        node.DocString = Origin;
         _graph.Node.Add(node);
         _shapes[output] = shape;
         return output;
@@ -86,10 +87,15 @@ public sealed class BackwardEmitter
         node.Name = output;
         node.Output.Clear();
         node.Output.Add(output);
+        node.DocString = Origin;
         _graph.Node.Add(node);
         _shapes[output] = shape;
         return output;
     }
+
+    /// <summary>Gets or sets what the nodes emitted now belong to ("backward of NODE"), written into each one's doc
+    /// string so that a problem in the compiled graph can be traced to the forward node whose rule emitted it.</summary>
+    internal string Origin { get; set; } = string.Empty;
 
     /// <summary>A float32 constant of the given shape.</summary>
     /// <param name="shape">The dimensions.</param>

@@ -62,6 +62,7 @@ public static class BackwardGraphCompiler
         for (int n = path.Count - 1; n >= 0; n--)
         {
             NodeProto node = path[n];
+            emit.Origin = $"backward of '{node.Name}' ({node.OpType})";
             string?[] outputSignals = [.. node.Output.Select(o => contributions.TryGetValue(o, out List<string>? s) ? emit.Sum(s) : null)];
             if (outputSignals.All(s => s is null))
             {

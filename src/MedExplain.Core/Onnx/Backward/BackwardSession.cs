@@ -8,10 +8,14 @@ namespace MedExplain.Onnx.Backward;
 public sealed class BackwardSession : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly string _modelPath;
+    private readonly string _ruleSet;
 
-    internal BackwardSession(CompiledGraph graph, string modelPath)
+    internal BackwardSession(CompiledGraph graph, string modelPath, string ruleSet)
     {
         Graph = graph;
+        _modelPath = modelPath;
+        _ruleSet = ruleSet;
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, EnableMemoryPattern = false };
         try
         {
@@ -31,6 +35,7 @@ public sealed class BackwardSession : IDisposable
     /// <param name="seed">The seed laid on the target output.</param>
     /// <param name="outputs">The outputs to fetch (model outputs, signal outputs, activations).</param>
     /// <param name="reference">The reference batch, for graphs compiled with one (DeepLIFT).</param>
+    /// <exception cref="NonFiniteResultException">An output holds NaN or ±Inf.</exception>
     public FloatTensor[] Run(FloatTensor input, FloatTensor seed, IReadOnlyList<string> outputs, FloatTensor? reference = null)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -48,8 +53,16 @@ public sealed class BackwardSession : IDisposable
         string[] names = referenceValue is null ? [Graph.InputName, Graph.SeedName] : [Graph.InputName, Graph.SeedName, Graph.ReferenceName!];
         OrtValue[] values = referenceValue is null ? [inputValue, seedValue] : [inputValue, seedValue, referenceValue];
         using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(runOptions, names, values, outputs);
-        return [.. results.Select(r => new FloatTensor(Array.ConvertAll(r.GetTensorTypeAndShape().Shape, d => checked((int)d)), r.GetTensorDataAsSpan<float>().ToArray()))];
+        FloatTensor[] tensors = [.. results.Select(r => new FloatTensor(Array.ConvertAll(r.GetTensorTypeAndShape().Shape, d => checked((int)d)), r.GetTensorDataAsSpan<float>().ToArray()))];
+        if (tensors.Any(t => !NonFiniteTrace.AllFinite(t.Data)))
+        {
+            (string node, string origin) = NonFiniteTrace.FirstNode(Graph.Model, names, values);
+            throw new NonFiniteResultException(_modelPath, _ruleSet, node, origin);
+        }
+
+        return tensors;
     }
+
 
     /// <inheritdoc/>
     public void Dispose() => _session.Dispose();

@@ -43,7 +43,7 @@ internal static class AttributeCommand
         Option<string?> composite = new("--composite") { Description = $"lrp: the composite, one of {string.Join(", ", LrpComposite.Names)} (default {"epsilon-plus"}); Zennit's definitions." };
         Option<double> epsilon = new("--epsilon") { Description = "LRP: ε of the ε rule (dense layers in the composites, every layer in lrp-epsilon).", DefaultValueFactory = _ => 1e-6 };
         Option<string[]> ruleOverride = new("--rule-override") { Description = $"LRP: NODE=RULE, repeatable; the rule for one node by name (see 'medexplain inspect'): {LrpRuleText.Names}.", AllowMultipleArgumentsPerToken = false };
-        Option<string?> box = new("--box") { Description = "LRP z^B (epsilon-gamma-box): LOW,HIGH bounds of the model-ready input; default: each batch's own minimum and maximum." };
+        Option<string?> box = new("--box") { Description = "LRP z^B (epsilon-gamma-box): LOW,HIGH bounds of the model-ready input; default: each item's own minimum and maximum." };
         Option<string?> window = new("--window") { Description = "occlusion: the window, one size for every spatial axis or one per axis in array order (8 or 4,8,8); add mm for millimetres (10mm)." };
         Option<string?> stride = new("--stride") { Description = "occlusion: the step between windows, as --window; default half the window." };
         Option<string?> featureMask = new("--feature-mask") { Description = "feature-ablation, shapley-sampling, kernel-shap: an NPY (or NIfTI/PNG on the model grid) of integer region labels, shaped like one input item or its spatial part; default: a grid of patches." };

@@ -72,7 +72,7 @@ public sealed record AttributionOptions
     /// <summary>Gets LRP rules chosen by node name, overriding the composite: node name → rule (see LrpRuleText).</summary>
     public IReadOnlyDictionary<string, string> RuleOverrides { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Gets the input bounds of the z^B rule, or null for each batch's own minimum and maximum.</summary>
+    /// <summary>Gets the input bounds of the z^B rule, or null for each item's own minimum and maximum.</summary>
     public (float Low, float High)? Box { get; init; }
 
     /// <summary>Gets the occlusion window per spatial axis (voxels), or null for an eighth of each axis.</summary>

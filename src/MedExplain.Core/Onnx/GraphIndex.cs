@@ -58,6 +58,29 @@ internal sealed class GraphIndex
         return inputs;
     }
 
+    /// <summary>Tensors whose values depend on the input's data, not only on its shape: everything downstream of the
+    /// input except through Shape and Size (subgraphs' reads of outer tensors count as inputs).</summary>
+    public static HashSet<string> DataDependent(GraphProto graph, string input)
+    {
+        var dependent = new HashSet<string>(StringComparer.Ordinal) { input };
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            foreach (NodeProto node in graph.Node.Where(n => n.OpType is not ("Shape" or "Size")))
+            {
+                if (GraphIndex.InputsOf(node).Any(dependent.Contains))
+                {
+                    foreach (string output in node.Output.Where(o => o.Length > 0))
+                    {
+                        changed |= dependent.Add(output);
+                    }
+                }
+            }
+        }
+
+        return dependent;
+    }
+
     private static IEnumerable<string> OuterReads(GraphProto subgraph)
     {
         var defined = new HashSet<string>(subgraph.Input.Select(i => i.Name).Concat(subgraph.Initializer.Select(i => i.Name)), StringComparer.Ordinal);

@@ -32,7 +32,7 @@ internal static class ShapeProbe
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal) { [inputName] = inputShape };
         var floats = new HashSet<string>(StringComparer.Ordinal) { inputName };
         var constants = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        HashSet<string> dataDependent = DataDependent(model.Graph, inputName);
+        HashSet<string> dataDependent = GraphIndex.DataDependent(model.Graph, inputName);
         long bytes = 0;
         for (int i = 0; i < names.Length; i++)
         {
@@ -60,29 +60,6 @@ internal static class ShapeProbe
     }
 
     private const long MaxShapeConstant = 4096;
-
-    /// <summary>Tensors whose values depend on the input's data, not only on its shape: everything downstream of the
-    /// input except through Shape and Size (subgraphs' reads of outer tensors count as inputs).</summary>
-    private static HashSet<string> DataDependent(GraphProto graph, string input)
-    {
-        var dependent = new HashSet<string>(StringComparer.Ordinal) { input };
-        for (bool changed = true; changed;)
-        {
-            changed = false;
-            foreach (NodeProto node in graph.Node.Where(n => n.OpType is not ("Shape" or "Size")))
-            {
-                if (GraphIndex.InputsOf(node).Any(dependent.Contains))
-                {
-                    foreach (string output in node.Output.Where(o => o.Length > 0))
-                    {
-                        changed |= dependent.Add(output);
-                    }
-                }
-            }
-        }
-
-        return dependent;
-    }
 
     private static long[]? Integers(OrtValue value, TensorElementType type) => type switch
     {

@@ -30,7 +30,7 @@ internal abstract class RegionMethod : IAttributionMethod
             float[] x = inputs.Item(item).ToArray(), baseline = baselines.Item(item).ToArray();
             FeatureRegions regions = options.FeatureMask is { } mask ? FeatureRegions.Of(mask, itemShape) : DefaultRegions(x, itemShape);
             int current = item;
-            var random = new Random(SampleSeed.For(options.Seed, item));
+            var random = new Random(SampleSeed.For(options.Seed, 0)); // The same draws for every item: its map must not depend on its place in the batch.
             CoalitionPlan plan = Plan(regions.Count, options, random);
             bool[][] coalitions = plan.Coalitions;
             float[] scores = evaluator.Evaluate(itemShape, coalitions.Length, (k, destination) => regions.Fill(coalitions[k], x, baseline, destination),

@@ -29,7 +29,7 @@ internal sealed class RiseMethod : IAttributionMethod
         var values = new FloatTensor(inputs.Shape);
         for (int item = 0; item < inputs.BatchSize; item++)
         {
-            var random = new Random(SampleSeed.For(options.Seed, item));
+            var random = new Random(SampleSeed.For(options.Seed, 0)); // The same draws for every item: its map must not depend on its place in the batch.
             float[][] masks = [.. Enumerable.Range(0, options.Samples).Select(_ => Mask(spatial, cells, random))];
             float[] x = inputs.Item(item).ToArray();
             int current = item;

@@ -16,7 +16,7 @@ public static class LrpRuleText
     /// <summary>Parses a rule.</summary>
     /// <param name="text">The rule as written.</param>
     /// <param name="epsilon">The ε used when "epsilon" gives none.</param>
-    /// <param name="box">The z^B bounds used when "zbox" gives none (null: each batch's own range).</param>
+    /// <param name="box">The z^B bounds used when "zbox" gives none (null: each item's own range).</param>
     /// <exception cref="MedExplainInputException">The text names no rule.</exception>
     public static IBackwardRule Parse(string text, double epsilon = 1e-6, (float Low, float High)? box = null)
     {

@@ -31,6 +31,7 @@ internal static class RevealCancelRules
         {
             NodeRules = node => rules.GetValueOrDefault(node.Name),
             NeedsReference = true,
+            WritesOutNormalizations = true,
         };
     }
 }

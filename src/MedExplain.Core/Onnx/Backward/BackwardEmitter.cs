@@ -74,6 +74,13 @@ public sealed class BackwardEmitter
     public string Reference(string tensor) => ReferenceNames?.GetValueOrDefault(tensor, tensor)
         ?? throw new InvalidOperationException("This rule set was compiled without a reference input.");
 
+    /// <summary>Whether a forward tensor's value depends on the model input (through float tensors).</summary>
+    /// <param name="tensor">A forward tensor.</param>
+    public bool DependsOnInput(string tensor) => InputDependent?.Contains(tensor) ?? true;
+
+    /// <summary>Gets or sets the forward tensors whose values depend on the model input.</summary>
+    internal IReadOnlySet<string>? InputDependent { get; set; }
+
     /// <summary>Gets or sets the reference copy of each input-dependent tensor, when the graph has one.</summary>
     internal IReadOnlyDictionary<string, string>? ReferenceNames { get; set; }
 
@@ -200,16 +207,23 @@ public sealed class BackwardEmitter
             : Node("ReduceSum", [x], reduced, ("axes", axisValues), ("keepdims", keepDims ? 1L : 0L));
     }
 
-    /// <summary>Averages over <paramref name="axes"/>, in the spelling the opset wants (axes became an input at 18).</summary>
+    /// <summary>Averages over <paramref name="axes"/>, keeping them as size 1.</summary>
     /// <param name="x">The tensor.</param>
     /// <param name="axes">Non-negative axes.</param>
-    public string ReduceMean(string x, IReadOnlyCollection<int> axes)
+    public string ReduceMean(string x, IReadOnlyCollection<int> axes) => Reduce("ReduceMean", x, axes);
+
+    /// <summary>A reduction over <paramref name="axes"/> that keeps them as size 1, in the spelling the opset wants (axes
+    /// became an input at 13 for ReduceSum, at 18 for the others).</summary>
+    /// <param name="op">ReduceMean, ReduceMin, ReduceMax, …</param>
+    /// <param name="x">The tensor.</param>
+    /// <param name="axes">Non-negative axes.</param>
+    public string Reduce(string op, string x, IReadOnlyCollection<int> axes)
     {
         int[] reduced = [.. Shape(x).Select((d, i) => axes.Contains(i) ? 1 : d)];
         long[] axisValues = [.. axes.Select(a => (long)a)];
-        return Opset >= 18
-            ? Node("ReduceMean", [x, Ints(axisValues)], reduced, ("keepdims", 1L))
-            : Node("ReduceMean", [x], reduced, ("axes", axisValues), ("keepdims", 1L));
+        return Opset >= (op == "ReduceSum" ? 13 : 18)
+            ? Node(op, [x, Ints(axisValues)], reduced, ("keepdims", 1L))
+            : Node(op, [x], reduced, ("axes", axisValues), ("keepdims", 1L));
     }
 
     /// <summary>Zeros of a shape (a broadcast scalar, so nothing large is stored in the graph).</summary>

@@ -25,6 +25,11 @@ public static class BackwardGraphCompiler
         GraphProto graph = compiled.Graph;
         string input = model.ImageInput.Name;
         ProbedShapes probe = FoldFixedBranches(compiled, input, inputShape, model.ProbeShapes(inputShape));
+        if (request.Rules.WritesOutNormalizations && NormalizationDecomposition.Apply(graph, opset, t => probe.Shapes[t].Length) > 0)
+        {
+            probe = ShapeProbe.Run(compiled, input, inputShape);
+        }
+
         SortTopologically(graph);
         var index = new GraphIndex(graph);
         foreach (string tensor in request.SignalsFor.Append(request.TargetOutput).Concat(request.Activations))
@@ -46,6 +51,7 @@ public static class BackwardGraphCompiler
 
         var emit = new BackwardEmitter(graph, index, shapes, opset, probe.ShapeConstants);
         var dependsOnInput = ForwardClosure(graph, input, probe.FloatTensors);
+        emit.InputDependent = GraphIndex.DataDependent(graph, input);
         string? reference = null;
         if (request.Rules.NeedsReference)
         {

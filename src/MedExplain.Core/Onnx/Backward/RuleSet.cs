@@ -27,17 +27,51 @@ public sealed record RuleSet(string Name, FrozenDictionary<string, IBackwardRule
     /// <see cref="BackwardEmitter.Reference"/>.</summary>
     public bool NeedsReference { get; init; }
 
+    /// <summary>Gets a value indicating whether LayerNormalization and InstanceNormalization are written out as primitive
+    /// ops before compiling (DeepLIFT has exact rules for those, none for the fused ops).</summary>
+    public bool WritesOutNormalizations { get; init; }
+
     /// <summary>Gets a value indicating whether the signal starts as seed ⊙ target output (relevance) rather than the seed (gradient).</summary>
     public bool SeedTimesOutput { get; init; }
 
-    /// <summary>Gets DeepLIFT Rescale: element-wise nonlinearities take Δy/Δx against a reference input, linear ops their gradient.</summary>
-    public static RuleSet DeepLiftRescale { get; } = new("deeplift-rescale", Gradient.Rules.Select(r =>
-        new KeyValuePair<string, IBackwardRule>(r.Key, DeepLiftNonlinearities.Contains(r.Key) ? new DeepLiftRescaleRule(r.Value) : r.Value)).ToFrozenDictionary())
+    /// <summary>Gets DeepLIFT Rescale: element-wise nonlinearities take Δy/Δx against a reference input, linear ops their
+    /// gradient, products of two activations the Shapley split, max pools Captum's rule. Ops outside these kinds (softmax,
+    /// normalisations by the data's own statistics, …) have no rule, so the compiler refuses them by name rather than
+    /// give attributions that do not sum to f(x) − f(x̄).</summary>
+    public static RuleSet DeepLiftRescale { get; } = new("deeplift-rescale", BuildDeepLift().ToFrozenDictionary())
     {
         NeedsReference = true,
+        WritesOutNormalizations = true,
     };
 
-    private static IEnumerable<string> DeepLiftNonlinearities => OpFacts.ElementwiseActivations.Concat(OpFacts.ElementwiseFunctions);
+    private static Dictionary<string, IBackwardRule> BuildDeepLift()
+    {
+        var rules = new Dictionary<string, IBackwardRule>();
+        foreach (string op in OpFacts.LinearOps.Concat(OpFacts.WithoutGradient))
+        {
+            rules[op] = Gradient.Rules[op];
+        }
+
+        foreach (string op in OpFacts.ElementwiseActivations.Concat(OpFacts.ElementwiseFunctions))
+        {
+            rules[op] = new DeepLiftRescaleRule(Gradient.Rules[op]);
+        }
+
+        foreach (string op in new[] { "Mul", "MatMul", "Div" })
+        {
+            rules[op] = new DeepLiftProductRule(Gradient.Rules[op]);
+        }
+
+        foreach (string op in new[] { "MaxPool", "GlobalMaxPool", "ReduceMax", "ReduceMin" })
+        {
+            rules[op] = new DeepLiftMaxPoolRule(Gradient.Rules[op]);
+        }
+
+        rules["ReduceSumSquare"] = rules["ReduceL2"] = new DeepLiftSquareSumRule();
+        rules["Where"] = new FixedOperandRule(Gradient.Rules["Where"], 0, "its condition");
+        rules["Pow"] = new FixedOperandRule(new DeepLiftRescaleRule(Gradient.Rules["Pow"]), 1, "its exponent");
+        return rules;
+    }
 
     /// <summary>The rule for an op type, or null when the set has none.</summary>
     /// <param name="opType">The op type.</param>

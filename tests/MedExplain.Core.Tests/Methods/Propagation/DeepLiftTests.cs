@@ -34,6 +34,43 @@ public sealed class DeepLiftTests : IDisposable
     }
 
     [Fact]
+    public void AProductOfTwoActivationsIsSplitAsItsShapleyValues()
+    {
+        // y = (x0 + 1)·x1 against the reference (0, 0): the two players' Shapley values are
+        // x1·(x0 + 1 + 1)/2 for x1 and x0·(x1 + 0)/2 for x0, which sum to Δy = (x0 + 1)·x1.
+        string path = new TinyModelBuilder(13).Input("x", null, 2).Output("y").Initializer("one", [], [1f])
+            .IntInitializer("first", [0]).IntInitializer("second", [1]).IntInitializer("end1", [1]).IntInitializer("end2", [2]).IntInitializer("axis", [1])
+            .Node("Slice", ["x", "first", "end1", "axis"], ["x0"]).Node("Slice", ["x", "second", "end2", "axis"], ["x1"])
+            .Node("Add", ["x0", "one"], ["a"]).Node("Mul", ["a", "x1"], ["y"]).Save(_temp.File("product.onnx"));
+        using OnnxModel model = OnnxModel.Load(path);
+        var x = new FloatTensor([1, 2], [3f, -2f]);
+
+        Attribution a = AttributionMethods.Get("deeplift").Attribute(model, x, ClassTarget.Class(0), new AttributionOptions());
+
+        Assert.Equal(3f * (-2f + 0f) / 2, a.Values.Data[0], 5);
+        Assert.Equal(-2f * (4f + 1f) / 2, a.Values.Data[1], 5);
+    }
+
+    [Fact]
+    public void AMaxPoolWhoseWinnerMovesKeepsTheSumToDelta()
+    {
+        // One window of 4: the input's maximum (5) is at 0, the reference's (4) at 3. The gradient would credit
+        // position 0 with 1·Δx0 = 5 although Δy = 5 − 4 = 1; Captum's rule credits m − ȳ = 1 to the input's winner and
+        // y − m = 0 to the reference's, with m = max(y, ȳ).
+        string path = new TinyModelBuilder(13).Input("x", null, 1, 4).Output("y")
+            .Node("MaxPool", ["x"], ["p"], attributes: ("kernel_shape", new long[] { 4 }))
+            .Node("Flatten", ["p"], ["y"], attributes: ("axis", 1L)).Save(_temp.File("pool.onnx"));
+        using OnnxModel model = OnnxModel.Load(path);
+        var x = new FloatTensor([1, 1, 4], [5f, 1f, 2f, 3f]);
+        var reference = new FloatTensor([1, 1, 4], [0f, 1f, 2f, 4f]);
+
+        Attribution a = AttributionMethods.Get("deeplift").Attribute(model, x, ClassTarget.Class(0), new AttributionOptions { Baseline = BaselineKind.Array, BaselineArray = reference });
+
+        Assert.Equal(new[] { 1f, 0f, 0f, 0f }, a.Values.Data.Select(v => MathF.Round(v, 5)));
+        Assert.Equal(0f, a.Diagnostics["summationToDeltaGap"][0], 5);
+    }
+
+    [Fact]
     public void OnALinearModelDeepLiftEqualsIntegratedGradients()
     {
         using OnnxModel model = OnnxModel.Load(TinyModels.Linear().Save(_temp.File("linear.onnx")));

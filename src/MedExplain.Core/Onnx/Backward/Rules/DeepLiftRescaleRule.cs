@@ -21,7 +21,34 @@ internal sealed class DeepLiftRescaleRule(IBackwardRule gradient) : IBackwardRul
         string tiny = emit.Binary("Less", emit.Unary("Abs", dx), emit.Scalar(Tolerance));
         string ratio = emit.Binary("Div", dy, emit.Where(tiny, emit.Scalar(1), dx));
         string?[] fallback = gradient.Backward(node, outputSignals, emit);
+        if (ExactSecant(node, emit) is { } secant)
+        {
+            fallback[0] = emit.Binary("Mul", outputSignals[0]!, secant);
+            return fallback;
+        }
+
         fallback[0] = emit.Where(tiny, fallback[0]!, emit.Binary("Mul", outputSignals[0]!, ratio));
         return fallback;
+    }
+
+    /// <summary>Δy/Δx in closed form where one exists, free of the cancellation a float32 ratio of two small differences
+    /// suffers (normalisation layers divide by such differences): x² → x + x̄, √x → 1/(√x + √x̄), 1/x → −1/(x·x̄).</summary>
+    private static string? ExactSecant(NodeProto node, BackwardEmitter emit)
+    {
+        string x = node.Input[0], xRef = emit.Reference(x), y = node.Output[0], yRef = emit.Reference(y);
+        switch (node.OpType)
+        {
+            case "Pow" when emit.IntegerConstant(node.Input[1]) is null && emit.FloatConstant(node.Input[1]) is { } exponent
+                && GraphIndex.ReadFloats(exponent) is [2f]:
+                return emit.Binary("Add", x, xRef);
+            case "Sqrt":
+                string sum = emit.Binary("Add", y, yRef);
+                string positive = emit.Binary("Greater", sum, emit.Scalar(0));
+                return emit.Where(positive, emit.Binary("Div", emit.Scalar(1), emit.Where(positive, sum, emit.Scalar(1))), emit.Scalar(0));
+            case "Reciprocal":
+                return emit.Unary("Neg", emit.Binary("Div", emit.Scalar(1), emit.Binary("Mul", x, xRef)));
+            default:
+                return null;
+        }
     }
 }

@@ -80,7 +80,7 @@ internal static class GradientRules
             rules[op] = rule;
         }
 
-        foreach (string op in new[] { "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Equal", "Not", "And", "Or", "Xor", "Shape", "Size", "ArgMax", "ArgMin", "NonZero", "Sign", "Floor", "Ceil", "Round", "IsNaN", "IsInf", "ConstantOfShape", "Range", "EyeLike" })
+        foreach (string op in OpFacts.WithoutGradient)
         {
             rules[op] = none;
         }

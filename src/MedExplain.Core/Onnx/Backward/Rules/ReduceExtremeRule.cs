@@ -10,6 +10,23 @@ internal sealed class ReduceExtremeRule : IBackwardRule
     {
         string x = node.Input[0];
         int[] shape = emit.Shape(x);
+        (HashSet<int> reduced, int[] kept) = Reduced(node, emit);
+        string dy = emit.Reshape(outputSignals[0]!, kept), y = emit.Reshape(node.Output[0], kept);
+        string slope = node.OpType switch
+        {
+            "ReduceL2" => emit.Binary("Div", x, emit.Where(emit.Binary("Greater", y, emit.Scalar(0)), y, emit.Scalar(1))),
+            "ReduceSumSquare" => emit.Binary("Mul", x, emit.Scalar(2)),
+            "ReduceLogSumExp" => emit.Unary("Exp", emit.Binary("Sub", x, y)),
+            _ => Ties(emit, x, y, reduced),
+        };
+        return [emit.Binary("Mul", emit.Expand(dy, shape), slope), null];
+    }
+
+    /// <summary>The axes a reduction node reduces (attribute, or a constant input from opset 18; none means all) and its
+    /// output's shape with those axes kept as size 1.</summary>
+    public static (HashSet<int> Axes, int[] Kept) Reduced(NodeProto node, BackwardEmitter emit)
+    {
+        int[] shape = emit.Shape(node.Input[0]);
         long[]? axes = NodeAttributes.Integers(node, "axes");
         if (axes is null && node.Input.Count > 1 && node.Input[1].Length > 0)
         {
@@ -22,16 +39,7 @@ internal sealed class ReduceExtremeRule : IBackwardRule
         }
 
         var reduced = (axes is null || axes.Length == 0 ? Enumerable.Range(0, shape.Length) : axes.Select(a => (int)(a < 0 ? a + shape.Length : a))).ToHashSet();
-        int[] kept = [.. shape.Select((d, i) => reduced.Contains(i) ? 1 : d)];
-        string dy = emit.Reshape(outputSignals[0]!, kept), y = emit.Reshape(node.Output[0], kept);
-        string slope = node.OpType switch
-        {
-            "ReduceL2" => emit.Binary("Div", x, emit.Where(emit.Binary("Greater", y, emit.Scalar(0)), y, emit.Scalar(1))),
-            "ReduceSumSquare" => emit.Binary("Mul", x, emit.Scalar(2)),
-            "ReduceLogSumExp" => emit.Unary("Exp", emit.Binary("Sub", x, y)),
-            _ => Ties(emit, x, y, reduced),
-        };
-        return [emit.Binary("Mul", emit.Expand(dy, shape), slope), null];
+        return (reduced, [.. shape.Select((d, i) => reduced.Contains(i) ? 1 : d)]);
     }
 
     private static string Ties(BackwardEmitter emit, string x, string y, IReadOnlyCollection<int> reduced)

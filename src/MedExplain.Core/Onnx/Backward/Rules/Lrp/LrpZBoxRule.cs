@@ -6,17 +6,17 @@ namespace MedExplain.Onnx.Backward.Rules.Lrp;
 /// LRP-z^B for a bounded first layer, inputs within [low, high]: z = (W·x + b) − (W⁺·l + b⁺) − (W⁻·h + b⁻),
 /// R_x = x ⊙ Wᵀs − l ⊙ W⁺ᵀs − h ⊙ W⁻ᵀs with s = R ⊘ stab(z).
 /// </summary>
-/// <param name="low">The lowest input value, or null for the batch's own minimum (computed in the graph).</param>
-/// <param name="high">The highest input value, or null for the batch's own maximum.</param>
+/// <param name="low">The lowest input value, or null for each item's own minimum (computed in the graph, so that an
+/// item's map does not depend on the rest of its batch).</param>
+/// <param name="high">The highest input value, or null for each item's own maximum.</param>
 internal sealed class LrpZBoxRule(float? low, float? high) : IBackwardRule
 {
     public string?[] Backward(NodeProto node, string?[] outputSignals, BackwardEmitter emit)
     {
         LrpLayer layer = LrpLayer.Require(node, emit);
         int[] shape = emit.Shape(layer.X);
-        string Bound(float? value, string reducer) => emit.Expand(
-            value is float v ? emit.Scalar(v) : emit.Reshape(emit.Node(reducer, [layer.X], [.. shape.Select(_ => 1)], ("keepdims", 1L)), []),
-            shape);
+        int[] itemAxes = [.. Enumerable.Range(1, shape.Length - 1)];
+        string Bound(float? value, string reducer) => emit.Expand(value is float v ? emit.Scalar(v) : emit.Reduce(reducer, layer.X, itemAxes), shape);
         string l = Bound(low, "ReduceMin"), h = Bound(high, "ReduceMax");
         string wPositive = layer.Part(layer.W, positive: true), wNegative = layer.Part(layer.W, positive: false);
         string? bPositive = layer.B is { } b ? layer.Part(b, positive: true) : null;

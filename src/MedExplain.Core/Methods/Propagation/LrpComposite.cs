@@ -77,6 +77,7 @@ public static class LrpComposite
         {
             NodeRules = PerNode,
             SeedTimesOutput = true,
+            WritesOutNormalizations = true,
         };
     }
 
@@ -94,6 +95,14 @@ public static class LrpComposite
         {
             rules[op] = new LrpNormRule(RuleSet.Gradient.For(op)!);
         }
+
+        foreach (string op in new[] { "Mul", "Div", "MatMul" })
+        {
+            rules[op] = new LrpProductRule(RuleSet.Gradient.For(op)!);
+        }
+
+        // A written-out norm's √ only feeds the denominator, which the product rule gives no relevance.
+        rules["Sqrt"] = pass;
 
         return rules.ToFrozenDictionary();
     }

@@ -65,6 +65,11 @@ public sealed class MethodContractTests(ITestOutputHelper output)
             Assert.True(error <= 1e-3, $"{file} × {method}: item {item} alone differs from the batch by {error:E2}");
         }
 
+        if (batch.Diagnostics.TryGetValue("relevanceSumMinusScore", out float[]? leaks))
+        {
+            output.WriteLine($"{file} × {method}: relevance sum minus score {string.Join(", ", leaks.Select((l, i) => $"{l:E2} (score {batch.TargetScores[i]:E2})"))}");
+        }
+
         if (batch.Diagnostics.TryGetValue("summationToDeltaGap", out float[]? gaps) && method != "deeplift-reveal-cancel")
         {
             for (int item = 0; item < gaps.Length; item++)

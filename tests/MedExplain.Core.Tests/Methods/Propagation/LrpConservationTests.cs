@@ -36,6 +36,40 @@ public sealed class LrpConservationTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("epsilon")]
+    [InlineData("epsilon-plus")]
+    public void ProductsOfActivationsPassRelevanceOnOnce(string composite)
+    {
+        // Bias-free: a SiLU (c·σ(c)) and a squeeze-excitation gate (h = g·σ(W·mean(g))) give all relevance to the signal,
+        // the square h·h splits it in half, a layer norm's denominator takes none. Counting it once per operand (the
+        // gradient rule) multiplied it at every product.
+        string path = new TinyModelBuilder(17).Input("x", null, 2, 4, 4).Output("y")
+            .Initializer("w1", [3, 2, 3, 3], Weights(54, 1)).Initializer("w2", [3, 3, 1, 1], Weights(9, 2)).Initializer("w3", [2, 3], Weights(6, 3))
+            .Initializer("gamma", [4], [0.8f, 1.2f, 1f, 0.6f])
+            .Node("Conv", ["x", "w1"], ["c"], attributes: ("pads", new long[] { 1, 1, 1, 1 }))
+            .Node("Sigmoid", ["c"], ["s"]).Node("Mul", ["c", "s"], ["g"])
+            .Node("GlobalAveragePool", ["g"], ["p"]).Node("Conv", ["p", "w2"], ["f"]).Node("Sigmoid", ["f"], ["gate"]).Node("Mul", ["g", "gate"], ["h"])
+            .Node("LayerNormalization", ["h", "gamma"], ["n"], attributes: ("axis", -1L))
+            .Node("Mul", ["n", "h"], ["q"])
+            .Node("GlobalAveragePool", ["q"], ["m"]).Node("Flatten", ["m"], ["v"]).Node("Gemm", ["v", "w3"], ["y"], attributes: ("transB", 1L))
+            .Save(_temp.File("gated.onnx"));
+        using OnnxModel model = OnnxModel.Load(path);
+        FloatTensor x = new([1, 2, 4, 4], Weights(32, 4));
+
+        Attribution a = AttributionMethods.Get("lrp").Attribute(model, x, ClassTarget.Class(0), new AttributionOptions { Composite = composite, Epsilon = 1e-9 });
+
+        double sum = a.Values.Data.Sum(v => (double)v), score = a.TargetScores[0];
+        Assert.True(Math.Abs(score) > 1e-3, "the test needs a non-trivial score");
+        Assert.True(Math.Abs(sum - score) <= 1e-3 * Math.Abs(score), $"{composite}: relevance {sum} for score {score}");
+    }
+
+    private static float[] Weights(int count, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+    }
+
     [Fact]
     public void LrpZeroEqualsInputTimesGradient()
     {

@@ -43,7 +43,7 @@ public static class AttributionMethods
         new KernelShapMethod(),
         new RiseMethod(),
         new LimeMethod(),
-    }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
+    }.ToFrozenDictionary(m => m.Name, IAttributionMethod (m) => new FiniteResultCheck(m), StringComparer.Ordinal);
 
     /// <summary>Gets every method's name, in a stable order.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. ByName.Keys.Order(StringComparer.Ordinal)];

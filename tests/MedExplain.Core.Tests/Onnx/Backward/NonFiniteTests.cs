@@ -39,4 +39,20 @@ public sealed class NonFiniteTests
         Assert.Equal("root", error.Node);
         Assert.Equal(string.Empty, error.Origin);
     }
+
+    [Fact]
+    public void Attribute_PerturbationOfANaNInput_IsRefusedNotReturned()
+    {
+        using var dir = new TempDirectory();
+        string path = new TinyModelBuilder(11).Input("x", null, 1, 4, 4).Output("y")
+            .Node("ReduceSum", ["x"], ["s"], attributes: [("axes", new long[] { 2, 3 }), ("keepdims", 0L)]).Node("Identity", ["s"], ["y"])
+            .Save(dir.File("sum.onnx"));
+        using OnnxModel model = OnnxModel.Load(path);
+        var input = new FloatTensor([1, 1, 4, 4], [.. Enumerable.Range(0, 16).Select(i => i == 5 ? float.NaN : i)]);
+
+        var error = Assert.Throws<MedExplainInputException>(() =>
+            MedExplain.Methods.AttributionMethods.Get("occlusion").Attribute(model, input, MedExplain.Methods.ClassTarget.Class(0), new MedExplain.Methods.AttributionOptions()));
+
+        Assert.Contains("occlusion produced NaN or infinite values in the map of item 0", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -126,7 +126,7 @@ public sealed class OnnxModel : IDisposable
         {
             if (!_probes.TryGetValue(key, out ProbedShapes? probe))
             {
-                _probes[key] = probe = RuntimeFailure(inputShape, () => ShapeProbe.Run(Proto, ImageInput.Name, inputShape));
+                _probes[key] = probe = RuntimeFailure(inputShape, () => ShapeProbe.Run(Proto, FilePath, ImageInput.Name, inputShape));
             }
 
             return probe;
@@ -269,7 +269,7 @@ public sealed class OnnxModel : IDisposable
 
     private static InferenceSession CreateSession(string path, byte[]? bytes = null)
     {
-        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, EnableCpuMemArena = false };
+        using SessionOptions options = RuntimeSessionOptions.For(path);
         try
         {
             return bytes is null ? new InferenceSession(path, options) : new InferenceSession(bytes, options);

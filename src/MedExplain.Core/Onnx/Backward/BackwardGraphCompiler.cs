@@ -24,10 +24,10 @@ public static class BackwardGraphCompiler
         int opset = OpsetUpgrade.Apply(compiled, model.FilePath);
         GraphProto graph = compiled.Graph;
         string input = model.ImageInput.Name;
-        ProbedShapes probe = FoldFixedBranches(compiled, input, inputShape, model.ProbeShapes(inputShape));
+        ProbedShapes probe = FoldFixedBranches(compiled, model.FilePath, input, inputShape, model.ProbeShapes(inputShape));
         if (request.Rules.WritesOutNormalizations && NormalizationDecomposition.Apply(graph, opset, t => probe.Shapes[t].Length) > 0)
         {
-            probe = ShapeProbe.Run(compiled, input, inputShape);
+            probe = ShapeProbe.Run(compiled, model.FilePath, input, inputShape);
         }
 
         SortTopologically(graph);
@@ -121,7 +121,7 @@ public static class BackwardGraphCompiler
 
     /// <summary>Inlines the branch each fixed If takes (<see cref="IfFolding"/>) and probes the result again, since the
     /// inlined nodes' shapes were hidden in the subgraph; repeated for Ifs the inlined branches hold.</summary>
-    private static ProbedShapes FoldFixedBranches(ModelProto compiled, string input, int[] inputShape, ProbedShapes probe)
+    private static ProbedShapes FoldFixedBranches(ModelProto compiled, string modelPath, string input, int[] inputShape, ProbedShapes probe)
     {
         for (int round = 0; round < 8; round++)
         {
@@ -131,7 +131,7 @@ public static class BackwardGraphCompiler
                 break;
             }
 
-            probe = ShapeProbe.Run(compiled, input, inputShape);
+            probe = ShapeProbe.Run(compiled, modelPath, input, inputShape);
         }
 
         return probe;

@@ -16,7 +16,9 @@ public sealed class BackwardSession : IDisposable
         Graph = graph;
         _modelPath = modelPath;
         _ruleSet = ruleSet;
-        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, EnableMemoryPattern = false };
+        using SessionOptions options = RuntimeSessionOptions.For(modelPath);
+        options.EnableMemoryPattern = false;
+        options.EnableCpuMemArena = true;
         try
         {
             _session = new InferenceSession(graph.Model.ToByteArray(), options);
@@ -56,7 +58,7 @@ public sealed class BackwardSession : IDisposable
         FloatTensor[] tensors = [.. results.Select(r => new FloatTensor(Array.ConvertAll(r.GetTensorTypeAndShape().Shape, d => checked((int)d)), r.GetTensorDataAsSpan<float>().ToArray()))];
         if (tensors.Any(t => !NonFiniteTrace.AllFinite(t.Data)))
         {
-            (string node, string origin) = NonFiniteTrace.FirstNode(Graph.Model, names, values);
+            (string node, string origin) = NonFiniteTrace.FirstNode(Graph.Model, _modelPath, names, values);
             throw new NonFiniteResultException(_modelPath, _ruleSet, node, origin);
         }
 

@@ -264,8 +264,8 @@ ZOO = {
     # name: (module, input shape, export options); each is exported at every opset in "opsets" (default 17):
     # NAME.onnx at opset 17, NAME.opsetNN.onnx at the others.
     "resnet-bn-folded": (ResNet, (2, 1, 32, 32), {"opsets": [8, 9, 11, 13, 14, 17]}),
-    "resnet-bn-unfolded": (ResNet, (2, 1, 32, 32), {"keep_batchnorm": True}),
-    "densenet-block": (DenseBlock, (2, 1, 16, 16), {"keep_batchnorm": True}),
+    "resnet-bn-unfolded": (ResNet, (2, 1, 32, 32), {"keep_batchnorm": True, "opsets": [13, 17]}),
+    "densenet-block": (DenseBlock, (2, 1, 16, 16), {"keep_batchnorm": True, "opsets": [13, 17]}),
     "cnn3d": (Cnn3d, (2, 1, 12, 12, 12), {"opsets": [11, 13, 17]}),
     "smooth-head": (SmoothHead, (2, 2, 7, 7), {}),
     "unet-segmentation": (UNet, (2, 1, 16, 16), {"segmentation": True, "opsets": [11, 13, 14, 17]}),  # opset 9 Upsample cannot express bilinear half-pixel
@@ -293,17 +293,24 @@ def randomise_batchnorm(model, generator):
             m.bias.data.copy_(torch.randn(m.num_features, generator=generator) * 0.1)
 
 
+def build(name):
+    """The zoo model NAME with its seeded weights, in eval mode, and its input batch: the same on every call."""
+    index = list(ZOO).index(name)
+    make, shape, _ = ZOO[name]
+    generator = torch.Generator().manual_seed(100 + index)
+    torch.manual_seed(100 + index)
+    model = make()
+    randomise_batchnorm(model, generator)
+    model.eval()
+    return model, torch.randn(*shape, generator=generator)
+
+
 def main(names):
     os.makedirs(OUT, exist_ok=True)
     for index, (name, (make, shape, options)) in enumerate(ZOO.items()):
         if names and name not in names:
             continue
-        generator = torch.Generator().manual_seed(100 + index)
-        torch.manual_seed(100 + index)
-        model = make()
-        randomise_batchnorm(model, generator)
-        model.eval()
-        x = torch.randn(*shape, generator=generator)
+        model, x = build(name)
         for opset in options.get("opsets", [17]):
             path = os.path.join(OUT, f"{name}.onnx" if opset == 17 else f"{name}.opset{opset}.onnx")
             export_args = {"opset_version": opset, "input_names": ["input"], "output_names": ["logits"],

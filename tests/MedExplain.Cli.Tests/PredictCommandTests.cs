@@ -30,6 +30,41 @@ public sealed class PredictCommandTests
         Assert.Contains("free for activations", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Predict_SegmentationModel_WritesLabelsAndVolumesOnTheScansGrid()
+    {
+        // The zoo's MONAI-style 3D U-Net: two classes per voxel. Its labels must be the argmax of its own logits.
+        using var dir = new TempDirectory();
+        string model = RepoPaths.TestData("zoo/monai-unet-3d.onnx");
+        FloatTensor input = MedExplain.Imaging.Npy.NpyReader.Read(RepoPaths.TestData("zoo/monai-unet-3d.input.npy")).Slice(0, 1);
+        string inputPath = dir.File("scan.npy");
+        MedExplain.Imaging.Npy.NpyWriter.Write(inputPath, input);
+        long[] expected = new long[2];
+        using (MedExplain.Onnx.OnnxModel loaded = MedExplain.Onnx.OnnxModel.Load(model))
+        {
+            float[] logits = loaded.Run(input, ["logits"])[0].Data;
+            int count = logits.Length / 2;
+            for (int v = 0; v < count; v++)
+            {
+                expected[logits[count + v] > logits[v] ? 1 : 0]++;
+            }
+        }
+
+        (int code, string output, string error) = CliRunner.Run("predict", "--model", model, "--input", inputPath, "--out", dir.File("out"), "--json");
+
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(output);
+        long[] voxels = [.. json.RootElement.GetProperty("volumes").EnumerateArray().Select(v => v.GetProperty("voxels").GetInt64())];
+        Assert.Equal(expected, voxels);
+        Assert.True(expected[1] > 0 && expected[0] > 0, "the test needs both classes present");
+        double[] millilitres = [.. json.RootElement.GetProperty("volumes").EnumerateArray().Select(v => v.GetProperty("millilitres").GetDouble())];
+        Assert.Equal(expected[1] / 1000.0, millilitres[1], 9); // an NPY scan has 1 mm voxels
+        MedExplain.Imaging.MedicalImage labels = MedExplain.Imaging.MedicalImageReader.Read(dir.File("out/scan-segmentation.nii.gz"));
+        Assert.Equal(expected[1], labels.Voxels.LongCount(v => v == 1));
+        MedExplain.Imaging.MedicalImage foreground = MedExplain.Imaging.MedicalImageReader.Read(dir.File("out/scan-probabilities.nii.gz"), new MedExplain.Imaging.ImageReadOptions(Volume: 1));
+        Assert.Equal(expected[1], foreground.Voxels.LongCount(p => p > 0.5f));
+    }
+
     public static TheoryData<string[], string> BadInvocations => new()
     {
         { ["predict", "--model", "missing.onnx", "--input", "x.png"], "missing.onnx: file not found" },

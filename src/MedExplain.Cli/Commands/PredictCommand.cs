@@ -25,16 +25,39 @@ internal static class PredictCommand
         };
         Option<long> maxMemory = CliOptions.MaxMemory();
         Option<bool> json = CliOptions.Json();
-        var command = new Command("predict", "Classify an input with a model: class scores, probabilities and class names.")
+        Option<string?> output = new("--out", "-o")
         {
-            model, card, input, noNormalize, maxMemory, json,
+            Description = "Segmentation models: the folder for NAME-segmentation.nii.gz (labels, uint8) and NAME-probabilities.nii.gz (one volume per class), on the scan's grid with its affine.",
+        };
+        var command = new Command("predict", "Classify an input with a model (class scores, probabilities, class names), or segment it with a segmentation model (labels and per-class volumes in mL on the scan's grid).")
+        {
+            model, card, input, noNormalize, maxMemory, json, output,
         };
         command.SetAction(result => console.Guard(() =>
         {
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             string inputPath = result.GetValue(input)!;
+            var options = new PredictorOptions { MaxMemoryBytes = result.GetValue(maxMemory) };
+            if (Segmenter.Segments(loaded))
+            {
+                PreparedScan scan = ModelInputLoader.Prepare(inputPath, loaded, normalize: !result.GetValue(noNormalize));
+                SegmentationResult segmentation = new Segmenter(loaded, options).Segment(scan.Batch, inputPath, new ProgressLines(console.Error));
+                ScanSegmentation onScan = ScanSegmentation.Of(scan, segmentation.Items[0], segmentation.ClassNames);
+                string[] written = result.GetValue(output) is { } folder ? SegmentationFiles.Write(onScan, folder, inputPath) : [];
+                if (result.GetValue(json))
+                {
+                    JsonOutput.Write(console.Out, SegmentationReport.Of(loaded.FilePath, inputPath, onScan, written));
+                }
+                else
+                {
+                    SegmentationText.Write(console.Out, inputPath, onScan, written);
+                }
+
+                return ExitCodes.Success;
+            }
+
             FloatTensor batch = ModelInputLoader.Load(inputPath, loaded, normalize: !result.GetValue(noNormalize));
-            var predictor = new Predictor(loaded, new PredictorOptions { MaxMemoryBytes = result.GetValue(maxMemory) });
+            var predictor = new Predictor(loaded, options);
             PredictionResult prediction = predictor.Predict(batch, inputPath, new ProgressLines(console.Error));
             if (result.GetValue(json))
             {

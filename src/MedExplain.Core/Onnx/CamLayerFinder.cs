@@ -39,6 +39,30 @@ internal static class CamLayerFinder
         return candidates;
     }
 
+    /// <summary>The bottleneck of an encoder–decoder (the default layer of CAM methods on segmentation models, as in
+    /// Seg-Grad-CAM): of the activations shaped like the input (N, C, spatial…), those at the coarsest resolution, the
+    /// last in graph order, i.e. the deepest encoder output before the decoder starts upsampling.</summary>
+    /// <param name="index">The graph.</param>
+    /// <param name="shapes">Every tensor's shape at one input shape.</param>
+    /// <param name="input">The image input.</param>
+    public static CamLayerCandidate? Bottleneck(GraphIndex index, IReadOnlyDictionary<string, int[]> shapes, string input)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(shapes);
+        int rank = shapes[input].Length;
+        List<(NodeProto Node, long Positions)> activations = [.. index.Graph.Node
+            .Where(n => OpFacts.ElementwiseActivations.Contains(n.OpType) && shapes.TryGetValue(n.Output[0], out int[]? s) && s.Length == rank)
+            .Select(n => (n, shapes[n.Output[0]].Skip(2).Aggregate(1L, (p, d) => p * d)))];
+        if (activations.Count == 0)
+        {
+            return null;
+        }
+
+        long coarsest = activations.Min(a => a.Positions);
+        NodeProto deepest = activations.Last(a => a.Positions == coarsest).Node;
+        return new CamLayerCandidate(deepest.Output[0], deepest.Name, deepest.OpType, string.Empty, rank);
+    }
+
     /// <summary>The rank of the node's input if the node pools it globally over all spatial axes, else null.</summary>
     private static int? PooledRank(GraphIndex index, NodeProto node, IReadOnlyDictionary<string, int[]>? shapes)
     {

@@ -143,6 +143,11 @@ public sealed class OnnxModel : IDisposable
     public IReadOnlyList<CamLayerCandidate> FindCamLayers() =>
         CamLayerFinder.Find(_index, ProbeShape is { } shape ? ProbeShapes(shape).Shapes : null);
 
+    /// <summary>The bottleneck of an encoder–decoder at <paramref name="inputShape"/>: the deepest activation at the
+    /// coarsest resolution (the default CAM layer of segmentation models), or null when no activation has the input's rank.</summary>
+    /// <param name="inputShape">The concrete input shape.</param>
+    public CamLayerCandidate? FindBottleneck(int[] inputShape) => CamLayerFinder.Bottleneck(_index, ProbeShapes(inputShape).Shapes, ImageInput.Name);
+
     /// <summary>The compiled explanation graph for <paramref name="request"/> at <paramref name="inputShape"/>, compiled
     /// and loaded once per (shape, request) and reused.</summary>
     /// <param name="inputShape">The concrete input shape, batch included.</param>

@@ -25,7 +25,7 @@ public sealed class Predictor(OnnxModel model, PredictorOptions? options = null)
         FloatTensor scores = BatchRunner.Run(inputs, plan, batch => model.Run(batch, [output.Name]), progress, cancellationToken)[0];
         if (scores.Rank != 2)
         {
-            throw new MedExplainInputException(model.FilePath, $"output '{output.Name}' has shape {FloatTensor.FormatShape(scores.Shape)}; prediction reads class scores shaped (N, classes).");
+            throw new MedExplainInputException(model.FilePath, $"output '{output.Name}' has shape {FloatTensor.FormatShape(scores.Shape)}; classification reads class scores shaped (N, classes), a segmentation model goes through {nameof(Segmenter)}.");
         }
 
         IReadOnlyList<string> names = ClassNames(scores.Shape[1]);
@@ -45,10 +45,12 @@ public sealed class Predictor(OnnxModel model, PredictorOptions? options = null)
     /// <summary>Runs <paramref name="inputs"/> forward in budget-sized batches and returns one output, whatever its shape.</summary>
     /// <param name="inputs">The batch, already checked against the model.</param>
     /// <param name="outputName">The output (or any tensor of the graph) to return.</param>
-    public FloatTensor Forward(FloatTensor inputs, string outputName)
+    /// <param name="progress">Receives progress after each runtime call.</param>
+    /// <param name="cancellationToken">Stops between calls.</param>
+    public FloatTensor Forward(FloatTensor inputs, string outputName, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return BatchRunner.Run(inputs, PlanFor(inputs), batch => model.Run(batch, [outputName]))[0];
+        return BatchRunner.Run(inputs, PlanFor(inputs), batch => model.Run(batch, [outputName]), progress, cancellationToken)[0];
     }
 
     /// <summary>The index of the largest value (the first on ties).</summary>

@@ -41,6 +41,25 @@ public sealed class CamMethodsTests : IDisposable
     }
 
     [Fact]
+    public void GradCam_SegmentationModel_WeighsTheBottleneckAsSegGradCamDoes()
+    {
+        // The zoo's U-Net: enc1 (16²), enc2 (8²), bottom (4²), then ConvTranspose and upsampling. Seg-Grad-CAM weighs
+        // the bottleneck by the gradient of the masked output's sum, averaged over its positions.
+        using OnnxModel unet = OnnxModel.Load(RepoPaths.TestData("zoo/unet-segmentation.onnx"));
+        FloatTensor input = MedExplain.Imaging.Npy.NpyReader.Read(RepoPaths.TestData("zoo/unet-segmentation.input.npy"));
+        FloatTensor mask = MedExplain.Imaging.Npy.NpyReader.Read(RepoPaths.TestData("zoo/unet-segmentation.seed.npy"));
+        var options = new AttributionOptions { TargetMask = mask, CamAtLayerResolution = true };
+
+        Attribution byDefault = AttributionMethods.Get("grad-cam").Attribute(unet, input, ClassTarget.Predicted, options);
+        Attribution named = AttributionMethods.Get("grad-cam").Attribute(unet, input, ClassTarget.Predicted, options with { Layer = "/bottom/bottom.2/Relu_output_0" });
+
+        Assert.Equal("/bottom/bottom.2/Relu_output_0", unet.FindBottleneck(input.Shape)?.TensorName);
+        Assert.Equal([2, 1, 4, 4], byDefault.Values.Shape);
+        Assert.Equal(named.Values.Data, byDefault.Values.Data);
+        Assert.Contains(byDefault.Values.Data, v => v > 0);
+    }
+
+    [Fact]
     public void GradCamPlusPlus_GapLinearModel_MatchesTheClosedForm()
     {
         // With g_c = w_c / P constant over the P positions: α = 1 / (2 + S_c·g_c), weight_c = P·relu(g_c)·α.

@@ -1,4 +1,5 @@
 using MedExplain.Onnx;
+using MedExplain.Prediction;
 
 namespace MedExplain.Methods.Cam;
 
@@ -7,12 +8,16 @@ internal sealed record CamLayer(string Name, int Channels, int[] Spatial)
 {
     public int Positions => Spatial.Aggregate(1, (p, d) => p * d);
 
-    /// <summary>The layer the options name, else the card's, else the last activation before a global pooling.</summary>
+    /// <summary>The layer the options name, else the card's, else the last activation before a global pooling, else, for a
+    /// segmentation model, the bottleneck (Seg-Grad-CAM's choice).</summary>
     public static CamLayer Choose(OnnxModel model, int[] itemShape, AttributionOptions options)
     {
-        string name = options.Layer ?? model.Card?.CamLayer ?? (model.FindCamLayers() is { Count: > 0 } found ? found[^1].TensorName : null)
-            ?? throw new MedExplainInputException(model.FilePath, "no activation feeds a global pooling, so no CAM layer could be chosen; name one with --layer (see 'medexplain inspect').");
-        IReadOnlyDictionary<string, int[]> shapes = model.ProbeShapes([model.FixedBatchSize ?? 1, .. itemShape]).Shapes;
+        int[] probeShape = [model.FixedBatchSize ?? 1, .. itemShape];
+        string name = options.Layer ?? model.Card?.CamLayer
+            ?? (model.FindCamLayers() is { Count: > 0 } found ? found[^1].TensorName : null)
+            ?? (Segmenter.Segments(model) ? model.FindBottleneck(probeShape)?.TensorName : null)
+            ?? throw new MedExplainInputException(model.FilePath, "no activation feeds a global pooling and the model is no encoder–decoder, so no CAM layer could be chosen; name one with --layer (see 'medexplain inspect').");
+        IReadOnlyDictionary<string, int[]> shapes = model.ProbeShapes(probeShape).Shapes;
         if (!shapes.TryGetValue(name, out int[]? shape))
         {
             throw new MedExplainInputException(model.FilePath, $"the model has no tensor named '{name}' (see 'medexplain inspect').");

@@ -59,7 +59,7 @@ internal sealed class DeepLiftMethod(string name) : IAttributionMethod
 
         // Summation to delta: Σ attribution = f(x) − f(reference) (averaged over the references for deepshap).
         FloatTensor referenceOutputs = new Predictor(model, new PredictorOptions { MaxMemoryBytes = options.MaxMemoryBytes })
-            .Forward(references, options.OutputName ?? model.ScoreOutput.Name);
+            .Forward(references, options.OutputName ?? model.ScoreOutput.Name, cancellationToken: cancellationToken);
         float[] gap = [.. Enumerable.Range(0, inputs.BatchSize).Select(item =>
         {
             double expected = targets.Scores[item] - Enumerable.Range(0, perItem).Average(r => targets.Dot(item, referenceOutputs.Item(ReferenceOf((item * perItem) + r))));

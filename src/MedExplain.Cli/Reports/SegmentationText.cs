@@ -1,0 +1,24 @@
+using MedExplain.Imaging;
+
+namespace MedExplain.Cli.Reports;
+
+/// <summary>Writes a segmentation for people: the scan's grid, then each class's voxels and volume.</summary>
+internal static class SegmentationText
+{
+    public static void Write(TextWriter w, string input, ScanSegmentation segmentation, IReadOnlyList<string> written)
+    {
+        MedicalImage labels = segmentation.Labels;
+        w.WriteLine($"{input}: segmentation on the scan's grid, {string.Join("×", labels.Dims)} voxels of {string.Join(" × ", labels.Spacing.Select(s => $"{s:0.###}"))} mm" +
+                    (segmentation.SliceOnly is int k ? $" (a 2D model: slice {k} only)" : string.Empty));
+        int width = segmentation.Volumes.Max(v => v.Name.Length);
+        foreach (ClassVolume volume in segmentation.Volumes)
+        {
+            w.WriteLine($"  {volume.Label}  {volume.Name.PadRight(width)}  {volume.Voxels,10} voxels  {volume.Millilitres,10:0.###} mL");
+        }
+
+        foreach (string path in written)
+        {
+            w.WriteLine($"wrote {path}");
+        }
+    }
+}

@@ -60,6 +60,20 @@ public sealed class CamMethodsTests : IDisposable
     }
 
     [Fact]
+    public void CompiledLayerGradient_StopsAtTheLayer()
+    {
+        // Captum's layer attributions stop the backward pass at the layer; ours must too, not run on to the input.
+        using OnnxModel unet = OnnxModel.Load(RepoPaths.TestData("zoo/unet-segmentation.onnx"));
+        const string Layer = "/bottom/bottom.2/Relu_output_0";
+
+        MedExplain.Onnx.Backward.BackwardSession session = unet.Backward([1, 1, 16, 16], new MedExplain.Onnx.Backward.BackwardRequest("logits", MedExplain.Onnx.Backward.RuleSet.Gradient, [Layer], [Layer]));
+
+        string[] origins = [.. session.Graph.Model.Graph.Node.Select(n => n.DocString).Where(d => d.Length > 0).Distinct()];
+        Assert.Contains(origins, o => o.Contains("/dec1/", StringComparison.Ordinal));
+        Assert.DoesNotContain(origins, o => o.Contains("/enc1/", StringComparison.Ordinal) || o.Contains("/bottom/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void GradCamPlusPlus_GapLinearModel_MatchesTheClosedForm()
     {
         // With g_c = w_c / P constant over the P positions: α = 1 / (2 + S_c·g_c), weight_c = P·relu(g_c)·α.

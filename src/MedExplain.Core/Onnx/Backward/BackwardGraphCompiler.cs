@@ -46,11 +46,12 @@ public static class BackwardGraphCompiler
             shapes.TryAdd(initializer.Name, [.. initializer.Dims.Select(d => (int)d)]);
         }
 
-        List<NodeProto> path = PathNodes(graph, index, input, request.TargetOutput, probe.FloatTensors);
+        // The walk starts at the requested tensors, not always at the input: a CAM layer's gradient stops there.
+        List<NodeProto> path = PathNodes(graph, index, request.SignalsFor, request.TargetOutput, probe.FloatTensors);
         CheckCoverage(model.FilePath, path, request.Rules);
 
         var emit = new BackwardEmitter(graph, index, shapes, opset, probe.ShapeConstants);
-        var dependsOnInput = ForwardClosure(graph, input, probe.FloatTensors);
+        var dependsOnSources = ForwardClosure(graph, request.SignalsFor, probe.FloatTensors);
         emit.InputDependent = GraphIndex.DataDependent(graph, input);
         string? reference = null;
         if (request.Rules.NeedsReference)
@@ -87,7 +88,7 @@ public static class BackwardGraphCompiler
 
             for (int i = 0; i < node.Input.Count && i < inputSignals.Length; i++)
             {
-                if (inputSignals[i] is { } signal && dependsOnInput.Contains(node.Input[i]))
+                if (inputSignals[i] is { } signal && dependsOnSources.Contains(node.Input[i]))
                 {
                     if (!contributions.TryGetValue(node.Input[i], out List<string>? list))
                     {
@@ -196,10 +197,10 @@ public static class BackwardGraphCompiler
         return SeedName;
     }
 
-    /// <summary>Nodes, in graph order, that carry a float signal from the input to the target.</summary>
-    private static List<NodeProto> PathNodes(GraphProto graph, GraphIndex index, string input, string target, IReadOnlySet<string> floats)
+    /// <summary>Nodes, in graph order, that carry a float signal from the sources to the target.</summary>
+    private static List<NodeProto> PathNodes(GraphProto graph, GraphIndex index, IReadOnlyList<string> sources, string target, IReadOnlySet<string> floats)
     {
-        HashSet<string> fromInput = ForwardClosure(graph, input, floats);
+        HashSet<string> fromInput = ForwardClosure(graph, sources, floats);
         var toTarget = new HashSet<string> { target };
         var pending = new Stack<string>([target]);
         while (pending.TryPop(out string? tensor))
@@ -216,11 +217,11 @@ public static class BackwardGraphCompiler
         return [.. graph.Node.Where(n => n.Output.Any(o => toTarget.Contains(o) && floats.Contains(o)) && GraphIndex.InputsOf(n).Any(fromInput.Contains))];
     }
 
-    /// <summary>Every float tensor whose value depends on <paramref name="source"/> through float tensors (graph nodes
+    /// <summary>Every float tensor whose value depends on one of <paramref name="sources"/> through float tensors (graph nodes
     /// are in topological order); integer shape arithmetic is left out, as no gradient flows through it.</summary>
-    private static HashSet<string> ForwardClosure(GraphProto graph, string source, IReadOnlySet<string> floats)
+    private static HashSet<string> ForwardClosure(GraphProto graph, IEnumerable<string> sources, IReadOnlySet<string> floats)
     {
-        var reached = new HashSet<string> { source };
+        var reached = new HashSet<string>(sources);
         foreach (NodeProto node in graph.Node.Where(n => GraphIndex.InputsOf(n).Any(reached.Contains)))
         {
             reached.UnionWith(node.Output.Where(o => o.Length > 0 && floats.Contains(o)));

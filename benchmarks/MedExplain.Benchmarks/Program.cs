@@ -8,6 +8,11 @@ if (args is ["peak-memory", ..])
     return PeakMemory.Run(budget);
 }
 
+if (args is ["peer-timing", var folder, ..])
+{
+    return PeerTiming.Run(folder, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+}
+
 if (args is ["batch-sweep", var variant, ..])
 {
     // Forward time per item at several batch sizes: where batching stops paying on this machine.

@@ -126,7 +126,9 @@ public sealed class OnnxModel : IDisposable
         {
             if (!_probes.TryGetValue(key, out ProbedShapes? probe))
             {
-                _probes[key] = probe = RuntimeFailure(inputShape, () => ShapeProbe.Run(Proto, FilePath, ImageInput.Name, inputShape));
+                ProbedShapes Small(int batch) => ProbeShapes([batch, .. inputShape[1..]]);
+                probe = inputShape[0] > 3 && FixedBatchSize is null ? BatchExtrapolation.At(inputShape[0], Small(1), Small(2), Small(3)) : null;
+                _probes[key] = probe ??= RuntimeFailure(inputShape, () => ShapeProbe.Run(Proto, FilePath, ImageInput.Name, inputShape));
             }
 
             return probe;

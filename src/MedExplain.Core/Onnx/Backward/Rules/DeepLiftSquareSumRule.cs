@@ -11,7 +11,7 @@ internal sealed class DeepLiftSquareSumRule : IBackwardRule
     {
         string x = node.Input[0];
         int[] shape = emit.Shape(x);
-        (_, int[] kept) = ReduceExtremeRule.Reduced(node, emit);
+        (_, int[] kept) = ReducedAxes.Of(node, emit);
         string slope = emit.Binary("Add", x, emit.Reference(x));
         if (node.OpType == "ReduceL2")
         {

@@ -25,7 +25,8 @@ public static class BackwardGraphCompiler
         GraphProto graph = compiled.Graph;
         string input = model.ImageInput.Name;
         ProbedShapes probe = FoldFixedBranches(compiled, model.FilePath, input, inputShape, model.ProbeShapes(inputShape));
-        if (request.Rules.WritesOutNormalizations && NormalizationDecomposition.Apply(graph, opset, t => probe.Shapes[t].Length) > 0)
+        string[] norms = request.Rules.WritesOutNormalizations ? [.. NormalizationDecomposition.Norms] : ["GroupNormalization"];
+        if (NormalizationDecomposition.Apply(graph, opset, t => probe.Shapes[t], norms) > 0)
         {
             probe = ShapeProbe.Run(compiled, model.FilePath, input, inputShape);
         }

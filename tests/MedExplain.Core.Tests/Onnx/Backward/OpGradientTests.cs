@@ -136,6 +136,22 @@ public sealed class OpGradientTests(ITestOutputHelper output)
             .Node("Slice", ["p"], ["s"], attributes: [("starts", new long[] { 1, 1 }), ("ends", new long[] { 4, 5 }), ("axes", new long[] { 1, 2 })])
             .Node("Clip", ["s"], ["c"], attributes: [("min", -0.3f), ("max", 0.4f)])
             .Node("Mul", ["c", "s"], ["y"]), [1, 3, 4]),
+        ["groupnorm-per-group-scale-opset18"] = () => (new TinyModelBuilder(18).Input("x", null, 4, 3, 3).Output("y")
+            .Initializer("g", [2], [0.7f, -1.3f]).Initializer("b", [2], [0.1f, 0.2f])
+            .Node("GroupNormalization", ["x", "g", "b"], ["n"], attributes: [("num_groups", 2L), ("epsilon", 1e-3f)])
+            .Node("Mul", ["n", "x"], ["y"]), [1, 4, 3, 3]),
+        ["groupnorm-per-channel-scale-opset21"] = () => (new TinyModelBuilder(21).Input("x", null, 4, 3, 3).Output("y")
+            .Initializer("g", [4], [0.7f, -1.3f, 1.1f, 0.4f]).Initializer("b", [4], [0.1f, 0.2f, 0, -0.3f])
+            .Node("GroupNormalization", ["x", "g", "b"], ["n"], attributes: [("num_groups", 2L), ("epsilon", 1e-3f)])
+            .Node("Mul", ["n", "x"], ["y"]), [1, 4, 3, 3]),
+        ["axes-as-inputs-opset18"] = () => (new TinyModelBuilder(18).Input("x", null, 2, 4, 4).Output("y")
+            .IntInitializer("spatial", [2, 3]).IntInitializer("rows", [2]).IntInitializer("pads", [1, 1]).IntInitializer("padAxes", [2])
+            .Node("ReduceMean", ["x", "spatial"], ["m"], attributes: ("keepdims", 1L))
+            .Node("ReduceMax", ["x", "rows"], ["mx"], attributes: ("keepdims", 1L))
+            .Node("Pad", ["x", "pads", "", "padAxes"], ["p"])
+            .Node("Split", ["p"], ["top", "bottom"], attributes: [("axis", 2L), ("num_outputs", 2L)])
+            .Node("Mul", ["top", "m"], ["tm"]).Node("Mul", ["bottom", "mx"], ["bm"])
+            .Node("Concat", ["tm", "bm"], ["y"], attributes: ("axis", 1L)), [1, 2, 4, 4]),
         ["upsample-nearest-opset9"] = () => (new TinyModelBuilder(9).Input("x", null, 2, 3, 3).Output("y")
             .FloatsInitializer("scales", [1, 1, 2, 2])
             .Node("Upsample", ["x", "scales"], ["u"], attributes: ("mode", "nearest"))

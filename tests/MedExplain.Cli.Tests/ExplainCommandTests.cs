@@ -44,6 +44,39 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.True(worst <= 1e-4 * largest, $"largest difference {worst} (map scale {largest})");
     }
 
+    [Fact]
+    public void SegmentationModelExplainsThePredictedRegionOfItsLargestClass()
+    {
+        // The zoo's MONAI-style 3D U-Net: the map must equal the gradient of Σ over the voxels labelled 1 of the class-1
+        // scores, which 'attribute' computes from the same mask given explicitly.
+        string model = RepoPaths.TestData("zoo/monai-unet-3d.onnx");
+        FloatTensor item = NpyReader.Read(RepoPaths.TestData("zoo/monai-unet-3d.input.npy")).Slice(0, 1);
+        NpyWriter.Write(_temp.File("vol.npy"), item);
+        var mask = new FloatTensor([1, 2, 16, 16, 16]);
+        using (MedExplain.Onnx.OnnxModel loaded = MedExplain.Onnx.OnnxModel.Load(model))
+        {
+            float[] logits = loaded.Run(item, ["logits"])[0].Data;
+            int voxels = logits.Length / 2;
+            for (int v = 0; v < voxels; v++)
+            {
+                mask.Data[voxels + v] = logits[voxels + v] > logits[v] ? 1 : 0;
+            }
+        }
+
+        NpyWriter.Write(_temp.File("mask.npy"), mask);
+
+        (int code, string output, string error) = CliRunner.Run("explain", "-m", model, "-i", _temp.File("vol.npy"), "--methods", "gradient", "--out", _temp.File("out"));
+        Assert.True(code == 0, error);
+        Assert.Equal(0, CliRunner.Run("attribute", "-m", model, "-i", _temp.File("vol.npy"), "--method", "gradient", "--target-mask", _temp.File("mask.npy"), "-o", _temp.File("direct.npy")).ExitCode);
+
+        Assert.Contains($"explaining the predicted region of class 1 ({mask.Data.Count(v => v == 1)} voxels", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(_temp.File("out/maps/vol-segmentation.nii.gz")));
+        Assert.Contains("<h3>Segmentation</h3>", File.ReadAllText(_temp.File("out/report.html")), StringComparison.Ordinal);
+        float[] explained = NiftiReader.Read(_temp.File("out/maps/vol-gradient.nii.gz")).Voxels;
+        float[] direct = NpyReader.Read(_temp.File("direct.npy")).Data;
+        Assert.Equal(direct.Select(v => (double)v * v).Sum(), explained.Select(v => (double)v * v).Sum(), 6);
+    }
+
     [SkippableFact]
     public void DicomReportIsSelfContainedAndCarriesNoIdentity()
     {

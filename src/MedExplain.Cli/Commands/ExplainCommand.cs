@@ -110,7 +110,9 @@ internal static class ExplainCommand
         foreach (ExplainRequest request in requests)
         {
             Explanation explanation = ExplanationJob.Run(request, console.Out, method => new ProgressBar(console.Error, method, interactive));
-            console.Out.WriteLine($"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");
+            console.Out.WriteLine(explanation.Segmentation is { } segmentation
+                ? $"{request.InputPath}: segmentation; explaining the predicted region of {explanation.Prediction.ClassName} ({segmentation.OnScan.Volumes[segmentation.Region].Voxels} voxels, {segmentation.OnScan.Volumes[segmentation.Region].Millilitres:0.###} mL, mean probability {explanation.Prediction.Confidence * 100:0.0}%)"
+                : $"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");
             ExplanationWriter.Write(explanation, folder, ScanFiles.Stem(request.InputPath), report, console.Out);
         }
 

@@ -19,7 +19,16 @@ internal sealed record Explanation(
 {
     /// <summary>Gets the names of the feature mask's regions, or empty.</summary>
     public IReadOnlyDictionary<int, string> RegionNames { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>Gets, for a segmentation model, its segmentation on the scan's grid and the class whose predicted region
+    /// the maps explain (<see cref="Prediction"/> then holds each class's mean probability over that region); else null.</summary>
+    public SegmentationExplained? Segmentation { get; init; }
 }
+
+/// <summary>A segmentation and the class whose predicted region an explanation explains.</summary>
+/// <param name="OnScan">The segmentation on the scan's grid.</param>
+/// <param name="Region">The explained class.</param>
+internal sealed record SegmentationExplained(ScanSegmentation OnScan, int Region);
 
 /// <summary>One method's result mapped back onto the scan.</summary>
 /// <param name="Method">The method's name.</param>

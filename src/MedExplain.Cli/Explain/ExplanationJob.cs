@@ -31,9 +31,31 @@ internal static class ExplanationJob
             Stride = CliOptions.Sizes(request.Occlusion.Stride, "--stride", input.Batch.Rank - 2, input.Transform.ModelSpacing) ?? request.Options.Stride,
             FeatureMask = request.FeatureMaskPath is { } labels ? new FloatTensor(input.Batch.Shape[2..], input.LabelsOnModelGrid(labels)) : request.Options.FeatureMask,
         };
-        PredictionResult predicted = new Predictor(model, new PredictorOptions { MaxMemoryBytes = request.Options.MaxMemoryBytes }).Predict(input.Batch, request.InputPath);
-        ClassPrediction prediction = predicted.Items[0];
-        ClassTarget target = request.Target.Classes is null ? ClassTarget.PerItem([prediction.ClassIndex]) : request.Target;
+        var predictorOptions = new PredictorOptions { MaxMemoryBytes = request.Options.MaxMemoryBytes };
+        ClassPrediction prediction;
+        IReadOnlyList<string> classNames;
+        ClassTarget target;
+        SegmentationExplained? segmentation = null;
+        if (Segmenter.Segments(model))
+        {
+            // A segmentation model: explain the predicted region of the requested class, else of the largest one.
+            SegmentationResult segmented = new Segmenter(model, predictorOptions).Segment(input.Batch, request.InputPath);
+            SegmentedItem item = segmented.Items[0];
+            int region = request.Target.Classes is [int requested] ? requested : SegmentationTarget.LargestForeground(item);
+            int channels = model.ProbeShapes(input.Batch.Shape).Shapes[model.ScoreOutput.Name][1];
+            options = options with { TargetMask = SegmentationTarget.PredictedRegion(item, channels, region) };
+            prediction = SegmentationTarget.RegionSummary(item, region, segmented.ClassNames);
+            classNames = segmented.ClassNames;
+            target = ClassTarget.Predicted;
+            segmentation = new SegmentationExplained(ScanSegmentation.Of(input, item, classNames), region);
+        }
+        else
+        {
+            PredictionResult predicted = new Predictor(model, predictorOptions).Predict(input.Batch, request.InputPath);
+            prediction = predicted.Items[0];
+            classNames = predicted.ClassNames;
+            target = request.Target.Classes is null ? ClassTarget.PerItem([prediction.ClassIndex]) : request.Target;
+        }
 
         string[] methods = Methods(request.Methods, model);
         var maps = new List<MethodMap>();
@@ -45,7 +67,7 @@ internal static class ExplanationJob
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
             maps.Add(new MethodMap(
                 methods[m],
-                attribution.TargetClasses[0],
+                segmentation?.Region ?? attribution.TargetClasses[0],
                 attribution.TargetScores[0],
                 input.Transform.MapBack(onModelGrid),
                 clock.Elapsed.TotalSeconds,
@@ -57,10 +79,11 @@ internal static class ExplanationJob
 
         return new Explanation(
             model.FilePath, model.Card?.Name ?? Path.GetFileNameWithoutExtension(model.FilePath), model.Card?.Description,
-            model.Card?.Evaluation ?? new Dictionary<string, double>(), input, prediction, predicted.ClassNames, maps,
+            model.Card?.Evaluation ?? new Dictionary<string, double>(), input, prediction, classNames, maps,
             request.Parameters, mask, request.LesionMaskPath)
         {
             RegionNames = request.RegionNames,
+            Segmentation = segmentation,
         };
     }
 

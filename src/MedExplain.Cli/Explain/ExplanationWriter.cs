@@ -22,6 +22,13 @@ internal static class ExplanationWriter
             files.Add(WriteNifti(folder, $"maps/{stem}-scan.nii.gz", scan.Channels == 1 ? scan : scan.WithVoxels(scan.Voxels[..scan.VoxelsPerChannel])));
         }
 
+        if (explanation.Segmentation is { } segmentation)
+        {
+            string labels = $"maps/{stem}-segmentation.nii.gz", probabilities = $"maps/{stem}-probabilities.nii.gz";
+            segmentation.OnScan.Write(Path.Combine(folder, labels), Path.Combine(folder, probabilities));
+            files.AddRange([labels, probabilities]);
+        }
+
         var renderer = new MapRenderer(scan, explanation.LesionMask);
         (int X, int Y, int Z)? planes = explanation.Maps.Count > 0 ? renderer.PeakOf(explanation.Maps[0].OnScan) : null;
         var panels = new List<byte[]>();

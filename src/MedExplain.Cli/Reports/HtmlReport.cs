@@ -38,7 +38,7 @@ internal sealed class HtmlReport
         {
             MethodMap map = explanation.Maps[m];
             string diagnostics = string.Join(", ", map.Diagnostics.Select(d => $"{d.Key} {d.Value:0.####}"));
-            _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\"><h4>{E(map.Method)}</h4><img alt=\"{E(map.Method)}\" src=\"{Png(panels[m])}\"><p>{E(MethodGlossary.Describe(map.Method))}</p><p class=\"muted\">explains class {E(explanation.ClassNames[map.TargetClass])} (logit {map.TargetScore:0.###}); {map.Seconds:0.00} s{(diagnostics.Length > 0 ? "; " + E(diagnostics) : string.Empty)}</p>");
+            _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\"><h4>{E(map.Method)}</h4><img alt=\"{E(map.Method)}\" src=\"{Png(panels[m])}\"><p>{E(MethodGlossary.Describe(map.Method))}</p><p class=\"muted\">explains {(explanation.Segmentation is null ? "class" : "the predicted region of")} {E(explanation.ClassNames[map.TargetClass])} ({(explanation.Segmentation is null ? "logit" : "summed score")} {map.TargetScore:0.###}); {map.Seconds:0.00} s{(diagnostics.Length > 0 ? "; " + E(diagnostics) : string.Empty)}</p>");
             RegionTable(map, explanation.RegionNames);
             _body.Append("</div>");
         }
@@ -71,6 +71,12 @@ internal sealed class HtmlReport
 
     private void Prediction(Explanation explanation)
     {
+        if (explanation.Segmentation is { } segmentation)
+        {
+            Segmentation(explanation, segmentation);
+            return;
+        }
+
         _body.Append("<h3>Prediction</h3><table class=\"prediction\"><tr><th>class</th><th>probability</th><th></th><th>logit</th></tr>");
         float[] probabilities = explanation.Prediction.Probabilities;
         foreach (int c in Enumerable.Range(0, probabilities.Length).OrderByDescending(c => probabilities[c]))
@@ -84,6 +90,19 @@ internal sealed class HtmlReport
         {
             _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Measured by whoever trained the model: {E(string.Join(", ", explanation.ModelEvaluation.Select(e => $"{e.Key} {e.Value:0.####}")))}.</p>");
         }
+    }
+
+    /// <summary>A segmentation model's prediction: each class's volume on the scan's grid, and the region the maps explain.</summary>
+    private void Segmentation(Explanation explanation, Explain.SegmentationExplained segmentation)
+    {
+        _body.Append("<h3>Segmentation</h3><table class=\"prediction\"><tr><th>class</th><th>voxels</th><th>volume</th><th>mean probability in the explained region</th></tr>");
+        foreach (MedExplain.Imaging.ClassVolume volume in segmentation.OnScan.Volumes)
+        {
+            bool top = volume.Label == segmentation.Region;
+            _body.Append(CultureInfo.InvariantCulture, $"<tr{(top ? " class=\"top\"" : string.Empty)}><td>{E(volume.Name)}</td><td>{volume.Voxels}</td><td>{volume.Millilitres:0.###} mL</td><td>{explanation.Prediction.Probabilities[volume.Label] * 100:0.0}%</td></tr>");
+        }
+
+        _body.Append(CultureInfo.InvariantCulture, $"</table><p class=\"muted\">The maps explain the sum of the model's scores for class <b>{E(explanation.ClassNames[segmentation.Region])}</b> over the voxels it assigns to that class{(segmentation.OnScan.SliceOnly is int k ? $" (a 2D model: slice {k} only)" : string.Empty)}; the labels and probabilities are written beside the maps as NIfTI.</p>");
     }
 
     /// <summary>The regions of a region-level method, highest score first (the 15 strongest).</summary>

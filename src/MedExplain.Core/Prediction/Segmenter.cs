@@ -138,3 +138,77 @@ public sealed record SegmentedItem(int Item, float[][] Probabilities, int[] Labe
 /// <param name="Items">One per input, in input order.</param>
 /// <param name="ClassNames">The class names, label order (label 0 first).</param>
 public sealed record SegmentationResult(IReadOnlyList<SegmentedItem> Items, IReadOnlyList<string> ClassNames);
+
+/// <summary>What an explanation of a segmentation explains: the predicted region of one class.</summary>
+public static class SegmentationTarget
+{
+    /// <summary>The class with the largest predicted region other than the background (label 0), or 0 when the model
+    /// predicts background everywhere.</summary>
+    /// <param name="item">The segmentation.</param>
+    public static int LargestForeground(SegmentedItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        int[] counts = new int[item.Probabilities.Length];
+        foreach (int label in item.Labels)
+        {
+            counts[label]++;
+        }
+
+        int best = 0;
+        for (int c = 1; c < counts.Length; c++)
+        {
+            if (counts[c] > 0 && (best == 0 || counts[c] > counts[best]))
+            {
+                best = c;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The mask over the model's output whose Σ mask ⊙ output an attribution explains: 1 on channel
+    /// <paramref name="classIndex"/> at the voxels labelled with it. A single-channel (sigmoid) output explains its
+    /// foreground logit, or the background's (−1 at background voxels: σ(−z) = 1 − σ(z)).</summary>
+    /// <param name="item">The segmentation.</param>
+    /// <param name="outputChannels">The output's channels.</param>
+    /// <param name="classIndex">The class.</param>
+    /// <exception cref="MedExplainInputException">The class has no predicted voxel: there is no region to explain.</exception>
+    public static FloatTensor PredictedRegion(SegmentedItem item, int outputChannels, int classIndex)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        int voxels = item.Labels.Length;
+        if (classIndex < 0 || classIndex >= item.Probabilities.Length)
+        {
+            throw new MedExplainInputException("target", $"class {classIndex} is not one of the model's {item.Probabilities.Length} classes.");
+        }
+
+        var mask = new FloatTensor([1, outputChannels, .. item.SpatialShape]);
+        int channel = outputChannels == 1 ? 0 : classIndex;
+        float weight = outputChannels == 1 && classIndex == 0 ? -1 : 1;
+        int found = 0;
+        for (int v = 0; v < voxels; v++)
+        {
+            if (item.Labels[v] == classIndex)
+            {
+                mask.Data[(channel * voxels) + v] = weight;
+                found++;
+            }
+        }
+
+        return found > 0 ? mask : throw new MedExplainInputException("target", $"the model predicts no voxel of class {classIndex}, so it has no region to explain.");
+    }
+
+    /// <summary>A classification-style summary of class <paramref name="classIndex"/>'s predicted region: each class's
+    /// mean probability over that region (they sum to 1), and the class itself as the prediction.</summary>
+    /// <param name="item">The segmentation.</param>
+    /// <param name="classIndex">The class whose region is explained.</param>
+    /// <param name="classNames">The class names.</param>
+    public static ClassPrediction RegionSummary(SegmentedItem item, int classIndex, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(classNames);
+        int[] region = [.. Enumerable.Range(0, item.Labels.Length).Where(v => item.Labels[v] == classIndex)];
+        float[] means = [.. item.Probabilities.Select(p => region.Length == 0 ? 0f : (float)region.Average(v => p[v]))];
+        return new ClassPrediction(item.Item, means, means, classIndex, classNames[classIndex]);
+    }
+}

@@ -54,7 +54,7 @@ public sealed class TinyModelBuilder
         return this;
     }
 
-    /// <summary>Adds a node; attributes are ints (long), int lists (long[]) or floats.</summary>
+    /// <summary>Adds a node; attributes are ints (long), int lists (long[]), floats, float lists (float[]) or strings.</summary>
     public TinyModelBuilder Node(string opType, string[] inputs, string[] outputs, string? name = null, params (string Name, object Value)[] attributes)
     {
         var node = new NodeProto { OpType = opType, Name = name ?? $"{opType}_{_model.Graph.Node.Count}" };
@@ -68,6 +68,7 @@ public sealed class TinyModelBuilder
                 float f => new AttributeProto { Name = attrName, Type = AttributeProto.Types.AttributeType.Float, F = f },
                 string text => new AttributeProto { Name = attrName, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(text) },
                 long[] ints => WithInts(new AttributeProto { Name = attrName, Type = AttributeProto.Types.AttributeType.Ints }, ints),
+                float[] floats => new AttributeProto { Name = attrName, Type = AttributeProto.Types.AttributeType.Floats, Floats = { floats } },
                 _ => throw new ArgumentException($"attribute {attrName}: unsupported value {value}"),
             });
         }

@@ -3,7 +3,8 @@ namespace MedExplain.Onnx;
 /// <summary>Probed shapes at a large batch, read off small probes instead of a run at that batch: every dimension and
 /// every shape constant of an exported model is affine in the batch size (B, B·heads, …), so probes at batch 1 and 2
 /// give it at any batch, and a probe at batch 3 confirms it. A probe exposes every intermediate value, so one at the
-/// batch a method compiles for (128 path points of a 224² image) cost more than the method's own first pass.</summary>
+/// batch a method compiles for (128 path points of a 224² image) cost more than the method's own first pass. Used above
+/// batch 8, where one real probe costs more than the three small ones.</summary>
 internal static class BatchExtrapolation
 {
     /// <summary>The shapes at <paramref name="batch"/>, or null when the three probes are not affine in the batch.</summary>

@@ -127,7 +127,7 @@ public sealed class OnnxModel : IDisposable
             if (!_probes.TryGetValue(key, out ProbedShapes? probe))
             {
                 ProbedShapes Small(int batch) => ProbeShapes([batch, .. inputShape[1..]]);
-                probe = inputShape[0] > 3 && FixedBatchSize is null ? BatchExtrapolation.At(inputShape[0], Small(1), Small(2), Small(3)) : null;
+                probe = inputShape[0] > 8 && FixedBatchSize is null ? BatchExtrapolation.At(inputShape[0], Small(1), Small(2), Small(3)) : null;
                 _probes[key] = probe ??= RuntimeFailure(inputShape, () => ShapeProbe.Run(Proto, FilePath, ImageInput.Name, inputShape));
             }
 

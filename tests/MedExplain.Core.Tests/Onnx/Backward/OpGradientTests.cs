@@ -152,6 +152,12 @@ public sealed class OpGradientTests(ITestOutputHelper output)
             .Node("Split", ["p"], ["top", "bottom"], attributes: [("axis", 2L), ("num_outputs", 2L)])
             .Node("Mul", ["top", "m"], ["tm"]).Node("Mul", ["bottom", "mx"], ["bm"])
             .Node("Concat", ["tm", "bm"], ["y"], attributes: ("axis", 1L)), [1, 2, 4, 4]),
+        ["maxpool-upsample-batchnorm-opset7-raised-to-9"] = () => (new TinyModelBuilder(7).Input("x", null, 2, 4, 4).Output("y")
+            .Initializer("g", [2], [0.5f, 1.5f]).Initializer("b", [2], [0.1f, -0.2f]).Initializer("m", [2], [0.3f, -0.1f]).Initializer("v", [2], [0.8f, 1.2f])
+            .Node("BatchNormalization", ["x", "g", "b", "m", "v"], ["bn"], attributes: [("epsilon", 1e-3f), ("spatial", 1L)])
+            .Node("MaxPool", ["bn"], ["p"], attributes: [("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 })])
+            .Node("Upsample", ["p"], ["u"], attributes: [("mode", "nearest"), ("scales", new[] { 1f, 1f, 2f, 2f })])
+            .Node("Mul", ["u", "x"], ["y"]), [1, 2, 4, 4]),
         ["upsample-nearest-opset9"] = () => (new TinyModelBuilder(9).Input("x", null, 2, 3, 3).Output("y")
             .FloatsInitializer("scales", [1, 1, 2, 2])
             .Node("Upsample", ["x", "scales"], ["u"], attributes: ("mode", "nearest"))

@@ -16,6 +16,7 @@ public sealed class OnnxModel : IDisposable
     private readonly Dictionary<string, ProbedShapes> _probes = [];
     private readonly Dictionary<string, BackwardSession> _backward = [];
     private readonly Dictionary<string, OnnxModel> _derived = [];
+    private readonly Lazy<string> _graphHash;
 
     private OnnxModel(string path, ModelProto proto, InferenceSession session, ModelCard? card)
     {
@@ -23,6 +24,7 @@ public sealed class OnnxModel : IDisposable
         Proto = proto;
         _session = session;
         _index = new GraphIndex(proto.Graph);
+        _graphHash = new Lazy<string>(() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(proto.ToByteArray())));
         Card = card;
         var initializers = proto.Graph.Initializer.Select(i => i.Name).ToHashSet();
         Inputs = [.. proto.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(ToTensorInfo)];
@@ -62,6 +64,9 @@ public sealed class OnnxModel : IDisposable
     public TensorInfo ScoreOutput => Card?.OutputName is { } name ? Outputs.First(o => o.Name == name) : Outputs[0];
 
     internal GraphIndex Graph => _index;
+
+    /// <summary>Gets a SHA-256 of the graph as loaded (weights included): what on-disk caches of its compiled graphs are keyed by.</summary>
+    internal string GraphHash => _graphHash.Value;
 
     /// <summary>Loads a model and the card beside it (<c>model.card.json</c> for <c>model.onnx</c>), if there is one.</summary>
     /// <param name="path">The <c>.onnx</c> file.</param>
@@ -164,7 +169,14 @@ public sealed class OnnxModel : IDisposable
         {
             if (!_backward.TryGetValue(key, out BackwardSession? session))
             {
-                CompiledGraph graph = BackwardGraphCompiler.Compile(this, inputShape, request);
+                string diskKey = CompiledGraphCache.Key(GraphHash, inputShape, request);
+                CompiledGraph? graph = CompiledGraphCache.Read(diskKey);
+                if (graph is null)
+                {
+                    graph = BackwardGraphCompiler.Compile(this, inputShape, request);
+                    CompiledGraphCache.Write(diskKey, graph);
+                }
+
                 _backward[key] = session = new BackwardSession(graph, FilePath, request.Rules.Name);
             }
 

@@ -70,6 +70,26 @@ public sealed class DeepLiftTests : IDisposable
         Assert.Equal(0f, a.Diagnostics["summationToDeltaGap"][0], 5);
     }
 
+    [Theory]
+    [InlineData(13)] // the one-hot ConvTranspose backward of MaxPool
+    [InlineData(17)] // ScatterElements with reduction
+    public void OverlappingMaxPoolWindowsThatShareAWinnerBothCreditIt(int opset)
+    {
+        // k3 s2 p1 (every ResNet stem) over [1, 5, 2, 4, 3]: windows [·,1,5], [5,2,4], [4,3,·] give 5, 5, 4; against a
+        // zero reference Δf = 14. Position 1 wins two windows and must be credited 10. (Captum 0.8.0 returns
+        // [0, 5, 0, 4, 0] here, summing to 9: docs/peer-agreement.md.)
+        string path = new TinyModelBuilder(opset).Input("x", null, 1, 5).Output("y")
+            .IntInitializer("axes", [1])
+            .Node("MaxPool", ["x"], ["p"], attributes: [("kernel_shape", new long[] { 3 }), ("strides", new long[] { 2 }), ("pads", new long[] { 1, 1 })])
+            .Node("Flatten", ["p"], ["f"], attributes: ("axis", 1L)).Node("ReduceSum", ["f", "axes"], ["y"], attributes: ("keepdims", 1L))
+            .Save(_temp.File($"overlap{opset}.onnx"));
+        using OnnxModel model = OnnxModel.Load(path);
+
+        Attribution a = AttributionMethods.Get("deeplift").Attribute(model, new FloatTensor([1, 1, 5], [1f, 5f, 2f, 4f, 3f]), ClassTarget.Class(0), new AttributionOptions());
+
+        Assert.Equal(new[] { 0f, 10f, 0f, 4f, 0f }, a.Values.Data.Select(v => MathF.Round(v, 4)));
+    }
+
     [Fact]
     public void OnALinearModelDeepLiftEqualsIntegratedGradients()
     {

@@ -30,11 +30,12 @@ public static class Randomisation
         {
             ModelProto copy = proto.Clone();
             var random = new Random(seed);
+            var index = new GraphIndex(copy.Graph);
             foreach (NodeProto node in copy.Graph.Node.Where(n => chosen.Contains(n.Name)))
             {
-                foreach (string name in node.Input.Skip(1).Where(i => i.Length > 0))
+                // The layer's parameters: weights and bias, behind Identity nodes where the exporter put them there.
+                foreach (TensorProto tensor in node.Input.Where(i => i.Length > 0).Select(index.Constant).OfType<TensorProto>())
                 {
-                    TensorProto tensor = copy.Graph.Initializer.First(i => i.Name == name);
                     float[] values = GraphIndex.ReadFloats(tensor);
                     double mean = values.Average(v => (double)v), sd = Math.Sqrt(values.Average(v => (v - mean) * (v - mean)));
                     float[] fresh = [.. values.Select(_ => (float)(mean + (sd * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()))))];

@@ -23,6 +23,12 @@ public static class OpFacts
         "GlobalAveragePool", "ReduceMean", "ReduceSum", "BatchNormalization", "Resize", "Upsample",
     ];
 
+    /// <summary>Gets the ops that are linear layers when their weights are constant (see <see cref="LinearLayers"/>).</summary>
+    public static IReadOnlyList<string> WeightedLayers { get; } = ["Conv", "ConvTranspose", "Gemm", "MatMul"];
+
+    /// <summary>Gets the weighted layers that slide a kernel over the image (LRP composites give them their own rule).</summary>
+    public static IReadOnlyList<string> Convolutions { get; } = ["Conv", "ConvTranspose"];
+
     /// <summary>Gets the ops through which no signal flows: comparisons, logic, shape arithmetic, rounding.</summary>
     public static IReadOnlyList<string> WithoutGradient { get; } =
     [

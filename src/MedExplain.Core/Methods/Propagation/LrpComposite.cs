@@ -19,7 +19,6 @@ public static class LrpComposite
         ["epsilon-plus", "epsilon-plus-flat", "epsilon-alpha2-beta1", "epsilon-alpha2-beta1-flat", "epsilon-gamma-box", "epsilon", "zplus", "alpha2-beta1", "deep-taylor"];
 
     private static readonly string[] Sums = ["Add", "Sub", "Sum", "AveragePool", "GlobalAveragePool", "ReduceMean", "BatchNormalization"];
-    private static readonly string[] Convolutions = ["Conv", "ConvTranspose"];
 
     /// <summary>Builds the rule set of a composite for one model.</summary>
     /// <param name="model">The model (node positions decide the first layer).</param>
@@ -62,12 +61,12 @@ public static class LrpComposite
                 return chosen;
             }
 
-            bool convolutional = Convolutions.Contains(node.OpType);
-            bool denseLayer = node.OpType is "Gemm" || (node.OpType == "MatMul" && model.Proto.Graph.Initializer.Any(i => node.Input.Contains(i.Name)));
-            if (!convolutional && !denseLayer)
+            if (LinearLayers.WeightIndex(node, model.Graph.Constant) < 0)
             {
                 return null;
             }
+
+            bool convolutional = OpFacts.Convolutions.Contains(node.OpType);
 
             return node.Name == firstLayer ? rules[first] : convolutional ? rules[convolution] : rules[dense];
         }
@@ -109,7 +108,7 @@ public static class LrpComposite
 
     /// <summary>The first linear layer that the input reaches: any kind for the -flat composites and deep-taylor, else a convolution.</summary>
     private static string? FirstLinearLayer(OnnxModel model, bool includeDense) =>
-        LinearLayers.ReachedFromInput(model).FirstOrDefault(n => includeDense || Convolutions.Contains(n.OpType))?.Name;
+        LinearLayers.ReachedFromInput(model).FirstOrDefault(n => includeDense || OpFacts.Convolutions.Contains(n.OpType))?.Name;
 
     private static Dictionary<string, IBackwardRule> Overrides(OnnxModel model, AttributionOptions options)
     {

@@ -14,10 +14,9 @@ internal static class RevealCancelRules
     public static RuleSet For(OnnxModel model)
     {
         GraphProto graph = model.Proto.Graph;
-        var initializers = graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var rules = new Dictionary<string, IBackwardRule>(StringComparer.Ordinal);
         var pass = new PassThroughRule();
-        foreach (NodeProto layer in graph.Node.Where(n => n.OpType is "Conv" or "Gemm" or "MatMul" && n.Input.Count > 1 && initializers.Contains(n.Input[1])))
+        foreach (NodeProto layer in graph.Node.Where(n => LinearLayers.WeightIndex(n, model.Graph.Constant) >= 0))
         {
             NodeProto[] consumers = [.. graph.Node.Where(n => n.Input.Contains(layer.Output[0]))];
             if (consumers is [var nonlinearity] && Unary.Contains(nonlinearity.OpType) && graph.Output.All(o => o.Name != layer.Output[0]))

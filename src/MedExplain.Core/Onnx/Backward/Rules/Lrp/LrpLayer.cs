@@ -56,17 +56,13 @@ internal sealed class LrpLayer
     /// <summary>Gets the layer view of a node, or null when it is not a linear layer with constant weights.</summary>
     public static LrpLayer? Of(NodeProto node, BackwardEmitter emit)
     {
-        if (!Transposes.ContainsKey(node.OpType) || node.Input.Count < 2)
+        ArgumentNullException.ThrowIfNull(emit);
+        return LinearLayers.WeightIndex(node, emit.FloatConstant) switch
         {
-            return null;
-        }
-
-        if (emit.FloatConstant(node.Input[1]) is not null)
-        {
-            return new LrpLayer(node, emit, 0, 1);
-        }
-
-        return node.OpType == "MatMul" && emit.FloatConstant(node.Input[0]) is not null ? new LrpLayer(node, emit, 1, 0) : null;
+            1 => new LrpLayer(node, emit, 0, 1),
+            0 => new LrpLayer(node, emit, 1, 0),
+            _ => null,
+        };
     }
 
     /// <summary>Gets the layer view, or says why a node cannot take an LRP layer rule.</summary>

@@ -5,7 +5,7 @@ internal static class ScanFiles
 {
     private static readonly string[] Companions = ["-regions", "-confounder"];
 
-    private static readonly string[] Extensions = [".nii.gz", ".nii", ".npy", ".dcm", ".png", ".jpg", ".jpeg"];
+    private static IReadOnlyList<string> Extensions => MedExplain.Imaging.MedicalImageReader.ScanExtensions;
 
     /// <summary>Gets a value indicating whether a file is named like a scan.</summary>
     public static bool IsScan(string path) => Extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));

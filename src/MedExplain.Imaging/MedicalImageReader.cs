@@ -17,6 +17,10 @@ public static class MedicalImageReader
     /// <summary>Gets the kinds of input, for help texts.</summary>
     public static string SupportedFormats => "a DICOM file or a folder of DICOM slices, NIfTI (.nii, .nii.gz, .hdr), .npy, " + string.Join(", ", RasterReader.Extensions);
 
+    /// <summary>Gets the file name endings of the scans <see cref="Read"/> takes, longest first (".nii.gz" before
+    /// ".nii"): the one list every folder search and output name uses.</summary>
+    public static IReadOnlyList<string> ScanExtensions { get; } = [".nii.gz", ".nii", ".hdr", ".npy", ".dcm", .. RasterReader.Extensions.Order(StringComparer.Ordinal)];
+
     /// <summary>Reads a scan.</summary>
     /// <param name="path">A file or a folder of DICOM slices.</param>
     /// <param name="options">Which series or volume to take; null for the defaults.</param>

@@ -60,30 +60,6 @@ internal static class CliOptions
     /// <param name="option">The option's name, for messages.</param>
     /// <param name="rank">The number of spatial axes.</param>
     /// <param name="spacing">Millimetres per voxel in array order, or null when the input has no geometry (1 mm assumed).</param>
-    public static int[]? Sizes(string? text, string option, int rank, IReadOnlyList<double>? spacing)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length != 1 && parts.Length != rank)
-        {
-            throw new MedExplainInputException(option, $"'{text}' gives {parts.Length} sizes; give one, or {rank} (one per spatial axis).");
-        }
-
-        return [.. Enumerable.Range(0, rank).Select(axis =>
-        {
-            string part = parts.Length == 1 ? parts[0] : parts[axis];
-            bool millimetres = part.EndsWith("mm", StringComparison.OrdinalIgnoreCase);
-            string number = millimetres ? part[..^2] : part;
-            if (!double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) || value <= 0)
-            {
-                throw new MedExplainInputException(option, $"'{part}' is not a positive size (voxels, or millimetres with mm).");
-            }
-
-            return millimetres ? Math.Max(1, (int)Math.Round(value / (spacing?[axis] ?? 1))) : (int)Math.Round(value);
-        })];
-    }
+    public static int[]? Sizes(string? text, string option, int rank, IReadOnlyList<double>? spacing) =>
+        text is null ? null : MedExplain.Pipelines.Extent.Parse(text, option).ToVoxels(rank, spacing, option);
 }

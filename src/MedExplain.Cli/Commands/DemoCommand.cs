@@ -1,3 +1,4 @@
+using MedExplain.Pipelines;
 using System.CommandLine;
 using MedExplain.Cli.Demo;
 using MedExplain.Cli.Explain;

@@ -1,3 +1,4 @@
+using MedExplain.Pipelines;
 using System.CommandLine;
 using System.Globalization;
 using MedExplain.Cli.Explain;
@@ -17,7 +18,7 @@ internal static class ExplainCommand
         Option<string> model = CliOptions.Model();
         Option<string?> card = CliOptions.Card();
         Option<string> input = new("--input", "-i") { Description = $"The scan: {MedicalImageReader.SupportedFormats}.", Required = true };
-        Option<string?> methods = new("--methods") { Description = $"Comma-separated methods; default: the card's recommended ones, else {string.Join(", ", ExplanationJob.DefaultMethods)}. Available: {string.Join(", ", AttributionMethods.Names)}." };
+        Option<string?> methods = new("--methods") { Description = $"Comma-separated methods; default: the card's recommended ones, else {string.Join(", ", Explainer.DefaultMethods)}. Available: {string.Join(", ", AttributionMethods.Names)}." };
         Option<string> target = new("--target") { Description = "The class to explain: an index, or 'predicted'.", DefaultValueFactory = _ => "predicted" };
         Option<string?> mask = new("--mask") { Description = "A lesion mask on the scan's grid (any readable format), outlined in the figures." };
         Option<string> output = new("--out", "-o") { Description = "The folder for maps, figures and report.html.", Required = true };
@@ -82,7 +83,9 @@ internal static class ExplainCommand
             {
                 parameters["volume"] = result.GetValue(volume).ToString(CultureInfo.InvariantCulture);
             }
-            var sizes = new OcclusionSizes(result.GetValue(window), result.GetValue(stride));
+            var sizes = new OcclusionSizes(
+                result.GetValue(window) is { } w ? Extent.Parse(w, "--window") : null,
+                result.GetValue(stride) is { } st ? Extent.Parse(st, "--stride") : null);
             var request = new ExplainRequest(
                 result.GetValue(model)!, result.GetValue(card), result.GetValue(input)!,
                 new ImageReadOptions(result.GetValue(series), result.GetValue(volume)), result.GetValue(slice),
@@ -109,7 +112,7 @@ internal static class ExplainCommand
         bool interactive = !Console.IsErrorRedirected && ReferenceEquals(console.Error, Console.Error);
         foreach (ExplainRequest request in requests)
         {
-            Explanation explanation = ExplanationJob.Run(request, console.Out, method => new ProgressBar(console.Error, method, interactive));
+            Explanation explanation = Explainer.Explain(request, console.Out.WriteLine, method => new ProgressBar(console.Error, method, interactive));
             console.Out.WriteLine(explanation.Segmentation is { } segmentation
                 ? $"{request.InputPath}: segmentation; explaining the predicted region of {explanation.Prediction.ClassName} ({segmentation.OnScan.Volumes[segmentation.Region].Voxels} voxels, {segmentation.OnScan.Volumes[segmentation.Region].Millilitres:0.###} mL, mean probability {explanation.Prediction.Confidence * 100:0.0}%)"
                 : $"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");

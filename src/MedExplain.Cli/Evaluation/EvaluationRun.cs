@@ -1,3 +1,4 @@
+using MedExplain.Pipelines;
 using MedExplain.Batching;
 using MedExplain.Cli.Explain;
 using MedExplain.Imaging;
@@ -133,7 +134,7 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
     {
         FloatTensor x = c.Scan.Input;
         var zeros = new FloatTensor(x.Shape);
-        float[] spatial = ExplanationJob.SumChannels(c.Map, x.Shape[1]);
+        float[] spatial = Explainer.SumChannels(c.Map, x.Shape[1]);
         return metric switch
         {
             "completeness" => _faithfulness.Completeness(x, c.Map, zeros, c.Target),
@@ -156,7 +157,7 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
     }
 
     private static double TopOverlap(ScanContext c, float[] atlas, RegionStatistic statistic) =>
-        RegionRelevance.TopOverlap([.. c.Runs.Select(map => RegionRelevance.Of(ExplanationJob.SumChannels(map, c.Scan.Input.Shape[1]), atlas))], statistic);
+        RegionRelevance.TopOverlap([.. c.Runs.Select(map => RegionRelevance.Of(Explainer.SumChannels(map, c.Scan.Input.Shape[1]), atlas))], statistic);
 
     /// <summary>The maps of every run of each scan: seed 0 (already made), the other seeds, then each replica model.</summary>
     private List<float[]>[] Runs(IAttributionMethod method, string methodName, Scan[] scans, float[][] first, int[] targets)

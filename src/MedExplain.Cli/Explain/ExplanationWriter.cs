@@ -1,3 +1,4 @@
+using MedExplain.Pipelines;
 using MedExplain.Cli.Reports;
 using MedExplain.Imaging;
 using MedExplain.Imaging.Nifti;

@@ -1,3 +1,4 @@
+using MedExplain.Pipelines;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -93,7 +94,7 @@ internal sealed class HtmlReport
     }
 
     /// <summary>A segmentation model's prediction: each class's volume on the scan's grid, and the region the maps explain.</summary>
-    private void Segmentation(Explanation explanation, Explain.SegmentationExplained segmentation)
+    private void Segmentation(Explanation explanation, SegmentationExplained segmentation)
     {
         _body.Append("<h3>Segmentation</h3><table class=\"prediction\"><tr><th>class</th><th>voxels</th><th>volume</th><th>mean probability in the explained region</th></tr>");
         foreach (MedExplain.Imaging.ClassVolume volume in segmentation.OnScan.Volumes)

@@ -1,10 +1,21 @@
 using MedExplain.Imaging;
 using MedExplain.Prediction;
 
-namespace MedExplain.Cli.Explain;
+namespace MedExplain.Pipelines;
 
-/// <summary>Everything one <c>explain</c> run produced: the scan, what the model said, and each method's map on the scan's grid.</summary>
-internal sealed record Explanation(
+/// <summary>Everything one explanation produced: the scan, what the model said, and each method's map on the scan's grid.</summary>
+/// <param name="ModelPath">The model file.</param>
+/// <param name="ModelName">The card's name for it, else the file's.</param>
+/// <param name="ModelDescription">The card's description, or null.</param>
+/// <param name="ModelEvaluation">The card's reported evaluation figures.</param>
+/// <param name="Input">The scan, its transform to the model grid and the model input.</param>
+/// <param name="Prediction">The prediction (for a segmentation model: each class's mean probability over the explained region).</param>
+/// <param name="ClassNames">The class names.</param>
+/// <param name="Maps">Each method's map on the scan's grid.</param>
+/// <param name="Parameters">The parameters as given.</param>
+/// <param name="LesionMask">The lesion mask on the scan's grid, or null.</param>
+/// <param name="LesionMaskPath">Its file, or null.</param>
+public sealed record Explanation(
     string ModelPath,
     string ModelName,
     string? ModelDescription,
@@ -28,7 +39,7 @@ internal sealed record Explanation(
 /// <summary>A segmentation and the class whose predicted region an explanation explains.</summary>
 /// <param name="OnScan">The segmentation on the scan's grid.</param>
 /// <param name="Region">The explained class.</param>
-internal sealed record SegmentationExplained(ScanSegmentation OnScan, int Region);
+public sealed record SegmentationExplained(ScanSegmentation OnScan, int Region);
 
 /// <summary>One method's result mapped back onto the scan.</summary>
 /// <param name="Method">The method's name.</param>
@@ -37,7 +48,7 @@ internal sealed record SegmentationExplained(ScanSegmentation OnScan, int Region
 /// <param name="OnScan">The map on the scan's grid (channels summed).</param>
 /// <param name="Seconds">How long the method took.</param>
 /// <param name="Diagnostics">What the method reports about itself (such as the completeness gap).</param>
-internal sealed record MethodMap(string Method, int TargetClass, float TargetScore, float[] OnScan, double Seconds, IReadOnlyDictionary<string, float> Diagnostics)
+public sealed record MethodMap(string Method, int TargetClass, float TargetScore, float[] OnScan, double Seconds, IReadOnlyDictionary<string, float> Diagnostics)
 {
     /// <summary>Gets the region scores of region-level methods, else null.</summary>
     public IReadOnlyList<MedExplain.Methods.RegionScore>? Regions { get; init; }

@@ -1,34 +1,40 @@
 using System.Diagnostics;
 using MedExplain.Batching;
-using MedExplain.Cli.Commands;
 using MedExplain.Imaging;
 using MedExplain.Methods;
 using MedExplain.Onnx;
 using MedExplain.Prediction;
 
-namespace MedExplain.Cli.Explain;
+namespace MedExplain.Pipelines;
 
-/// <summary>Reads a scan, predicts, runs the methods and maps each result back onto the scan's own voxels.</summary>
-internal static class ExplanationJob
+/// <summary>Explains a scan: reads it, prepares it for the model, predicts (or segments), runs the methods and maps
+/// each result back onto the scan's own voxels. The use case behind <c>medexplain explain</c>, for any program.</summary>
+public static class Explainer
 {
-    /// <summary>The methods used when neither the user nor the model card names any.</summary>
-    public static readonly string[] DefaultMethods = ["integrated-gradients", "smoothgrad", "grad-cam"];
+    /// <summary>Gets the methods used when neither the request nor the model card names any.</summary>
+    public static IReadOnlyList<string> DefaultMethods { get; } = ["integrated-gradients", "smoothgrad", "grad-cam"];
 
-    public static Explanation Run(ExplainRequest request, TextWriter log, Func<string, IProgress<BatchProgress>> progressFor)
+    /// <summary>Explains one scan.</summary>
+    /// <param name="request">The model, the scan and what to explain.</param>
+    /// <param name="log">Receives a line per step (the transform applied, each method as it starts), or null.</param>
+    /// <param name="progressFor">Gives each method's progress receiver, or null.</param>
+    /// <exception cref="MedExplainInputException">A file is missing or broken, or the model cannot be explained so.</exception>
+    public static Explanation Explain(ExplainRequest request, Action<string>? log = null, Func<string, IProgress<BatchProgress>?>? progressFor = null)
     {
+        ArgumentNullException.ThrowIfNull(request);
         using OnnxModel model = OnnxModel.Load(request.ModelPath, request.CardPath);
         PreparedScan input = ModelInputLoader.Prepare(request.InputPath, model, normalize: true, request.Read, request.Slice);
         float[]? mask = request.LesionMaskPath is { } maskPath ? LesionMask(maskPath, input.Scan) : null;
         foreach (string step in input.Transform.Steps)
         {
-            log.WriteLine($"input: {step}");
+            log?.Invoke($"input: {step}");
         }
 
         // Occlusion sizes may be in millimetres of the model grid, known only now.
         AttributionOptions options = request.Options with
         {
-            Window = CliOptions.Sizes(request.Occlusion.Window, "--window", input.Batch.Rank - 2, input.Transform.ModelSpacing) ?? request.Options.Window,
-            Stride = CliOptions.Sizes(request.Occlusion.Stride, "--stride", input.Batch.Rank - 2, input.Transform.ModelSpacing) ?? request.Options.Stride,
+            Window = request.Occlusion.Window?.ToVoxels(input.Batch.Rank - 2, input.Transform.ModelSpacing, "window") ?? request.Options.Window,
+            Stride = request.Occlusion.Stride?.ToVoxels(input.Batch.Rank - 2, input.Transform.ModelSpacing, "stride") ?? request.Options.Stride,
             FeatureMask = request.FeatureMaskPath is { } labels ? new FloatTensor(input.Batch.Shape[2..], input.LabelsOnModelGrid(labels)) : request.Options.FeatureMask,
         };
         var predictorOptions = new PredictorOptions { MaxMemoryBytes = request.Options.MaxMemoryBytes };
@@ -61,9 +67,9 @@ internal static class ExplanationJob
         var maps = new List<MethodMap>();
         for (int m = 0; m < methods.Length; m++)
         {
-            log.WriteLine($"method {m + 1}/{methods.Length}: {methods[m]}");
+            log?.Invoke($"method {m + 1}/{methods.Length}: {methods[m]}");
             var clock = Stopwatch.StartNew();
-            Attribution attribution = AttributionMethods.Get(methods[m]).Attribute(model, input.Batch, target, options, progressFor(methods[m]));
+            Attribution attribution = AttributionMethods.Get(methods[m]).Attribute(model, input.Batch, target, options, progressFor?.Invoke(methods[m]));
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
             maps.Add(new MethodMap(
                 methods[m],
@@ -101,10 +107,12 @@ internal static class ExplanationJob
         }
 
         string[] recommended = [.. (model.Card?.RecommendedMethods ?? []).Where(AttributionMethods.Names.Contains)];
-        return recommended.Length > 0 ? recommended : DefaultMethods;
+        return recommended.Length > 0 ? recommended : [.. DefaultMethods];
     }
 
     /// <summary>One item's map with its channels added up (maps are shown and scored per voxel).</summary>
+    /// <param name="item">The item's map, channel-major.</param>
+    /// <param name="channels">Its channels.</param>
     public static float[] SumChannels(ReadOnlySpan<float> item, int channels)
     {
         int plane = item.Length / channels;
@@ -128,31 +136,3 @@ internal static class ExplanationJob
         return mask.Voxels[..scan.VoxelsPerChannel];
     }
 }
-
-/// <summary>What the user asked <c>explain</c> for.</summary>
-internal sealed record ExplainRequest(
-    string ModelPath,
-    string? CardPath,
-    string InputPath,
-    ImageReadOptions Read,
-    int? Slice,
-    IReadOnlyList<string>? Methods,
-    ClassTarget Target,
-    AttributionOptions Options,
-    string? LesionMaskPath,
-    IReadOnlyDictionary<string, string> Parameters)
-{
-    /// <summary>Gets the occlusion window and stride as the user wrote them (voxels or millimetres).</summary>
-    public OcclusionSizes Occlusion { get; init; } = new(null, null);
-
-    /// <summary>Gets a label map on the scan's grid whose regions the region methods explain, or null.</summary>
-    public string? FeatureMaskPath { get; init; }
-
-    /// <summary>Gets the names of the label map's regions, or empty.</summary>
-    public IReadOnlyDictionary<int, string> RegionNames { get; init; } = new Dictionary<int, string>();
-}
-
-/// <summary>Occlusion sizes as written on the command line ("8", "4,8,8", "10mm").</summary>
-/// <param name="Window">The window, or null.</param>
-/// <param name="Stride">The stride, or null.</param>
-internal sealed record OcclusionSizes(string? Window, string? Stride);

@@ -1,0 +1,63 @@
+using System.Reflection;
+using MedExplain.Imaging;
+using MedExplain.Methods;
+using MedExplain.Pipelines;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Pipelines.Tests;
+
+/// <summary>The explain use case from a C# program, without the CLI: a demo scan explained, its maps on the scan's own
+/// grid; and the layers' direction (no library depends on the command line).</summary>
+public sealed class ExplainerTests
+{
+    [Fact]
+    public void Explain_DemoTumourSlice_PredictsTheTumourAndMapsOntoTheScansGrid()
+    {
+        var request = new ExplainRequest(
+            RepoPaths.DemoModel("brain-lesion-2d"), null, RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz"), new ImageReadOptions(), null,
+            ["gradient", "occlusion"], ClassTarget.Predicted, new AttributionOptions(), null, new Dictionary<string, string>())
+        {
+            Occlusion = new OcclusionSizes(Extent.Parse("16mm", "window"), null),
+        };
+        var log = new List<string>();
+
+        Explanation explanation = Explainer.Explain(request, log.Add);
+
+        Assert.Equal("tumour", explanation.Prediction.ClassName);
+        Assert.Equal(["gradient", "occlusion"], explanation.Maps.Select(m => m.Method));
+        Assert.All(explanation.Maps, m => Assert.Equal(explanation.Input.Scan.VoxelsPerChannel, m.OnScan.Length));
+        Assert.Contains(log, line => line.StartsWith("method 2/2: occlusion", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("8", new[] { 8, 8 })]
+    [InlineData("4,6", new[] { 4, 6 })]
+    [InlineData("10mm", new[] { 5, 10 })] // 2 mm and 1 mm per voxel
+    [InlineData("3mm,4", new[] { 2, 4 })]
+    public void Extent_ToVoxels_ReadsVoxelsAndMillimetres(string text, int[] expected)
+    {
+        Assert.Equal(expected, Extent.Parse(text, "window").ToVoxels(2, [2.0, 1.0], "window"));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2mm")]
+    [InlineData("NaN")]
+    [InlineData("eight")]
+    public void Extent_Parse_RefusesWhatIsNoPositiveSize(string text)
+    {
+        var error = Assert.Throws<MedExplainInputException>(() => Extent.Parse(text, "window"));
+        Assert.Contains("is not a positive size", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Libraries_DoNotDependOnTheCommandLine()
+    {
+        Assembly[] libraries = [typeof(Explainer).Assembly, typeof(MedicalImage).Assembly, typeof(AttributionMethods).Assembly];
+
+        foreach (Assembly library in libraries)
+        {
+            Assert.DoesNotContain(library.GetReferencedAssemblies(), a => a.Name is "System.CommandLine" or "medexplain");
+        }
+    }
+}

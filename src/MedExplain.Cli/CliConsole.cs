@@ -1,3 +1,5 @@
+using MedExplain.Onnx;
+
 namespace MedExplain.Cli;
 
 /// <summary>Where commands write, and the one place that maps failures to messages and exit codes.</summary>
@@ -13,6 +15,17 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
         try
         {
             return body();
+        }
+        catch (MedExplainParameterException e)
+        {
+            // The library names its parameters; options are the same words with two dashes.
+            Error.WriteLine($"error: --{e.Parameter}: {e.Problem}");
+            return ExitCodes.BadInput;
+        }
+        catch (UnknownNameException e)
+        {
+            Error.WriteLine($"error: {e.Message.TrimEnd('.')} (see 'medexplain inspect').");
+            return ExitCodes.BadInput;
         }
         catch (MedExplainInputException e)
         {

@@ -20,7 +20,7 @@ public sealed record Extent(IReadOnlyList<AxisSize> Axes)
             string number = millimetres ? part[..^2] : part;
             return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && double.IsFinite(value)
                 ? new AxisSize(value, millimetres)
-                : throw new MedExplainInputException(parameter, $"'{part}' is not a positive size (voxels, or millimetres with mm).");
+                : throw new MedExplainParameterException(parameter, $"'{part}' is not a positive size (voxels, or millimetres with mm).");
         })]);
     }
 
@@ -33,7 +33,7 @@ public sealed record Extent(IReadOnlyList<AxisSize> Axes)
     {
         if (Axes.Count != 1 && Axes.Count != rank)
         {
-            throw new MedExplainInputException(parameter, $"gives {Axes.Count} sizes; give one, or {rank} (one per spatial axis).");
+            throw new MedExplainParameterException(parameter, $"gives {Axes.Count} sizes; give one, or {rank} (one per spatial axis).");
         }
 
         return [.. Enumerable.Range(0, rank).Select(axis =>

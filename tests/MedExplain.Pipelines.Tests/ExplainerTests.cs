@@ -46,7 +46,8 @@ public sealed class ExplainerTests
     [InlineData("eight")]
     public void Extent_Parse_RefusesWhatIsNoPositiveSize(string text)
     {
-        var error = Assert.Throws<MedExplainInputException>(() => Extent.Parse(text, "window"));
+        var error = Assert.Throws<MedExplainParameterException>(() => Extent.Parse(text, "window"));
+        Assert.Equal("window", error.Parameter);
         Assert.Contains("is not a positive size", error.Message, StringComparison.Ordinal);
     }
 
@@ -59,5 +60,21 @@ public sealed class ExplainerTests
         {
             Assert.DoesNotContain(library.GetReferencedAssemblies(), a => a.Name is "System.CommandLine" or "medexplain");
         }
+    }
+
+    [Fact]
+    public void LibrarySources_SpeakNoCommandLine()
+    {
+        // Libraries name their parameters ("method"), never a flag ("--method") or a command ("medexplain inspect"):
+        // the CLI translates.
+        string[] offending = [.. new[] { "MedExplain.Core", "MedExplain.Imaging", "MedExplain.Pipelines" }
+            .SelectMany(project => Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src", project), "*.cs", SearchOption.AllDirectories))
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(file => File.ReadLines(file).Select((line, i) => (file, line, i)))
+            .Where(l => !l.line.TrimStart().StartsWith("///", StringComparison.Ordinal) && !l.line.TrimStart().StartsWith("//", StringComparison.Ordinal))
+            .Where(l => l.line.Contains("\"--", StringComparison.Ordinal) || l.line.Contains("'medexplain ", StringComparison.Ordinal))
+            .Select(l => $"{Path.GetFileName(l.file)}:{l.i + 1}")];
+
+        Assert.Empty(offending);
     }
 }

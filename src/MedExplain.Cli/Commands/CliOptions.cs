@@ -61,5 +61,5 @@ internal static class CliOptions
     /// <param name="rank">The number of spatial axes.</param>
     /// <param name="spacing">Millimetres per voxel in array order, or null when the input has no geometry (1 mm assumed).</param>
     public static int[]? Sizes(string? text, string option, int rank, IReadOnlyList<double>? spacing) =>
-        text is null ? null : MedExplain.Pipelines.Extent.Parse(text, option).ToVoxels(rank, spacing, option);
+        text is null ? null : MedExplain.Pipelines.Extent.Parse(text, option.TrimStart('-')).ToVoxels(rank, spacing, option.TrimStart('-'));
 }

@@ -84,8 +84,8 @@ internal static class ExplainCommand
                 parameters["volume"] = result.GetValue(volume).ToString(CultureInfo.InvariantCulture);
             }
             var sizes = new OcclusionSizes(
-                result.GetValue(window) is { } w ? Extent.Parse(w, "--window") : null,
-                result.GetValue(stride) is { } st ? Extent.Parse(st, "--stride") : null);
+                result.GetValue(window) is { } w ? Extent.Parse(w, "window") : null,
+                result.GetValue(stride) is { } st ? Extent.Parse(st, "stride") : null);
             var request = new ExplainRequest(
                 result.GetValue(model)!, result.GetValue(card), result.GetValue(input)!,
                 new ImageReadOptions(result.GetValue(series), result.GetValue(volume)), result.GetValue(slice),

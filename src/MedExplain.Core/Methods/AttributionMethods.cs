@@ -52,5 +52,5 @@ public static class AttributionMethods
     /// <param name="name">The kebab-case name.</param>
     /// <exception cref="MedExplainInputException">No method has that name; the message lists those that do.</exception>
     public static IAttributionMethod Get(string name) =>
-        ByName.GetValueOrDefault(name) ?? throw new MedExplainInputException("--method", $"no method is called '{name}'; the methods are: {string.Join(", ", Names)}.");
+        ByName.GetValueOrDefault(name) ?? throw new MedExplainParameterException("method", $"no method is called '{name}'; the methods are: {string.Join(", ", Names)}.");
 }

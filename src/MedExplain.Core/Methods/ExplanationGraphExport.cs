@@ -43,7 +43,7 @@ public static class ExplanationGraphExport
 
         if (!Exportable.TryGetValue(method, out (RuleSet Rules, string? PostOp) recipe))
         {
-            throw new MedExplainInputException("--method", $"'{method}' does not export as one graph; these do: {string.Join(", ", Methods)}.");
+            throw new MedExplainParameterException("method", $"'{method}' does not export as one graph; these do: {string.Join(", ", Methods)}.");
         }
 
         string input = model.ImageInput.Name;

@@ -65,7 +65,7 @@ internal sealed record TargetScores(int[] Classes, float[] Scores, string Output
             int itemSize = (int)FloatTensor.ElementCount(outputShape.AsSpan(1));
             if (mask.Data.Length != itemSize && mask.Data.Length != itemSize * items)
             {
-                throw new MedExplainInputException("--target-mask", $"the mask holds {mask.Data.Length} values; output '{output}' holds {itemSize} per item {FloatTensor.FormatShape(outputShape.AsSpan(1))}, so give one item or one per input item.");
+                throw new MedExplainParameterException("target-mask", $"the mask holds {mask.Data.Length} values; output '{output}' holds {itemSize} per item {FloatTensor.FormatShape(outputShape.AsSpan(1))}, so give one item or one per input item.");
             }
 
             var masked = new TargetScores([.. Enumerable.Repeat(-1, items)], new float[items], output, mask);

@@ -179,7 +179,7 @@ public static class SegmentationTarget
         int voxels = item.Labels.Length;
         if (classIndex < 0 || classIndex >= item.Probabilities.Length)
         {
-            throw new MedExplainInputException("target", $"class {classIndex} is not one of the model's {item.Probabilities.Length} classes.");
+            throw new MedExplainParameterException("target", $"class {classIndex} is not one of the model's {item.Probabilities.Length} classes.");
         }
 
         var mask = new FloatTensor([1, outputChannels, .. item.SpatialShape]);
@@ -195,7 +195,7 @@ public static class SegmentationTarget
             }
         }
 
-        return found > 0 ? mask : throw new MedExplainInputException("target", $"the model predicts no voxel of class {classIndex}, so it has no region to explain.");
+        return found > 0 ? mask : throw new MedExplainParameterException("target", $"the model predicts no voxel of class {classIndex}, so it has no region to explain.");
     }
 
     /// <summary>A classification-style summary of class <paramref name="classIndex"/>'s predicted region: each class's

@@ -57,7 +57,7 @@ public sealed class ExplanationGraphExportTests
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
 
-        var error = Assert.Throws<MedExplainInputException>(() => ExplanationGraphExport.Export(model, "smoothgrad", [1, 1, 128, 128]));
+        var error = Assert.Throws<MedExplainParameterException>(() => ExplanationGraphExport.Export(model, "smoothgrad", [1, 1, 128, 128]));
 
         Assert.Contains("saliency", error.Message, StringComparison.Ordinal);
     }

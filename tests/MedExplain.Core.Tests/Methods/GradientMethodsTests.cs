@@ -127,7 +127,7 @@ public sealed class GradientMethodsTests : IDisposable
     [Fact]
     public void Get_UnknownMethod_ListsTheKnownOnes()
     {
-        var error = Assert.Throws<MedExplainInputException>(() => AttributionMethods.Get("lime-juice"));
+        var error = Assert.Throws<MedExplainParameterException>(() => AttributionMethods.Get("lime-juice"));
 
         Assert.Contains("integrated-gradients", error.Message, StringComparison.Ordinal);
     }

@@ -16,11 +16,11 @@ internal sealed record CamLayer(string Name, int Channels, int[] Spatial)
         string name = options.Layer ?? model.Card?.CamLayer
             ?? (model.FindCamLayers() is { Count: > 0 } found ? found[^1].TensorName : null)
             ?? (Segmenter.Segments(model) ? model.FindBottleneck(probeShape)?.TensorName : null)
-            ?? throw new MedExplainInputException(model.FilePath, "no activation feeds a global pooling and the model is no encoder–decoder, so no CAM layer could be chosen; name one with --layer (see 'medexplain inspect').");
+            ?? throw new MedExplainInputException(model.FilePath, "no activation feeds a global pooling and the model is no encoder–decoder, so no CAM layer could be chosen; name one as the layer.");
         IReadOnlyDictionary<string, int[]> shapes = model.ProbeShapes(probeShape).Shapes;
         if (!shapes.TryGetValue(name, out int[]? shape))
         {
-            throw new MedExplainInputException(model.FilePath, $"the model has no tensor named '{name}' (see 'medexplain inspect').");
+            throw new UnknownNameException(model.FilePath, "tensor", name);
         }
 
         if (shape.Length is not (4 or 5))

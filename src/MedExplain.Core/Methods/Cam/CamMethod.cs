@@ -113,7 +113,7 @@ internal sealed class CamMethod(string name, CamVariant variant) : IAttributionM
         {
             if (Math.Abs(v - mean) > (1e-4 * Math.Abs(mean)) + 1e-9)
             {
-                throw new MedExplainInputException("--method", "cam needs a layer that feeds global average pooling and then a linear head (its gradient must be the same at every position); use grad-cam for other models.");
+                throw new MedExplainParameterException("method", "cam needs a layer that feeds global average pooling and then a linear head (its gradient must be the same at every position); use grad-cam for other models.");
             }
         }
     }

@@ -15,11 +15,11 @@ internal sealed class ExpectedGradientsMethod : IAttributionMethod
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        FloatTensor background = options.Background ?? throw new MedExplainInputException("--background", "expected-gradients needs a background set of inputs to draw baselines from.");
+        FloatTensor background = options.Background ?? throw new MedExplainParameterException("background", "expected-gradients needs a background set of inputs to draw baselines from.");
         int itemSize = inputs.ItemSize, samples = options.Samples;
         if (background.ItemSize != itemSize)
         {
-            throw new MedExplainInputException("--background", $"background items hold {background.ItemSize} values; the inputs hold {itemSize} per item.");
+            throw new MedExplainParameterException("background", $"background items hold {background.ItemSize} values; the inputs hold {itemSize} per item.");
         }
 
         TargetScores targets = TargetScores.Of(model, inputs, target, options);

@@ -37,12 +37,12 @@ internal sealed class FeatureRegions
         int itemSize = (int)FloatTensor.ElementCount(itemShape), plane = (int)FloatTensor.ElementCount(itemShape.AsSpan(1));
         if (mask.Data.Length != itemSize && mask.Data.Length != plane)
         {
-            throw new MedExplainInputException("--feature-mask", $"has {mask.Data.Length} labels; it must be shaped like one input item {FloatTensor.FormatShape(itemShape)} or its spatial part {FloatTensor.FormatShape(itemShape.AsSpan(1))}.");
+            throw new MedExplainParameterException("feature-mask", $"has {mask.Data.Length} labels; it must be shaped like one input item {FloatTensor.FormatShape(itemShape)} or its spatial part {FloatTensor.FormatShape(itemShape.AsSpan(1))}.");
         }
 
         if (mask.Data.Any(v => v != MathF.Round(v)))
         {
-            throw new MedExplainInputException("--feature-mask", "must hold integer region labels.");
+            throw new MedExplainParameterException("feature-mask", "must hold integer region labels.");
         }
 
         int[] labels = [.. mask.Data.Select(v => (int)v).Distinct().Order()];

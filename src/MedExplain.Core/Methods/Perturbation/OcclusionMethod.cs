@@ -25,7 +25,7 @@ internal sealed class OcclusionMethod : IAttributionMethod
         int channels = inputs.Shape[1], plane = (int)FloatTensor.ElementCount(spatial), itemSize = inputs.ItemSize;
         if (options.Window is { Count: > 1 } w && w.Count != spatial.Length || options.Stride is { Count: > 1 } s && s.Count != spatial.Length)
         {
-            throw new MedExplainInputException("--window", $"give one size for every spatial axis, or {spatial.Length} (one per axis).");
+            throw new MedExplainParameterException("window", $"give one size for every spatial axis, or {spatial.Length} (one per axis).");
         }
 
         var windows = new OcclusionWindows(spatial, options.Window, options.Stride);

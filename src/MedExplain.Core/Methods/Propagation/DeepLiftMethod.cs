@@ -23,11 +23,11 @@ internal sealed class DeepLiftMethod(string name) : IAttributionMethod
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         FloatTensor references = Name == "deepshap"
-            ? options.Background ?? throw new MedExplainInputException("--background", "deepshap needs a background set of references (an NPY batch).")
+            ? options.Background ?? throw new MedExplainParameterException("background", "deepshap needs a background set of references (an NPY batch).")
             : Baselines.For(inputs, options);
         if (references.ItemSize != inputs.ItemSize)
         {
-            throw new MedExplainInputException("--background", $"references of shape {FloatTensor.FormatShape(references.Shape.AsSpan(1))} do not match the input items {FloatTensor.FormatShape(inputs.Shape.AsSpan(1))}.");
+            throw new MedExplainParameterException("background", $"references of shape {FloatTensor.FormatShape(references.Shape.AsSpan(1))} do not match the input items {FloatTensor.FormatShape(inputs.Shape.AsSpan(1))}.");
         }
 
         // deeplift: one reference per item (its own baseline); deepshap: every background item for every input item.

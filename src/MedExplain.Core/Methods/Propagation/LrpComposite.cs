@@ -40,7 +40,7 @@ public static class LrpComposite
 
             // Deep Taylor decomposition: z⁺ through the ReLU layers, z^B at the bounded input layer.
             "deep-taylor" => ("zbox", "zplus", "zplus"),
-            _ => throw new MedExplainInputException("--composite", $"'{composite}' is not a composite; the composites are: {string.Join(", ", Names)}."),
+            _ => throw new MedExplainParameterException("composite", $"'{composite}' is not a composite; the composites are: {string.Join(", ", Names)}."),
         };
 
         // Zennit's first-layer map applies to convolutions only in epsilon-gamma-box, to any linear layer in the -flat ones.
@@ -118,7 +118,7 @@ public static class LrpComposite
         {
             if (!names.Contains(node))
             {
-                throw new MedExplainInputException("--rule-override", $"the model has no node named '{node}' (see 'medexplain inspect').");
+                throw new UnknownNameException(model.FilePath, "node", node);
             }
 
             overrides[node] = LrpRuleText.Parse(rule, options.Epsilon, options.Box);

@@ -40,5 +40,5 @@ public static class LrpRuleText
         };
     }
 
-    private static MedExplainInputException Bad(string text) => new("--rule-override", $"'{text}' is not an LRP rule; the rules are: {Names}.");
+    private static MedExplainParameterException Bad(string text) => new("rule-override", $"'{text}' is not an LRP rule; the rules are: {Names}.");
 }

@@ -23,20 +23,20 @@ internal sealed class PatternMethod(string name) : IAttributionMethod
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         PatternSet patterns = options.Patterns
-            ?? throw new MedExplainInputException("--patterns", $"{Name} needs patterns fitted to the model (medexplain fit-patterns).");
+            ?? throw new MedExplainParameterException("patterns", $"{Name} needs patterns fitted to the model (PatternFitter; the CLI's fit-patterns).");
         OnnxModel canonical = LrpMethod.Canonical(model);
         var rules = new Dictionary<string, IBackwardRule>(StringComparer.Ordinal);
         foreach (NodeProto layer in PatternFitter.LinearLayers(canonical))
         {
             if (!patterns.Patterns.TryGetValue(layer.Name, out FloatTensor? pattern))
             {
-                throw new MedExplainInputException("--patterns", $"has no pattern for layer '{layer.Name}'; fit the patterns on this model.");
+                throw new MedExplainParameterException("patterns", $"has no pattern for layer '{layer.Name}'; fit the patterns on this model.");
             }
 
             FloatTensor weights = LayerWeights(canonical, layer);
             if (!pattern.Shape.SequenceEqual(weights.Shape))
             {
-                throw new MedExplainInputException("--patterns", $"the pattern of '{layer.Name}' has shape {FloatTensor.FormatShape(pattern.Shape)}, its weights {FloatTensor.FormatShape(weights.Shape)}.");
+                throw new MedExplainParameterException("patterns", $"the pattern of '{layer.Name}' has shape {FloatTensor.FormatShape(pattern.Shape)}, its weights {FloatTensor.FormatShape(weights.Shape)}.");
             }
 
             rules[layer.Name] = new PatternRule(Name == "patternnet" ? pattern : new FloatTensor(weights.Shape, [.. weights.Data.Select((w, n) => w * pattern.Data[n])]));

@@ -37,7 +37,7 @@ public static class BackwardGraphCompiler
         {
             if (!index.Defines(tensor))
             {
-                throw new MedExplainInputException(model.FilePath, $"the model has no tensor named '{tensor}' (see 'medexplain inspect').");
+                throw new UnknownNameException(model.FilePath, "tensor", tensor);
             }
         }
 

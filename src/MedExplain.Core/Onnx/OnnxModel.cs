@@ -18,9 +18,10 @@ public sealed class OnnxModel : IDisposable
     private readonly Dictionary<string, OnnxModel> _derived = [];
     private readonly Lazy<string> _graphHash;
 
-    private OnnxModel(string path, ModelProto proto, InferenceSession session, ModelCard? card)
+    private OnnxModel(string path, ModelProto proto, InferenceSession session, ModelCard? card, RuntimeOptions runtime)
     {
         FilePath = path;
+        Runtime = runtime;
         Proto = proto;
         _session = session;
         _index = new GraphIndex(proto.Graph);
@@ -38,6 +39,9 @@ public sealed class OnnxModel : IDisposable
 
     /// <summary>Gets the model file.</summary>
     public string FilePath { get; }
+
+    /// <summary>Gets how ONNX Runtime runs this model and the graphs derived from it.</summary>
+    public RuntimeOptions Runtime { get; }
 
     /// <summary>Gets the parsed ONNX protobuf.</summary>
     public ModelProto Proto { get; }
@@ -71,16 +75,18 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Loads a model and the card beside it (<c>model.card.json</c> for <c>model.onnx</c>), if there is one.</summary>
     /// <param name="path">The <c>.onnx</c> file.</param>
     /// <param name="cardPath">A card to use instead of the one beside the model.</param>
+    /// <param name="runtime">Threads and execution providers for every session of the model; null for the defaults.</param>
     /// <exception cref="MedExplainInputException">The file is missing, is not ONNX, is refused by ONNX Runtime,
     /// or its card is malformed or does not fit it.</exception>
-    public static OnnxModel Load(string path, string? cardPath = null)
+    public static OnnxModel Load(string path, string? cardPath = null, RuntimeOptions? runtime = null)
     {
+        runtime ??= RuntimeOptions.Default;
         ArgumentNullException.ThrowIfNull(path);
         ModelProto proto = ReadProto(path);
         cardPath ??= ModelCardReader.CardPathFor(path);
         ModelCard? card = File.Exists(cardPath) ? ModelCardReader.Read(cardPath) : null;
-        InferenceSession session = CreateSession(path);
-        var model = new OnnxModel(path, proto, session, card);
+        InferenceSession session = CreateSession(path, runtime);
+        var model = new OnnxModel(path, proto, session, card, runtime);
         try
         {
             if (card is not null)
@@ -133,7 +139,7 @@ public sealed class OnnxModel : IDisposable
             {
                 ProbedShapes Small(int batch) => ProbeShapes([batch, .. inputShape[1..]]);
                 probe = inputShape[0] > 8 && FixedBatchSize is null ? BatchExtrapolation.At(inputShape[0], Small(1), Small(2), Small(3)) : null;
-                _probes[key] = probe ??= RuntimeFailure(inputShape, () => ShapeProbe.Run(Proto, FilePath, ImageInput.Name, inputShape));
+                _probes[key] = probe ??= RuntimeFailure(inputShape, () => ShapeProbe.Run(Proto, FilePath, Runtime, ImageInput.Name, inputShape));
             }
 
             return probe;
@@ -177,7 +183,7 @@ public sealed class OnnxModel : IDisposable
                     CompiledGraphCache.Write(diskKey, graph);
                 }
 
-                _backward[key] = session = new BackwardSession(graph, FilePath, request.Rules.Name);
+                _backward[key] = session = new BackwardSession(graph, FilePath, Runtime, request.Rules.Name);
             }
 
             return session;
@@ -278,7 +284,7 @@ public sealed class OnnxModel : IDisposable
             if (!_derived.TryGetValue(key, out OnnxModel? derived))
             {
                 (ModelProto proto, int changes) = rewrite(Proto);
-                derived = changes == 0 ? this : new OnnxModel(FilePath, proto, CreateSession(FilePath, proto.ToByteArray()), Card);
+                derived = changes == 0 ? this : new OnnxModel(FilePath, proto, CreateSession(FilePath, Runtime, proto.ToByteArray()), Card, Runtime);
                 _derived[key] = derived;
             }
 
@@ -286,9 +292,9 @@ public sealed class OnnxModel : IDisposable
         }
     }
 
-    private static InferenceSession CreateSession(string path, byte[]? bytes = null)
+    private static InferenceSession CreateSession(string path, RuntimeOptions runtime, byte[]? bytes = null)
     {
-        using SessionOptions options = RuntimeSessionOptions.For(path);
+        using SessionOptions options = RuntimeSessionOptions.For(path, runtime);
         try
         {
             return bytes is null ? new InferenceSession(path, options) : new InferenceSession(bytes, options);

@@ -9,8 +9,9 @@ internal static class RuntimeSessionOptions
 {
     /// <summary>Options for a session of the model at <paramref name="modelPath"/> (or a graph derived from it).</summary>
     /// <param name="modelPath">The model file.</param>
+    /// <param name="runtime">The threads and execution providers the model was loaded with.</param>
     /// <param name="optimize">Whether ONNX Runtime may optimise the graph (probes that expose every value must not).</param>
-    public static SessionOptions For(string modelPath, bool optimize = true)
+    public static SessionOptions For(string modelPath, RuntimeOptions runtime, bool optimize = true)
     {
         var options = new SessionOptions
         {
@@ -20,6 +21,17 @@ internal static class RuntimeSessionOptions
         };
         string folder = Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".";
         options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", folder);
+        if (runtime.IntraOpThreads is int intra)
+        {
+            options.IntraOpNumThreads = intra;
+        }
+
+        if (runtime.InterOpThreads is int inter)
+        {
+            options.InterOpNumThreads = inter;
+        }
+
+        runtime.Configure?.Invoke(options);
         return options;
     }
 }

@@ -10,7 +10,7 @@ namespace MedExplain.Onnx;
 /// unknown, and the compiler and the batch planner need them concrete for one input shape.</remarks>
 internal static class ShapeProbe
 {
-    public static ProbedShapes Run(ModelProto model, string modelPath, string inputName, int[] inputShape)
+    public static ProbedShapes Run(ModelProto model, string modelPath, RuntimeOptions runtime, string inputName, int[] inputShape)
     {
         ModelProto probe = model.Clone();
         var declared = probe.Graph.Output.Select(o => o.Name).ToHashSet();
@@ -22,7 +22,7 @@ internal static class ShapeProbe
             }
         }
 
-        using SessionOptions options = RuntimeSessionOptions.For(modelPath, optimize: false);
+        using SessionOptions options = RuntimeSessionOptions.For(modelPath, runtime, optimize: false);
         using var session = new InferenceSession(probe.ToByteArray(), options);
         var input = new float[checked((int)FloatTensor.ElementCount(inputShape))];
         using OrtValue inputValue = OrtValue.CreateTensorValueFromMemory(input, Array.ConvertAll(inputShape, d => (long)d));

@@ -19,7 +19,7 @@ public sealed class BatchExtrapolationTests
         int[] shape = [11, .. model.ProbeShape![1..]];
 
         ProbedShapes extrapolated = model.ProbeShapes(shape);
-        ProbedShapes real = ShapeProbe.Run(model.Proto, model.FilePath, model.ImageInput.Name, shape);
+        ProbedShapes real = ShapeProbe.Run(model.Proto, model.FilePath, model.Runtime, model.ImageInput.Name, shape);
 
         Assert.Equal(real.ActivationBytes, extrapolated.ActivationBytes);
         Assert.Equal(real.Shapes.Count, extrapolated.Shapes.Count);

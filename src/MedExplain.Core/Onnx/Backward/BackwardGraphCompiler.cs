@@ -24,11 +24,11 @@ public static class BackwardGraphCompiler
         int opset = OpsetUpgrade.Apply(compiled, model.FilePath);
         GraphProto graph = compiled.Graph;
         string input = model.ImageInput.Name;
-        ProbedShapes probe = FoldFixedBranches(compiled, model.FilePath, input, inputShape, model.ProbeShapes(inputShape));
+        ProbedShapes probe = FoldFixedBranches(compiled, model, input, inputShape, model.ProbeShapes(inputShape));
         string[] norms = request.Rules.WritesOutNormalizations ? [.. NormalizationDecomposition.Norms] : ["GroupNormalization"];
         if (NormalizationDecomposition.Apply(graph, opset, t => probe.Shapes[t], norms) > 0)
         {
-            probe = ShapeProbe.Run(compiled, model.FilePath, input, inputShape);
+            probe = ShapeProbe.Run(compiled, model.FilePath, model.Runtime, input, inputShape);
         }
 
         SortTopologically(graph);
@@ -123,7 +123,7 @@ public static class BackwardGraphCompiler
 
     /// <summary>Inlines the branch each fixed If takes (<see cref="IfFolding"/>) and probes the result again, since the
     /// inlined nodes' shapes were hidden in the subgraph; repeated for Ifs the inlined branches hold.</summary>
-    private static ProbedShapes FoldFixedBranches(ModelProto compiled, string modelPath, string input, int[] inputShape, ProbedShapes probe)
+    private static ProbedShapes FoldFixedBranches(ModelProto compiled, OnnxModel model, string input, int[] inputShape, ProbedShapes probe)
     {
         for (int round = 0; round < 8; round++)
         {
@@ -133,7 +133,7 @@ public static class BackwardGraphCompiler
                 break;
             }
 
-            probe = ShapeProbe.Run(compiled, modelPath, input, inputShape);
+            probe = ShapeProbe.Run(compiled, model.FilePath, model.Runtime, input, inputShape);
         }
 
         return probe;

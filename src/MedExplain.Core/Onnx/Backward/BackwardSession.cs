@@ -10,13 +10,15 @@ public sealed class BackwardSession : IDisposable
     private readonly InferenceSession _session;
     private readonly string _modelPath;
     private readonly string _ruleSet;
+    private readonly RuntimeOptions _runtime;
 
-    internal BackwardSession(CompiledGraph graph, string modelPath, string ruleSet)
+    internal BackwardSession(CompiledGraph graph, string modelPath, RuntimeOptions runtime, string ruleSet)
     {
         Graph = graph;
         _modelPath = modelPath;
+        _runtime = runtime;
         _ruleSet = ruleSet;
-        using SessionOptions options = RuntimeSessionOptions.For(modelPath);
+        using SessionOptions options = RuntimeSessionOptions.For(modelPath, runtime);
         options.EnableMemoryPattern = false;
         options.EnableCpuMemArena = true;
         try
@@ -58,7 +60,7 @@ public sealed class BackwardSession : IDisposable
         FloatTensor[] tensors = [.. results.Select(r => new FloatTensor(Array.ConvertAll(r.GetTensorTypeAndShape().Shape, d => checked((int)d)), r.GetTensorDataAsSpan<float>().ToArray()))];
         if (tensors.Any(t => !NonFiniteTrace.AllFinite(t.Data)))
         {
-            (string node, string origin) = NonFiniteTrace.FirstNode(Graph.Model, _modelPath, names, values);
+            (string node, string origin) = NonFiniteTrace.FirstNode(Graph.Model, _modelPath, _runtime, names, values);
             throw new NonFiniteResultException(_modelPath, _ruleSet, node, origin);
         }
 

@@ -10,7 +10,7 @@ namespace MedExplain.Onnx.Backward;
 internal static class NonFiniteTrace
 {
     /// <summary>The first node with a non-finite output and its doc string (the compiler's "backward of …" note).</summary>
-    public static (string Node, string Origin) FirstNode(ModelProto model, string modelPath, string[] inputNames, OrtValue[] inputs)
+    public static (string Node, string Origin) FirstNode(ModelProto model, string modelPath, RuntimeOptions runtime, string[] inputNames, OrtValue[] inputs)
     {
         ModelProto traced = model.Clone();
         var declared = traced.Graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
@@ -19,7 +19,7 @@ internal static class NonFiniteTrace
             traced.Graph.Output.Add(new ValueInfoProto { Name = output });
         }
 
-        using SessionOptions options = RuntimeSessionOptions.For(modelPath, optimize: false);
+        using SessionOptions options = RuntimeSessionOptions.For(modelPath, runtime, optimize: false);
         using var session = new InferenceSession(traced.ToByteArray(), options);
         string[] names = [.. session.OutputNames];
         using var runOptions = new RunOptions();

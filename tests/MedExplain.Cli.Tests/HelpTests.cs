@@ -1,12 +1,15 @@
+using MedExplain.TestUtilities;
+
 namespace MedExplain.Cli.Tests;
 
+/// <summary>Every command's help: each option described, and the whole text equal to its snapshot in
+/// tests/TestData/help (a change to an option shows in the diff; MEDEXPLAIN_UPDATE_SNAPSHOTS=1 rewrites them).</summary>
 public sealed class HelpTests
 {
+    public static TheoryData<string> Commands => ["demo", "inspect", "explain", "evaluate", "fit-patterns", "image-info", "convert", "predict", "attribute", "compile"];
+
     [Theory]
-    [InlineData("demo")]
-    [InlineData("inspect")]
-    [InlineData("predict")]
-    [InlineData("attribute")]
+    [MemberData(nameof(Commands))]
     public void Help_EveryCommand_DescribesEveryOption(string command)
     {
         (int code, string output, _) = CliRunner.Run(command, "--help");
@@ -17,5 +20,22 @@ public sealed class HelpTests
         {
             Assert.True(line.Trim().Split("  ", StringSplitOptions.RemoveEmptyEntries).Length >= 2, $"option without a description: {line}");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void Help_EveryCommand_EqualsItsSnapshot(string command)
+    {
+        string snapshot = RepoPaths.TestData($"help/{command}.txt");
+        (_, string output, _) = CliRunner.Run(command, "--help");
+        string text = output.ReplaceLineEndings("\n");
+        if (Environment.GetEnvironmentVariable("MEDEXPLAIN_UPDATE_SNAPSHOTS") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(snapshot)!);
+            File.WriteAllText(snapshot, text);
+        }
+
+        Assert.True(File.Exists(snapshot), $"no snapshot for '{command} --help': run the tests once with MEDEXPLAIN_UPDATE_SNAPSHOTS=1");
+        Assert.Equal(File.ReadAllText(snapshot).ReplaceLineEndings("\n"), text);
     }
 }

@@ -63,7 +63,10 @@ public sealed class AttributeCommandTests
         { ["--method", "gradient", "--target", "first"], "'first' is not a class index" },
         { ["--method", "integrated-gradients", "--integration", "simpson"], "'simpson' is not one of" },
         { ["--method", "integrated-gradients", "--baseline", "purple"], "'purple' is not zeros" },
-        { ["--method", "integrated-gradients", "--steps", "0"], "--steps: must be at least 1" },
+        { ["--method", "integrated-gradients", "--steps", "0"], "--steps: must be from 1 to 10000, not 0" },
+        { ["--method", "integrated-gradients", "--steps", "100000000"], "--steps: must be from 1 to 10000, not 100000000" },
+        { ["--method", "smoothgrad", "--samples", "1000000000"], "--samples: must be from 1 to 1000000, not 1000000000" },
+        { ["--method", "rise", "--cells", "0"], "--cells: must be from 1 to 256, not 0" },
         { ["--method", "expected-gradients"], "needs a background set" },
     };
 

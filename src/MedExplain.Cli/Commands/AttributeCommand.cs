@@ -75,7 +75,7 @@ internal static class AttributeCommand
                 Window = CliOptions.Sizes(result.GetValue(window), "--window", batch.Rank - 2, scan?.Transform.ModelSpacing),
                 Stride = CliOptions.Sizes(result.GetValue(stride), "--stride", batch.Rank - 2, scan?.Transform.ModelSpacing),
                 FeatureMask = result.GetValue(featureMask) is { } maskFile ? NpyReader.Read(maskFile) : null,
-                RiseCells = result.GetValue(cells) is int c ? Math.Max(1, c) : null,
+                RiseCells = result.GetValue(cells),
                 Antithetic = !result.GetValue(noAntithetic),
             };
             var clock = Stopwatch.StartNew();
@@ -107,11 +107,11 @@ internal static class AttributeCommand
             string integrationName = result.GetValue(integration)!;
             return new AttributionOptions
             {
-                Steps = Positive(result.GetValue(steps), "--steps"),
+                Steps = result.GetValue(steps),
                 Integration = Integrations.TryGetValue(integrationName, out IntegrationKind kind)
                     ? kind
                     : throw new MedExplainInputException("--integration", $"'{integrationName}' is not one of {string.Join(", ", Integrations.Keys)}."),
-                Samples = Positive(result.GetValue(samples), "--samples"),
+                Samples = result.GetValue(samples),
                 Noise = result.GetValue(noise) >= 0 ? result.GetValue(noise) : throw new MedExplainInputException("--noise", "must be 0 or more."),
                 Seed = result.GetValue(seed),
                 Background = result.GetValue(background) is { } path ? NpyReader.Read(path) : null,
@@ -182,9 +182,6 @@ internal static class AttributeCommand
             ? (low, high)
             : throw new MedExplainInputException("--box", $"'{text}' is not LOW,HIGH with LOW < HIGH.");
     }
-
-    private static int Positive(int value, string option) =>
-        value >= 1 ? value : throw new MedExplainInputException(option, $"must be at least 1, not {value}.");
 
     /// <summary>zeros | blur | uniform | constant:VALUE | FILE.npy.</summary>
     private static AttributionOptions WithBaseline(this AttributionOptions options, string text, FloatTensor batch)

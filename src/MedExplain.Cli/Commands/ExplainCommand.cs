@@ -47,14 +47,15 @@ internal static class ExplainCommand
                 ?? throw new MedExplainInputException("--target", $"'{targetText}' is not a class index or 'predicted'.");
             var options = new AttributionOptions
             {
-                Steps = Math.Max(1, result.GetValue(steps)),
-                Samples = Math.Max(1, result.GetValue(samples)),
+                Steps = result.GetValue(steps),
+                Samples = result.GetValue(samples),
                 Seed = result.GetValue(seed),
                 MaxMemoryBytes = result.GetValue(maxMemory),
                 Composite = result.GetValue(composite),
                 Background = result.GetValue(background) is { } backgroundFile ? NpyReader.Read(backgroundFile) : null,
                 Patterns = result.GetValue(patterns) is { } patternFile ? new PatternSet(NpzArchive.Read(patternFile), new Dictionary<string, long>()) : null,
             };
+            options.Validate(); // before the scan is read, not after the first methods ran
             var parameters = new Dictionary<string, string>
             {
                 ["model"] = result.GetValue(model)!,

@@ -94,19 +94,56 @@ public sealed record AttributionOptions
     /// <summary>Gets the patterns of PatternNet and PatternAttribution (from fit-patterns).</summary>
     public Propagation.PatternSet? Patterns { get; init; }
 
-    /// <summary>Checks the values, naming the first that is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    /// <summary>Checks the values, naming the first that is out of range: the one validation every entry point uses
+    /// (the methods call it; the CLI's commands before they start work).</summary>
+    /// <exception cref="MedExplainParameterException">A value is out of range or not finite.</exception>
     public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 1, nameof(Steps));
-        ArgumentOutOfRangeException.ThrowIfLessThan(Samples, 1, nameof(Samples));
-        ArgumentOutOfRangeException.ThrowIfNegative(Noise, nameof(Noise));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BlurSigma, nameof(BlurSigma));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxMemoryBytes, nameof(MaxMemoryBytes));
-        ArgumentOutOfRangeException.ThrowIfNegative(Epsilon, nameof(Epsilon));
+        Require(Steps, 1, MaxSteps, "steps");
         if (Integration == IntegrationKind.RiemannTrapezoid)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 2, nameof(Steps));
+            Require(Steps, 2, MaxSteps, "steps");
+        }
+
+        Require(Samples, 1, MaxSamples, "samples");
+        if (RiseCells is int cells)
+        {
+            Require(cells, 1, MaxRiseCells, "cells");
+        }
+
+        RequireFinite(Noise >= 0 && double.IsFinite(Noise), Noise, "noise", "a finite fraction of the value range, 0 or more");
+        RequireFinite(BlurSigma > 0 && double.IsFinite(BlurSigma), BlurSigma, "baseline", "a blur σ that is finite and above 0");
+        RequireFinite(Epsilon >= 0 && double.IsFinite(Epsilon), Epsilon, "epsilon", "finite and 0 or more");
+        RequireFinite(float.IsFinite(BaselineValue), BaselineValue, "baseline", "a finite constant");
+        if (MaxMemoryBytes <= 0)
+        {
+            throw new MedExplainParameterException("max-memory", $"must be above 0 bytes, not {MaxMemoryBytes}.");
+        }
+    }
+
+    /// <summary>The most path points a method takes: more adds nothing an integral of a network's gradient needs, and
+    /// a mistyped count (100000000) would run for days.</summary>
+    public const int MaxSteps = 10_000;
+
+    /// <summary>The most samples (noise draws, coalitions, masks) a method takes.</summary>
+    public const int MaxSamples = 1_000_000;
+
+    /// <summary>The most RISE grid cells per axis.</summary>
+    public const int MaxRiseCells = 256;
+
+    private static void Require(int value, int low, int high, string parameter)
+    {
+        if (value < low || value > high)
+        {
+            throw new MedExplainParameterException(parameter, $"must be from {low} to {high}, not {value}.");
+        }
+    }
+
+    private static void RequireFinite(bool valid, double value, string parameter, string what)
+    {
+        if (!valid)
+        {
+            throw new MedExplainParameterException(parameter, $"must be {what}, not {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         }
     }
 }

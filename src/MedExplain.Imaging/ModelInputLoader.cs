@@ -1,6 +1,6 @@
 using MedExplain.Imaging.Npy;
 using MedExplain.Imaging.Transforms;
-using MedExplain.Onnx;
+using MedExplain.Models;
 
 namespace MedExplain.Imaging;
 
@@ -16,7 +16,7 @@ public static class ModelInputLoader
     /// <param name="model">The model whose input (and card) shapes the result.</param>
     /// <param name="normalize">False when the file already holds model-ready values.</param>
     /// <exception cref="MedExplainInputException">The file is missing, unreadable, of an unsupported format, or does not fit the model.</exception>
-    public static FloatTensor Load(string path, OnnxModel model, bool normalize = true)
+    public static FloatTensor Load(string path, ModelInputSpec model, bool normalize = true)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(model);
@@ -29,7 +29,7 @@ public static class ModelInputLoader
     /// <param name="normalize">False when the file already holds model-ready values.</param>
     /// <param name="read">Which series or volume to read.</param>
     /// <param name="slice">For a 2D model and a volume: the slice; null for the middle one.</param>
-    public static PreparedScan Prepare(string path, OnnxModel model, bool normalize = true, ImageReadOptions? read = null, int? slice = null)
+    public static PreparedScan Prepare(string path, ModelInputSpec model, bool normalize = true, ImageReadOptions? read = null, int? slice = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(model);
@@ -59,29 +59,29 @@ public static class ModelInputLoader
             scan = MedicalImageReader.Read(path, read);
             transform = ModelInputTransform.Plan(scan, model, slice);
             batch = transform.Apply(scan);
-            InputShapeCheck.Check(model, batch, path);
+            model.Check(batch, path);
         }
 
         return new PreparedScan(scan, transform, Normalized(batch, model, normalize));
     }
 
-    private static FloatTensor ReadArray(string path, OnnxModel model)
+    private static FloatTensor ReadArray(string path, ModelInputSpec model)
     {
         FloatTensor batch = AddMissingAxes(NpyReader.Read(path), model);
-        InputShapeCheck.Check(model, batch, path);
+        model.Check(batch, path);
         return batch;
     }
 
-    private static FloatTensor Normalized(FloatTensor batch, OnnxModel model, bool normalize) =>
+    private static FloatTensor Normalized(FloatTensor batch, ModelInputSpec model, bool normalize) =>
         normalize && model.Card is { } card ? IntensityNormalizer.Apply(batch, card.Normalization) : batch;
 
     private static bool IsNpy(string path) => Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Accepts a single item without its batch axis, and a single-channel item without either axis.</summary>
-    private static FloatTensor AddMissingAxes(FloatTensor tensor, OnnxModel model)
+    private static FloatTensor AddMissingAxes(FloatTensor tensor, ModelInputSpec model)
     {
-        int rank = model.InputShapeFor(1)?.Length ?? model.ImageInput.Rank;
-        bool singleChannel = model.InputShapeFor(1) is [_, 1, ..];
+        int rank = model.ShapeFor(1)?.Length ?? model.DeclaredDims.Count;
+        bool singleChannel = model.ShapeFor(1) is [_, 1, ..];
         return (rank - tensor.Rank) switch
         {
             1 => tensor.Reshape([1, .. tensor.Shape]),

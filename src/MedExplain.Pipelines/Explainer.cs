@@ -23,7 +23,7 @@ public static class Explainer
     {
         ArgumentNullException.ThrowIfNull(request);
         using OnnxModel model = OnnxModel.Load(request.ModelPath, request.CardPath);
-        PreparedScan input = ModelInputLoader.Prepare(request.InputPath, model, normalize: true, request.Read, request.Slice);
+        PreparedScan input = ModelInputLoader.Prepare(request.InputPath, model.InputSpec, normalize: true, request.Read, request.Slice);
         float[]? mask = request.LesionMaskPath is { } maskPath ? LesionMask(maskPath, input.Scan) : null;
         foreach (string step in input.Transform.Steps)
         {

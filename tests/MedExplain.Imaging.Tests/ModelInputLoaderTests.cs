@@ -11,7 +11,7 @@ public sealed class ModelInputLoaderTests
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
 
-        FloatTensor input = ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-01-normal.png"), model);
+        FloatTensor input = ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-01-normal.png"), model.InputSpec);
 
         Assert.Equal([1, 1, 128, 128], input.Shape);
         double mean = input.Data.Average(v => (double)v);
@@ -29,7 +29,7 @@ public sealed class ModelInputLoaderTests
         string bare = dir.File("bare.npy");
         NpyWriter.Write(bare, volume.Reshape(64, 64, 64));
 
-        FloatTensor input = ModelInputLoader.Load(bare, model, normalize: false);
+        FloatTensor input = ModelInputLoader.Load(bare, model.InputSpec, normalize: false);
 
         Assert.Equal([1, 1, 64, 64, 64], input.Shape);
         Assert.Equal(volume.Data, input.Data);
@@ -41,7 +41,7 @@ public sealed class ModelInputLoaderTests
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-3d"));
         string png = RepoPaths.DemoScan("2d/slice-01-normal.png");
 
-        var error = Assert.Throws<MedExplainInputException>(() => ModelInputLoader.Load(png, model));
+        var error = Assert.Throws<MedExplainInputException>(() => ModelInputLoader.Load(png, model.InputSpec));
 
         Assert.StartsWith(png, error.Message, StringComparison.Ordinal);
         Assert.Contains("takes volumes", error.Message, StringComparison.Ordinal);
@@ -54,7 +54,7 @@ public sealed class ModelInputLoaderTests
         using var temp = new TempDirectory();
         string text = temp.Write("scan.txt", "not an image");
 
-        var error = Assert.Throws<MedExplainInputException>(() => ModelInputLoader.Load(text, model));
+        var error = Assert.Throws<MedExplainInputException>(() => ModelInputLoader.Load(text, model.InputSpec));
 
         Assert.Contains("NIfTI", error.Message, StringComparison.Ordinal);
         Assert.StartsWith(text, error.Message, StringComparison.Ordinal);
@@ -69,8 +69,8 @@ public sealed class ModelInputLoaderTests
         // the card's orientation must undo that exactly.
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel(modelName));
 
-        FloatTensor fromNifti = ModelInputLoader.Load(RepoPaths.DemoScan(nifti), model);
-        FloatTensor fromTwin = ModelInputLoader.Load(RepoPaths.DemoScan(twin), model);
+        FloatTensor fromNifti = ModelInputLoader.Load(RepoPaths.DemoScan(nifti), model.InputSpec);
+        FloatTensor fromTwin = ModelInputLoader.Load(RepoPaths.DemoScan(twin), model.InputSpec);
 
         Assert.Equal(fromTwin.Shape, fromNifti.Shape);
         Assert.True(Numerics.MaxAbsDifference(fromTwin.Data, fromNifti.Data) < 1e-4, $"max difference {Numerics.MaxAbsDifference(fromTwin.Data, fromNifti.Data)}");

@@ -63,11 +63,21 @@ public sealed class ExplainerTests
     }
 
     [Fact]
+    public void Imaging_DependsOnNoEngine()
+    {
+        // Formats, geometry and rendering need no model runtime: reading a DICOM file loads no ONNX Runtime.
+        foreach (Assembly library in new[] { typeof(MedicalImage).Assembly, typeof(FloatTensor).Assembly })
+        {
+            Assert.DoesNotContain(library.GetReferencedAssemblies(), a => a.Name is "Microsoft.ML.OnnxRuntime" or "MedExplain.Core" or "OnnxSharp");
+        }
+    }
+
+    [Fact]
     public void LibrarySources_SpeakNoCommandLine()
     {
         // Libraries name their parameters ("method"), never a flag ("--method") or a command ("medexplain inspect"):
         // the CLI translates.
-        string[] offending = [.. new[] { "MedExplain.Core", "MedExplain.Imaging", "MedExplain.Pipelines" }
+        string[] offending = [.. new[] { "MedExplain.Tensors", "MedExplain.Core", "MedExplain.Imaging", "MedExplain.Pipelines" }
             .SelectMany(project => Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src", project), "*.cs", SearchOption.AllDirectories))
             .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .SelectMany(file => File.ReadLines(file).Select((line, i) => (file, line, i)))

@@ -68,8 +68,8 @@ internal static class AttributeCommand
                 ?? throw new MedExplainInputException("--target", $"'{result.GetValue(target)}' is not a class index, a comma-separated list of them, or 'predicted'.");
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             string inputPath = result.GetValue(input)!;
-            PreparedScan? scan = inputPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? null : ModelInputLoader.Prepare(inputPath, loaded, normalize: !result.GetValue(noNormalize));
-            FloatTensor batch = scan?.Batch ?? ModelInputLoader.Load(inputPath, loaded, normalize: !result.GetValue(noNormalize));
+            PreparedScan? scan = inputPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? null : ModelInputLoader.Prepare(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
+            FloatTensor batch = scan?.Batch ?? ModelInputLoader.Load(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
             AttributionOptions options = Options(result, batch) with
             {
                 Window = CliOptions.Sizes(result.GetValue(window), "--window", batch.Rank - 2, scan?.Transform.ModelSpacing),

@@ -79,7 +79,7 @@ internal static class DemoCommand
         TextWriter w = console.Out;
         using OnnxModel model = OnnxModel.Load(Path.Combine(folder, "models", modelName + ".onnx"));
         string[] scans = [.. samples.Select(s => Path.Combine(folder, "scans", s.Scan))];
-        FloatTensor batch = FloatTensor.Concatenate([.. scans.Select(scan => ModelInputLoader.Load(scan, model))]);
+        FloatTensor batch = FloatTensor.Concatenate([.. scans.Select(scan => ModelInputLoader.Load(scan, model.InputSpec))]);
         PredictionResult result = new Predictor(model).Predict(batch, string.Join(", ", samples.Select(s => s.Scan)));
 
         w.WriteLine($"== {modelName}: {model.Card?.Description}");

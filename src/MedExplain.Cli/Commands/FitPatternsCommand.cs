@@ -43,7 +43,7 @@ internal static class FitPatternsCommand
     {
         if (File.Exists(data))
         {
-            FloatTensor batch = ModelInputLoader.Load(data, model);
+            FloatTensor batch = ModelInputLoader.Load(data, model.InputSpec);
             return batch.BatchSize > maxItems ? batch.Slice(0, maxItems) : batch;
         }
 
@@ -55,6 +55,6 @@ internal static class FitPatternsCommand
         string[] files = ScanFiles.In(data, maxItems, recursive: true);
         return files.Length == 0
             ? throw new MedExplainInputException(data, $"holds no scans ({MedicalImageReader.SupportedFormats}).")
-            : FloatTensor.Concatenate([.. files.Select(f => ModelInputLoader.Load(f, model))]);
+            : FloatTensor.Concatenate([.. files.Select(f => ModelInputLoader.Load(f, model.InputSpec))]);
     }
 }

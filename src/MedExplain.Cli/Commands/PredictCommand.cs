@@ -3,6 +3,7 @@ using MedExplain.Batching;
 using MedExplain.Cli.Reports;
 using MedExplain.Imaging;
 using MedExplain.Onnx;
+using MedExplain.Pipelines;
 using MedExplain.Prediction;
 
 namespace MedExplain.Cli.Commands;
@@ -40,7 +41,7 @@ internal static class PredictCommand
             var options = new PredictorOptions { MaxMemoryBytes = result.GetValue(maxMemory) };
             if (Segmenter.Segments(loaded))
             {
-                PreparedScan scan = ModelInputLoader.Prepare(inputPath, loaded, normalize: !result.GetValue(noNormalize));
+                PreparedScan scan = ModelInputLoader.Prepare(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
                 SegmentationResult segmentation = new Segmenter(loaded, options).Segment(scan.Batch, inputPath, new ProgressLines(console.Error));
                 ScanSegmentation onScan = ScanSegmentation.Of(scan, segmentation.Items[0], segmentation.ClassNames);
                 string[] written = result.GetValue(output) is { } folder ? SegmentationFiles.Write(onScan, folder, inputPath) : [];
@@ -56,7 +57,7 @@ internal static class PredictCommand
                 return ExitCodes.Success;
             }
 
-            FloatTensor batch = ModelInputLoader.Load(inputPath, loaded, normalize: !result.GetValue(noNormalize));
+            FloatTensor batch = ModelInputLoader.Load(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
             var predictor = new Predictor(loaded, options);
             PredictionResult prediction = predictor.Predict(batch, inputPath, new ProgressLines(console.Error));
             if (result.GetValue(json))

@@ -210,7 +210,7 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
 
     private Scan Prepare(EvaluationItem item)
     {
-        PreparedScan prepared = ModelInputLoader.Prepare(item.Scan, model);
+        PreparedScan prepared = ModelInputLoader.Prepare(item.Scan, model.InputSpec);
         // An empty lesion mask (a normal scan) has nothing to localise: its scan is left out of those metrics.
         float[]? mask = item.LesionMask is { } m && prepared.LabelsOnModelGrid(m) is var lesion && lesion.Any(v => v > 0) ? lesion : null;
         float[]? atlas = item.Atlas is { } a ? prepared.LabelsOnModelGrid(a) : null;

@@ -97,7 +97,7 @@ internal sealed class HtmlReport
     private void Segmentation(Explanation explanation, SegmentationExplained segmentation)
     {
         _body.Append("<h3>Segmentation</h3><table class=\"prediction\"><tr><th>class</th><th>voxels</th><th>volume</th><th>mean probability in the explained region</th></tr>");
-        foreach (MedExplain.Imaging.ClassVolume volume in segmentation.OnScan.Volumes)
+        foreach (ClassVolume volume in segmentation.OnScan.Volumes)
         {
             bool top = volume.Label == segmentation.Region;
             _body.Append(CultureInfo.InvariantCulture, $"<tr{(top ? " class=\"top\"" : string.Empty)}><td>{E(volume.Name)}</td><td>{volume.Voxels}</td><td>{volume.Millilitres:0.###} mL</td><td>{explanation.Prediction.Probabilities[volume.Label] * 100:0.0}%</td></tr>");

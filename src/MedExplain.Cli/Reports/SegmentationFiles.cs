@@ -1,4 +1,4 @@
-using MedExplain.Imaging;
+using MedExplain.Pipelines;
 
 namespace MedExplain.Cli.Reports;
 

@@ -1,4 +1,5 @@
 using MedExplain.Imaging;
+using MedExplain.Pipelines;
 
 namespace MedExplain.Cli.Reports;
 

@@ -108,21 +108,17 @@ public sealed class OnnxModel : IDisposable
     /// <summary>The input shape for <paramref name="batch"/> items: from the card, else from the declared fixed dims.</summary>
     /// <param name="batch">The number of items.</param>
     /// <returns>The shape, or null when the model leaves spatial dimensions open and has no card.</returns>
-    public int[]? InputShapeFor(int batch)
-    {
-        if (Card is not null)
-        {
-            return Card.InputShape(batch);
-        }
+    public int[]? InputShapeFor(int batch) => InputSpec.ShapeFor(batch);
 
-        IReadOnlyList<TensorDimension> dims = ImageInput.Dimensions;
-        if (dims.Count == 0 || dims.Skip(1).Any(d => !d.IsFixed))
-        {
-            return null;
-        }
+    /// <summary>Gets what the image input takes, for code that prepares scans without the model itself (Imaging).</summary>
+    public ModelInputSpec InputSpec => new(
+        FilePath, ImageInput.Name, [.. ImageInput.Dimensions.Select(d => d.Size)], ImageInput.FormatShape(), Card, CannotFeed);
 
-        return [batch, .. dims.Skip(1).Select(d => (int)d.Size!.Value)];
-    }
+    /// <summary>Why MedExplain cannot feed this model one float image, or null.</summary>
+    private string? CannotFeed =>
+        Inputs.Count > 1 ? $"the model has {Inputs.Count} inputs ({string.Join(", ", Inputs.Select(i => $"'{i.Name}'"))}); MedExplain feeds models with one image input."
+        : ImageInput.ElementType != "float" ? $"input '{ImageInput.Name}' is {ImageInput.ElementType}; MedExplain feeds float32 images."
+        : null;
 
     /// <summary>Gets the batch size the model forces, or null when its batch dimension is free.</summary>
     public int? FixedBatchSize => ImageInput.Dimensions is [{ IsFixed: true } first, ..] ? (int)first.Size!.Value : null;

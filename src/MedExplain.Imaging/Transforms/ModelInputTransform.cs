@@ -1,7 +1,6 @@
 using System.Globalization;
 using MedExplain.Imaging.Geometry;
 using MedExplain.Models;
-using MedExplain.Onnx;
 
 namespace MedExplain.Imaging.Transforms;
 
@@ -61,10 +60,10 @@ public sealed class ModelInputTransform
 
     /// <summary>Plans the transform of a scan for a model.</summary>
     /// <param name="scan">The scan.</param>
-    /// <param name="model">The model; its card (or, without one, its input's fixed dims) gives size, channels and orientation.</param>
+    /// <param name="model">What the model's input takes: its card (or, without one, its fixed dims) gives size, channels and orientation.</param>
     /// <param name="slice">For a 2D model and a volume: the slice to use along the model's third axis; null for the middle one.</param>
     /// <exception cref="MedExplainInputException">The scan cannot become this model's input.</exception>
-    public static ModelInputTransform Plan(MedicalImage scan, OnnxModel model, int? slice = null)
+    public static ModelInputTransform Plan(MedicalImage scan, ModelInputSpec model, int? slice = null)
     {
         ArgumentNullException.ThrowIfNull(scan);
         ArgumentNullException.ThrowIfNull(model);
@@ -195,14 +194,14 @@ public sealed class ModelInputTransform
         return _reorientation?.Undo(values, _scanDims) ?? values;
     }
 
-    private static (int Channels, int[] Spatial, string? Orientation) Target(MedicalImage scan, OnnxModel model)
+    private static (int Channels, int[] Spatial, string? Orientation) Target(MedicalImage scan, ModelInputSpec model)
     {
         if (model.Card is { } card)
         {
             return (card.Channels, [.. card.SpatialSize], card.Orientation);
         }
 
-        int[]? shape = model.InputShapeFor(1);
+        int[]? shape = model.ShapeFor(1);
         if (shape is null || shape.Length is not (4 or 5))
         {
             // A model without a card and with free dims takes the scan at its own size.

@@ -94,7 +94,7 @@ public sealed class CamMethodsTests : IDisposable
     public void GradCam_DemoTumourScan_PutsItsMassOnTheLesion()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
-        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-02-tumour.png"), model);
+        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-02-tumour.png"), model.InputSpec);
         float[] mask = MedExplain.Imaging.Raster.RasterReader.Read(RepoPaths.DemoScan("2d/slice-02-tumour-mask.png")).Data;
 
         FloatTensor map = AttributionMethods.Get("grad-cam").Attribute(model, scan, ClassTarget.Class(1), new AttributionOptions()).Values;
@@ -109,7 +109,7 @@ public sealed class CamMethodsTests : IDisposable
     public void GuidedGradCam_IsGuidedBackpropTimesTheUpsampledGradCam()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
-        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-05-tumour.png"), model);
+        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-05-tumour.png"), model.InputSpec);
         var options = new AttributionOptions();
 
         float[] guided = AttributionMethods.Get("guided-backprop").Attribute(model, scan, ClassTarget.Predicted, options).Values.Data;

@@ -15,7 +15,7 @@ public sealed class ExplanationGraphExportTests
     public void Export_SavedGraphInAFreshRuntime_GivesTheMethodsAttribution(string method)
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
-        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-03-infarct.png"), model);
+        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-03-infarct.png"), model.InputSpec);
         Attribution expected = AttributionMethods.Get(method).Attribute(model, scan, ClassTarget.Class(2), new AttributionOptions());
 
         byte[] saved = ExplanationGraphExport.Export(model, method, [1, 1, 128, 128]).ToByteArray();
@@ -36,7 +36,7 @@ public sealed class ExplanationGraphExportTests
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
         FloatTensor scans = FloatTensor.Concatenate([.. new[] { "2d/slice-02-tumour.png", "2d/slice-03-infarct.png" }
-            .Select(s => MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan(s), model))]);
+            .Select(s => MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan(s), model.InputSpec))]);
         var options = new AttributionOptions { Steps = 6, Integration = IntegrationKind.GaussLegendre, Baseline = BaselineKind.Constant, BaselineValue = -0.5f };
         Attribution expected = AttributionMethods.Get("integrated-gradients").Attribute(model, scans, ClassTarget.PerItem([1, 2]), options);
 

@@ -12,7 +12,7 @@ public sealed class IntegratedGradientsConvergenceTests(ITestOutputHelper output
     public void IntegratedGradients_OneRightEndpointStepFromZero_EqualsInputTimesGradient()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
-        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-02-tumour.png"), model);
+        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-02-tumour.png"), model.InputSpec);
 
         Attribution ig = AttributionMethods.Get("integrated-gradients").Attribute(model, scan, ClassTarget.Predicted,
             new AttributionOptions { Steps = 1, Integration = IntegrationKind.RiemannRight });
@@ -25,7 +25,7 @@ public sealed class IntegratedGradientsConvergenceTests(ITestOutputHelper output
     public void SmoothGrad_ZeroNoise_EqualsTheGradient()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
-        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-06-infarct.png"), model);
+        FloatTensor scan = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-06-infarct.png"), model.InputSpec);
 
         Attribution smooth = AttributionMethods.Get("smoothgrad").Attribute(model, scan, ClassTarget.Predicted, new AttributionOptions { Noise = 0, Samples = 4 });
         Attribution gradient = AttributionMethods.Get("gradient").Attribute(model, scan, ClassTarget.Predicted, new AttributionOptions());
@@ -60,7 +60,7 @@ public sealed class IntegratedGradientsConvergenceTests(ITestOutputHelper output
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
         FloatTensor batch = FloatTensor.Concatenate([.. new[] { "2d/slice-01-normal.png", "2d/slice-02-tumour.png", "2d/slice-03-infarct.png" }
-            .Select(s => MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan(s), model))]);
+            .Select(s => MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan(s), model.InputSpec))]);
         var options = new AttributionOptions { Steps = 4, Samples = 3, Seed = 11 };
 
         foreach (string method in new[] { "gradient", "integrated-gradients", "smoothgrad" })

@@ -13,7 +13,7 @@ public sealed class RandomisationTests
     public void GradientMapsDecorrelateWhenEveryLayerIsRandomisedWhileAnEdgeDetectorDoesNot()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
-        FloatTensor x = ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-02-tumour.png"), model);
+        FloatTensor x = ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-02-tumour.png"), model.InputSpec);
         int layers = Randomisation.LayersFromTheTop(model).Count;
         OnnxModel randomised = Randomisation.Cascade(model, layers, seed: 1);
 
@@ -56,7 +56,7 @@ public sealed class RandomisationTests
         string[] scans = ["2d/slice-02-tumour.png", "2d/slice-03-infarct.png", "2d/slice-05-tumour.png", "2d/slice-06-infarct.png"];
         foreach (string scan in scans)
         {
-            FloatTensor x = ModelInputLoader.Load(RepoPaths.DemoScan(scan), model);
+            FloatTensor x = ModelInputLoader.Load(RepoPaths.DemoScan(scan), model.InputSpec);
             float[] Map(OnnxModel m) => gradient.Attribute(m, x, ClassTarget.Class(scan.Contains("tumour", StringComparison.Ordinal) ? 1 : 2), new AttributionOptions()).Values.Data;
             float[] own = Map(model);
             replicaTotal += Randomisation.Spearman(own, Map(replica));

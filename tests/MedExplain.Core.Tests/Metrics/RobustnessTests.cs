@@ -32,7 +32,7 @@ public sealed class RobustnessTests : IDisposable
     public void ADeterministicMethodRepeatsExactlyAndANoisyOneDoesNot()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
-        FloatTensor x = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-02-tumour.png"), model);
+        FloatTensor x = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-02-tumour.png"), model.InputSpec);
         float[] Run(string method, int seed) => AttributionMethods.Get(method).Attribute(model, x, ClassTarget.Class(1), new AttributionOptions { Seed = seed, Samples = 4 }).Values.Data;
 
         Assert.Equal(0, Robustness.Repeatability([Run("gradient", 1), Run("gradient", 2), Run("gradient", 3)]));

@@ -91,7 +91,7 @@ public sealed class PredictorTests
         {
             string scan = sample.GetProperty("scan").GetString()!;
             using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel(sample.GetProperty("model").GetString()!));
-            FloatTensor input = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan(scan), model);
+            FloatTensor input = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan(scan), model.InputSpec);
 
             float[] logits = Assert.Single(new Predictor(model).Predict(input, scan).Items).Logits;
 

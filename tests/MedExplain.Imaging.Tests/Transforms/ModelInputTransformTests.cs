@@ -20,7 +20,7 @@ public sealed class ModelInputTransformTests
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-3d"));
         MedicalImage scan = LinearScan([80, 70, 60], Affine.FromColumns(new Vector3d(sx, 0, 0), new Vector3d(0, sy, 0), new Vector3d(0, 0, sz), new Vector3d(10, -20, 30)));
 
-        ModelInputTransform transform = ModelInputTransform.Plan(scan, model);
+        ModelInputTransform transform = ModelInputTransform.Plan(scan, model.InputSpec);
         FloatTensor batch = transform.Apply(scan);
 
         Assert.Equal([1, 1, 64, 64, 64], batch.Shape);
@@ -46,7 +46,7 @@ public sealed class ModelInputTransformTests
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-3d"));
         MedicalImage scan = LinearScan([80, 70, 60], Affine.FromColumns(new Vector3d(-2, 0, 0), new Vector3d(0, 0, 1.5), new Vector3d(0, -1, 0), new Vector3d(90, 40, -30)));
-        ModelInputTransform transform = ModelInputTransform.Plan(scan, model);
+        ModelInputTransform transform = ModelInputTransform.Plan(scan, model.InputSpec);
 
         float[] back = transform.MapBack(transform.Apply(scan).Data);
 
@@ -72,7 +72,7 @@ public sealed class ModelInputTransformTests
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-3d"));
         var affine = Affine.FromColumns(new Vector3d(-2, 0, 0), new Vector3d(0, -1.5, 0), new Vector3d(0, 0, -1), new Vector3d(10, -20, 30));
         MedicalImage scan = LinearScan([80, 70, 60], affine);
-        ModelInputTransform transform = ModelInputTransform.Plan(scan, model);
+        ModelInputTransform transform = ModelInputTransform.Plan(scan, model.InputSpec);
 
         // Label = which quarter of world x the voxel lies in. Each model voxel must carry the label of the scan voxel
         // nearest to its world position (the inverse of this diagonal affine, rounded).

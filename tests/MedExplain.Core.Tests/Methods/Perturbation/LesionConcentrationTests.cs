@@ -17,7 +17,7 @@ public sealed class LesionConcentrationTests
     public void PositiveAttributionConcentratesInTheLesion(string method, string scan, string baseline)
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
-        FloatTensor x = ModelInputLoader.Load(RepoPaths.DemoScan(scan + ".png"), model);
+        FloatTensor x = ModelInputLoader.Load(RepoPaths.DemoScan(scan + ".png"), model.InputSpec);
         float[] mask = RasterReader.Read(RepoPaths.DemoScan(scan + "-mask.png")).Data;
         var options = new AttributionOptions
         {

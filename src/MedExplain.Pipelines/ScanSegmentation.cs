@@ -1,8 +1,9 @@
+using MedExplain.Imaging;
 using MedExplain.Imaging.Nifti;
 using MedExplain.Imaging.Samples;
 using MedExplain.Prediction;
 
-namespace MedExplain.Imaging;
+namespace MedExplain.Pipelines;
 
 /// <summary>A segmentation put back on the scan's own voxels: each class's probability mapped back through the inverse
 /// of the model-input transform (linear), the label of the most probable class at each scan voxel, and the volume of

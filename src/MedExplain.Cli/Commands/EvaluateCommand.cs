@@ -1,3 +1,4 @@
+using MedExplain.Pipelines;
 using System.CommandLine;
 using System.Globalization;
 using MedExplain.Cli.Evaluation;

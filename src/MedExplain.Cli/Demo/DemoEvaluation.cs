@@ -1,3 +1,4 @@
+using MedExplain.Pipelines;
 using System.Globalization;
 using MedExplain.Cli.Commands;
 using MedExplain.Cli.Evaluation;

@@ -1,3 +1,4 @@
+using MedExplain.Pipelines;
 using System.Globalization;
 using System.Net;
 using System.Text;

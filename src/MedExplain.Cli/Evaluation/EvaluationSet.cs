@@ -1,14 +1,8 @@
 using System.Text.Json;
 using MedExplain.Cli.Reports;
+using MedExplain.Pipelines;
 
 namespace MedExplain.Cli.Evaluation;
-
-/// <summary>One scan to evaluate on, with its lesion mask, atlas labels and confounder mask where there are any.</summary>
-/// <param name="Scan">The scan.</param>
-/// <param name="LesionMask">Where the finding is.</param>
-/// <param name="Atlas">Anatomical labels (0 = background).</param>
-/// <param name="Confounder">Where something the model should not use is: a burned-in marker, a ruler, text.</param>
-internal sealed record EvaluationItem(string Scan, string? LesionMask, string? Atlas, string? Confounder = null);
 
 /// <summary>
 /// The scans of an evaluation: a folder (NAME-mask.*, NAME-regions.* and NAME-confounder.* beside each scan NAME.*, or

@@ -1,12 +1,10 @@
-using MedExplain.Pipelines;
 using MedExplain.Batching;
-using MedExplain.Cli.Explain;
 using MedExplain.Imaging;
 using MedExplain.Methods;
 using MedExplain.Metrics;
 using MedExplain.Onnx;
 
-namespace MedExplain.Cli.Evaluation;
+namespace MedExplain.Pipelines;
 
 /// <summary>What to evaluate and how.</summary>
 /// <param name="Methods">The methods.</param>
@@ -17,7 +15,7 @@ namespace MedExplain.Cli.Evaluation;
 /// <param name="ShuffledLabels">A model trained on shuffled labels, for the data randomisation check.</param>
 /// <param name="CurvesByAtlas">Delete and insert whole atlas regions rather than voxels.</param>
 /// <param name="Options">The methods' options (seed 0).</param>
-internal sealed record EvaluationSettings(
+public sealed record EvaluationSettings(
     IReadOnlyList<string> Methods,
     IReadOnlyList<EvaluationMetric> Metrics,
     int Steps,
@@ -28,19 +26,39 @@ internal sealed record EvaluationSettings(
     AttributionOptions Options);
 
 /// <summary>One number: a metric of one method's map of one scan.</summary>
-internal sealed record MetricValue(string Scan, string Method, string Metric, double Value);
+/// <param name="Scan">The scan's file name.</param>
+/// <param name="Method">The method.</param>
+/// <param name="Metric">The metric.</param>
+/// <param name="Value">Its value.</param>
+public sealed record MetricValue(string Scan, string Method, string Metric, double Value);
 
-/// <summary>A method's deletion or insertion curve, averaged over the scans.</summary>
-internal sealed record MeanCurve(string Method, string Metric, double[] Scores);
+/// <summary>A method's deletion or insertion curve (or sensitivity-n over its subset sizes), averaged over the scans.</summary>
+/// <param name="Method">The method.</param>
+/// <param name="Metric">The metric.</param>
+/// <param name="Scores">The mean score at each step.</param>
+public sealed record MeanCurve(string Method, string Metric, double[] Scores);
 
 /// <summary>Everything an evaluation found.</summary>
-internal sealed record EvaluationResult(IReadOnlyList<MetricValue> Values, IReadOnlyList<MeanCurve> Curves);
+/// <param name="Values">Every metric of every method's map of every scan.</param>
+/// <param name="Curves">The mean curves.</param>
+public sealed record EvaluationResult(IReadOnlyList<MetricValue> Values, IReadOnlyList<MeanCurve> Curves);
+
+/// <summary>One scan to evaluate on, with its lesion mask, atlas labels and confounder mask where there are any.</summary>
+/// <param name="Scan">The scan.</param>
+/// <param name="LesionMask">Where the finding is.</param>
+/// <param name="Atlas">Anatomical labels (0 = background).</param>
+/// <param name="Confounder">Where something the model should not use is: a burned-in marker, a ruler, text.</param>
+public sealed record EvaluationItem(string Scan, string? LesionMask, string? Atlas, string? Confounder = null);
 
 /// <summary>
-/// Computes the metrics: each method's maps of every scan first, then each curve of all scans in one batched stream
-/// through the shared runner, then the per-scan metrics. One instance runs once.
+/// Evaluates methods on a set of scans: each method's maps of every scan first, then each curve of all scans in one
+/// batched stream through the shared runner, then the per-scan metrics. One instance runs once. The use case behind
+/// <c>medexplain evaluate</c>, for any program.
 /// </summary>
-internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, Func<string, IProgress<BatchProgress>> progress)
+/// <param name="model">The model.</param>
+/// <param name="settings">The methods, metrics and their settings.</param>
+/// <param name="progress">Gives each stage's progress receiver (labelled "maps: METHOD", "deletion: METHOD", …).</param>
+public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, Func<string, IProgress<BatchProgress>> progress)
 {
     private static readonly Dictionary<string, CurveKind> CurveMetrics = new()
     {
@@ -49,15 +67,19 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
         ["deletion-lerf"] = CurveKind.DeletionLeastRelevantFirst,
     };
 
-    /// <summary>Subset sizes of sensitivity-n as fractions of the features: 0.1%, 1% and 10%.</summary>
-    public static readonly double[] SensitivityFractions = [0.001, 0.01, 0.1];
+    /// <summary>Gets the subset sizes of sensitivity-n as fractions of the features: 0.1%, 1% and 10%.</summary>
+    public static IReadOnlyList<double> SensitivityFractions { get; } = [0.001, 0.01, 0.1];
 
     private readonly Faithfulness _faithfulness = new(model, settings.Options);
     private readonly List<MetricValue> _values = [];
     private readonly List<MeanCurve> _curves = [];
 
+    /// <summary>Evaluates on <paramref name="items"/>.</summary>
+    /// <param name="items">The scans with their masks and atlases.</param>
+    /// <exception cref="MedExplainInputException">A scan or a mask is missing or broken, or curves by atlas lack an atlas.</exception>
     public EvaluationResult Run(IReadOnlyList<EvaluationItem> items)
     {
+        ArgumentNullException.ThrowIfNull(items);
         Scan[] scans = [.. items.Select(Prepare)];
         foreach (string methodName in settings.Methods)
         {
@@ -217,7 +239,7 @@ internal sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings
         float[]? confounder = item.Confounder is { } c ? prepared.LabelsOnModelGrid(c) : null;
         if (settings.CurvesByAtlas && atlas is null)
         {
-            throw new MedExplainInputException(item.Scan, "--curve-by atlas needs atlas labels for every scan (NAME-regions.* or the manifest's \"regions\").");
+            throw new MedExplainInputException(item.Scan, "curves by atlas region need atlas labels for every scan (NAME-regions.* or the manifest's \"regions\").");
         }
 
         int channels = prepared.Batch.Shape[1];

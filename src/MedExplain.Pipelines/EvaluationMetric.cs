@@ -1,20 +1,37 @@
-namespace MedExplain.Cli.Evaluation;
+namespace MedExplain.Pipelines;
 
 /// <summary>What a metric needs besides the model and the scan.</summary>
-internal enum MetricNeeds
+public enum MetricNeeds
 {
+    /// <summary>Nothing more.</summary>
     Nothing,
+
+    /// <summary>A lesion mask per scan.</summary>
     LesionMask,
+
+    /// <summary>A confounder mask per scan (a marker, a ruler).</summary>
     ConfounderMask,
+
+    /// <summary>Atlas labels per scan.</summary>
     Atlas,
+
+    /// <summary>A second run: other seeds or replica models.</summary>
     SecondRun,
+
+    /// <summary>A model trained on shuffled labels.</summary>
     ShuffledLabelsModel,
 }
 
-/// <summary>One metric evaluate can compute: its stable name, which way is better, what it needs, and a line for the report.</summary>
-internal sealed record EvaluationMetric(string Name, string Better, MetricNeeds Needs, string Description)
+/// <summary>One metric an evaluation can compute: its stable name, which way is better, what it needs, and a line for
+/// the report. <see cref="All"/> is the one catalogue the evaluation, the CLI's help and the reports read.</summary>
+/// <param name="Name">The stable name.</param>
+/// <param name="Better">Which way is better: "higher", "lower", "closer to 0" or "context".</param>
+/// <param name="Needs">What it needs besides the model and the scans.</param>
+/// <param name="Description">One line for reports.</param>
+public sealed record EvaluationMetric(string Name, string Better, MetricNeeds Needs, string Description)
 {
-    public static readonly IReadOnlyList<EvaluationMetric> All =
+    /// <summary>Gets every metric.</summary>
+    public static IReadOnlyList<EvaluationMetric> All { get; } =
     [
         new("completeness", "closer to 0", MetricNeeds.Nothing, "Σ attribution − (f(x) − f(zeros)): 0 for complete methods (integrated gradients, DeepLIFT, Shapley values); its size says how much of the score change a map leaves unexplained."),
         new("deletion", "lower", MetricNeeds.Nothing, "Area under the score as the most relevant features are set to zero first (fraction 0→1). Lower: the map found what the score depends on."),
@@ -37,8 +54,12 @@ internal sealed record EvaluationMetric(string Name, string Better, MetricNeeds 
         new("label-randomisation", "lower", MetricNeeds.ShuffledLabelsModel, "Spearman correlation of |map| with the map of a model trained on shuffled labels (Adebayo et al.'s data randomisation). Near 0 is what a faithful method gives."),
     ];
 
-    public static readonly string Names = string.Join(", ", All.Select(m => m.Name));
+    /// <summary>Gets the metrics' names, comma-separated, for help texts and messages.</summary>
+    public static string Names { get; } = string.Join(", ", All.Select(m => m.Name));
 
+    /// <summary>The metric with this name.</summary>
+    /// <param name="name">The name.</param>
+    /// <exception cref="MedExplainParameterException">No metric has that name; the message lists those that do.</exception>
     public static EvaluationMetric Get(string name) =>
-        All.FirstOrDefault(m => m.Name == name) ?? throw new MedExplainInputException("--metrics", $"'{name}' is not a metric; the metrics are: {Names}.");
+        All.FirstOrDefault(m => m.Name == name) ?? throw new MedExplainParameterException("metrics", $"'{name}' is not a metric; the metrics are: {Names}.");
 }

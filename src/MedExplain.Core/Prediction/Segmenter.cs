@@ -102,10 +102,18 @@ public sealed record SegmentedItem(int Item, float[][] Probabilities, int[] Labe
             }
             else
             {
-                float[] p = alreadyProbabilities ? column : Softmax.Of(column);
+                // Softmax over the classes in place: no array per voxel (a 3D output has millions).
+                float max = alreadyProbabilities ? 0 : column.Max();
+                double sum = 0;
                 for (int c = 0; c < classes; c++)
                 {
-                    probabilities[c][v] = p[c];
+                    probabilities[c][v] = alreadyProbabilities ? column[c] : MathF.Exp(column[c] - max);
+                    sum += probabilities[c][v];
+                }
+
+                for (int c = 0; c < classes && !alreadyProbabilities; c++)
+                {
+                    probabilities[c][v] = (float)(probabilities[c][v] / sum);
                 }
             }
 

@@ -9,8 +9,6 @@ namespace MedExplain.Methods.Propagation;
 /// takes <see cref="RevealCancelRule"/> and that nonlinearity passes through; everything else keeps DeepLIFT Rescale.</summary>
 internal static class RevealCancelRules
 {
-    private static readonly string[] Unary = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Softplus"];
-
     public static RuleSet For(OnnxModel model)
     {
         GraphProto graph = model.Proto.Graph;
@@ -19,7 +17,7 @@ internal static class RevealCancelRules
         foreach (NodeProto layer in graph.Node.Where(n => LinearLayers.WeightIndex(n, model.Graph.Constant) >= 0))
         {
             NodeProto[] consumers = [.. graph.Node.Where(n => n.Input.Contains(layer.Output[0]))];
-            if (consumers is [var nonlinearity] && Unary.Contains(nonlinearity.OpType) && graph.Output.All(o => o.Name != layer.Output[0]))
+            if (consumers is [var nonlinearity] && OpFacts.ElementwiseActivations.Contains(nonlinearity.OpType) && graph.Output.All(o => o.Name != layer.Output[0]))
             {
                 rules[layer.Name] = new RevealCancelRule(nonlinearity, RuleSet.Gradient.For(nonlinearity.OpType)!);
                 rules[nonlinearity.Name] = pass;

@@ -10,13 +10,16 @@ namespace MedExplain.Onnx.Backward;
 /// An entry is keyed by a hash of the model's graph, the input shape, the request and the build of this library (any
 /// change to the compiler makes new keys). The folder is MEDEXPLAIN_CACHE, else $XDG_CACHE_HOME/medexplain (or
 /// ~/.cache/medexplain); MEDEXPLAIN_CACHE=off turns it off. Entries are written whole (a temporary file, then a rename),
-/// a damaged one is ignored and replaced, and graphs over 256 MiB (a large model's weights) are not kept.</summary>
+/// a damaged one is ignored and replaced, and graphs over 256 MiB (a large model's weights) are not kept. Each build
+/// keeps its entries in a folder of its own and removes those of other builds when it first writes, so the cache holds
+/// one build's graphs, not every build's a developer ever ran.</summary>
 internal static class CompiledGraphCache
 {
     private const long MaxEntryBytes = 256L << 20;
 
     private static readonly string BuildId = typeof(CompiledGraphCache).Assembly.ManifestModule.ModuleVersionId.ToString("N");
     private static int _hits;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Pruned = new(StringComparer.Ordinal);
 
     /// <summary>Gets how many compiles this process took from the disk (for tests and diagnostics).</summary>
     public static int Hits => _hits;
@@ -34,7 +37,7 @@ internal static class CompiledGraphCache
 
             if (!string.IsNullOrWhiteSpace(configured))
             {
-                return Path.Combine(configured, "compiled");
+                return Path.Combine(configured, "compiled", BuildId);
             }
 
             string? root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
@@ -44,7 +47,7 @@ internal static class CompiledGraphCache
                 root = string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".cache");
             }
 
-            return root is null ? null : Path.Combine(root, "medexplain", "compiled");
+            return root is null ? null : Path.Combine(root, "medexplain", "compiled", BuildId);
         }
     }
 
@@ -90,6 +93,7 @@ internal static class CompiledGraphCache
         try
         {
             Directory.CreateDirectory(folder);
+            PruneOtherBuilds(folder);
             var entry = new Entry(graph.InputName, graph.InputShape, graph.SeedName, graph.SeedShape, new Dictionary<string, string>(graph.SignalOutputs), graph.ReferenceName);
             WriteWhole(Path.Combine(folder, key + ".onnx"), graph.Model.ToByteArray());
             WriteWhole(Path.Combine(folder, key + ".json"), JsonSerializer.SerializeToUtf8Bytes(entry));
@@ -97,6 +101,27 @@ internal static class CompiledGraphCache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // No cache folder to be had (read-only home, full disk): the compile stands, only unsaved.
+        }
+    }
+
+    /// <summary>Removes, once per cache folder and process, the entries of other builds (siblings of this build's folder).</summary>
+    private static void PruneOtherBuilds(string folder)
+    {
+        if (Path.GetDirectoryName(folder) is not { } parent || !Pruned.TryAdd(parent, true))
+        {
+            return;
+        }
+
+        foreach (string other in Directory.EnumerateDirectories(parent).Where(d => Path.GetFileName(d) != BuildId))
+        {
+            try
+            {
+                Directory.Delete(other, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another process may be using it: it goes next time.
+            }
         }
     }
 

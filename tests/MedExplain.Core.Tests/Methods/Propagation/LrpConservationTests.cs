@@ -64,6 +64,22 @@ public sealed class LrpConservationTests : IDisposable
         Assert.True(Math.Abs(sum - score) <= 1e-3 * Math.Abs(score), $"{composite}: relevance {sum} for score {score}");
     }
 
+    [Fact]
+    public void AConstantDividedByAnActivationPassesRelevanceOn()
+    {
+        // y = W·(2 / x): the quotient is a function of x alone, so x gets its relevance whole (the quotient rule's
+        // transpose would hand it over with its sign flipped).
+        string path = new TinyModelBuilder(13).Input("x", null, 4).Output("y")
+            .Initializer("two", [], [2f]).Initializer("w", [2, 4], Weights(8, 7))
+            .Node("Div", ["two", "x"], ["q"]).Node("Gemm", ["q", "w"], ["y"], attributes: ("transB", 1L))
+            .Save(_temp.File("quotient.onnx"));
+        using OnnxModel model = OnnxModel.Load(path);
+
+        Attribution a = AttributionMethods.Get("lrp").Attribute(model, new FloatTensor([1, 4], [0.5f, 1.5f, 2f, 4f]), ClassTarget.Class(0), new AttributionOptions { Composite = "epsilon", Epsilon = 1e-9 });
+
+        Assert.Equal(a.TargetScores[0], a.Values.Data.Sum(v => (double)v), 4);
+    }
+
     private static float[] Weights(int count, int seed)
     {
         var random = new Random(seed);

@@ -65,12 +65,26 @@ public sealed class CompiledGraphCacheTests : IDisposable
         Assert.StartsWith("{\"InputName\"", File.ReadAllText(entry), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Backward_FirstWrite_RemovesTheEntriesOfOtherBuilds()
+    {
+        // Every build keys its own entries; without pruning, a developer's cache would keep every build's graphs.
+        string otherBuild = Path.Combine(Path.GetDirectoryName(CompiledGraphCache.Folder!)!, "an-older-build");
+        Directory.CreateDirectory(otherBuild);
+        File.WriteAllText(Path.Combine(otherBuild, "stale.json"), "{}");
+
+        Gradient(NpyReader.Read(RepoPaths.TestData("zoo/cnn3d.input.npy")), new BackwardRequest("logits", RuleSet.DeConvNet, ["input"], []));
+
+        Assert.False(Directory.Exists(otherBuild));
+        Assert.True(Directory.Exists(CompiledGraphCache.Folder));
+    }
+
     /// <summary>The cached graph's file. The model carries a doc string of this test's own, so no other test, running
     /// meanwhile with the same cache folder, shares its entries.</summary>
     private string EntryOf(FloatTensor input, BackwardRequest request)
     {
         using OnnxModel model = OnnxModel.Load(_model.Value);
-        return Path.Combine(_cache.Path, "compiled", CompiledGraphCache.Key(model.GraphHash, input.Shape, request) + ".onnx");
+        return Path.Combine(CompiledGraphCache.Folder!, CompiledGraphCache.Key(model.GraphHash, input.Shape, request) + ".onnx");
     }
 
     private float[] Gradient(FloatTensor input, BackwardRequest request)

@@ -7,7 +7,8 @@ namespace MedExplain.Onnx.Backward.Rules.Lrp;
 /// per operand: scaling by a fixed operand passes relevance on in proportion (Zennit's Norm rule); a gate (an operand that
 /// a sigmoid, tanh, erf or softmax produced, as in squeeze-excitation, SiLU, GELU and Mish) receives none and the signal
 /// all of it, as Zennit and AttnLRP treat gating; a quotient's denominator (a norm's standard deviation) receives none;
-/// any other product of two activations (attention's Q·Kᵀ and A·V) splits it in half (AttnLRP's uniform rule).
+/// any other product of two activations (attention's Q·Kᵀ and A·V) splits it in half (AttnLRP's uniform rule); a
+/// constant divided by an activation is a function of that activation alone and passes relevance on.
 /// </summary>
 /// <param name="gradient">The op's gradient rule (the transposes).</param>
 internal sealed class LrpProductRule(IBackwardRule gradient) : IBackwardRule
@@ -17,6 +18,12 @@ internal sealed class LrpProductRule(IBackwardRule gradient) : IBackwardRule
     public string?[] Backward(NodeProto node, string?[] outputSignals, BackwardEmitter emit)
     {
         bool[] varies = [emit.DependsOnInput(node.Input[0]), emit.DependsOnInput(node.Input[1])];
+        if (node.OpType == "Div" && !varies[0] && varies[1])
+        {
+            // c / x is an element-wise function of x alone: like an activation, it passes the relevance on.
+            return [null, emit.Unbroadcast(outputSignals[0]!, emit.Shape(node.Input[1]))];
+        }
+
         float[] share = (node.OpType, varies[0], varies[1]) switch
         {
             (_, true, false) or ("Div", true, true) => [1, 0],

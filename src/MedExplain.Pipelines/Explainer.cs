@@ -72,7 +72,7 @@ public static class Explainer
             Attribution attribution = AttributionMethods.Get(methods[m]).Attribute(model, input.Batch, target, options, progressFor?.Invoke(methods[m]));
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
             maps.Add(new MethodMap(
-                methods[m],
+                AttributionMethods.Label(methods[m], options.Over),
                 segmentation?.Region ?? attribution.TargetClasses[0],
                 attribution.TargetScores[0],
                 input.Transform.MapBack(onModelGrid),
@@ -80,6 +80,7 @@ public static class Explainer
                 attribution.Diagnostics.ToDictionary(d => d.Key, d => d.Value[0]))
             {
                 Regions = attribution.Regions?[0],
+                Summary = AttributionMethods.Summarize(methods[m], options.Over),
             });
         }
 

@@ -42,7 +42,7 @@ public sealed record Explanation(
 public sealed record SegmentationExplained(ScanSegmentation OnScan, int Region);
 
 /// <summary>One method's result mapped back onto the scan.</summary>
-/// <param name="Method">The method's name.</param>
+/// <param name="Method">The method's name (for a wrapper over another method, both: smoothgrad-over-lrp).</param>
 /// <param name="TargetClass">The class it explains.</param>
 /// <param name="TargetScore">That class's logit.</param>
 /// <param name="OnScan">The map on the scan's grid (channels summed).</param>
@@ -52,4 +52,7 @@ public sealed record MethodMap(string Method, int TargetClass, float TargetScore
 {
     /// <summary>Gets the region scores of region-level methods, else null.</summary>
     public IReadOnlyList<MedExplain.Methods.RegionScore>? Regions { get; init; }
+
+    /// <summary>Gets what the map shows, in words a clinician can use.</summary>
+    public string Summary { get; init; } = string.Empty;
 }

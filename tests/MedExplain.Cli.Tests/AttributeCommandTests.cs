@@ -28,6 +28,33 @@ public sealed class AttributeCommandTests
     }
 
     [Fact]
+    public void Attribute_SmoothGradOverLrp_RecordsBothMethods()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("smooth-lrp.npy");
+
+        (int code, string stdout, string error) = CliRunner.Run("attribute", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-02-tumour.png"),
+            "--method", "smoothgrad", "--over", "lrp-epsilon", "--samples", "2", "--output", output, "--json");
+
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(stdout);
+        Assert.Equal("smoothgrad-over-lrp-epsilon", json.RootElement.GetProperty("method").GetString());
+    }
+
+    [Fact]
+    public void Attribute_IntegratedGradientsOverRelevance_IsRefusedNamingTheFlag()
+    {
+        using var dir = new TempDirectory();
+
+        (int code, _, string error) = CliRunner.Run("attribute", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-02-tumour.png"),
+            "--method", "integrated-gradients", "--over", "lrp-epsilon", "--output", dir.File("x.npy"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--over", error, StringComparison.Ordinal);
+        Assert.Contains("guided-backprop", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Attribute_TargetMaskOnASegmentationModel_WritesTheInputShapedMap()
     {
         using var dir = new TempDirectory();

@@ -27,7 +27,8 @@ internal static class AttributeCommand
         Option<string> model = CliOptions.Model();
         Option<string?> card = CliOptions.Card();
         Option<string> input = new("--input", "-i") { Description = $"The input: an NPY batch (N, C, H, W) or (N, C, D, H, W), one item, or an image ({ModelInputLoader.SupportedFormats}).", Required = true };
-        Option<string> method = new("--method") { Description = $"The attribution method: {string.Join(", ", AttributionMethods.Names)}.", Required = true };
+        Option<string> method = new("--method") { Description = $"The attribution method. {CliOptions.MethodsByFamily()}.", Required = true };
+        Option<string?> over = CliOptions.Over();
         Option<string> target = new("--target") { Description = "The class to explain: an index for every item, one index per item (1,0,2), or 'predicted'.", DefaultValueFactory = _ => "predicted" };
         Option<string?> targetMask = new("--target-mask") { Description = "An NPY mask over the target output (one output item, or one per input item) to explain Σ mask ⊙ output instead of a class: a region of a segmentation output, or a regression output." };
         Option<string?> outputName = new("--output-name") { Description = "The model output to explain; default: the card's, else the first output." };
@@ -58,7 +59,7 @@ internal static class AttributeCommand
         Option<bool> json = CliOptions.Json();
         var command = new Command("attribute", "Compute an attribution map with one method and write it as NPY; attributions explain the model's pre-softmax output.")
         {
-            model, card, input, method, target, targetMask, outputName, steps, integration, baseline, samples, noise, seed, background, layer, camResolution,
+            model, card, input, method, over, target, targetMask, outputName, steps, integration, baseline, samples, noise, seed, background, layer, camResolution,
             composite, epsilon, ruleOverride, box, window, stride, featureMask, regionNames, cells, noAntithetic, patterns, conservation, noNormalize, maxMemory, output, json,
         };
         command.SetAction(result => console.Guard(() =>
@@ -114,6 +115,7 @@ internal static class AttributeCommand
                 Samples = result.GetValue(samples),
                 Noise = result.GetValue(noise) >= 0 ? result.GetValue(noise) : throw new MedExplainInputException("--noise", "must be 0 or more."),
                 Seed = result.GetValue(seed),
+                Over = result.GetValue(over),
                 Background = result.GetValue(background) is { } path ? NpyReader.Read(path) : null,
                 MaxMemoryBytes = result.GetValue(maxMemory),
                 Layer = result.GetValue(layer),
@@ -136,21 +138,13 @@ internal static class AttributeCommand
 
     private static void WriteConservation(TextWriter w, OnnxModel model, FloatTensor batch, Attribution attribution, AttributionOptions options, string method)
     {
-        string? composite = method switch
+        if (attribution.TargetClasses[0] < 0)
         {
-            "lrp" => options.Composite ?? "epsilon-plus",
-            "lrp-epsilon" => "epsilon",
-            "lrp-zplus" => "zplus",
-            "lrp-alpha-beta" => "alpha2-beta1",
-            _ => null,
-        };
-        if (composite is null || attribution.TargetClasses[0] < 0)
-        {
-            throw new MedExplainInputException("--conservation", "applies to the LRP methods with a class target.");
+            throw new MedExplainInputException("--conservation", "needs a class target, not a target mask.");
         }
 
         w.WriteLine($"relevance reaching each layer (item 0, class {attribution.TargetClasses[0]}, score {attribution.TargetScores[0]:0.####}):");
-        foreach (LayerConservation layer in LayerConservation.PerLayer(model, batch.Slice(0, 1), attribution.TargetClasses[0], composite, options))
+        foreach (LayerConservation layer in LayerConservation.PerLayer(model, batch.Slice(0, 1), attribution.TargetClasses[0], method, options))
         {
             w.WriteLine($"  {layer.Layer,-40} Σ R {layer.RelevanceSum,12:0.####}   gap {layer.Gap,12:0.####}");
         }

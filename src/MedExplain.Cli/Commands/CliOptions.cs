@@ -33,6 +33,33 @@ internal static class CliOptions
         DefaultValueFactory = _ => 0,
     };
 
+    /// <summary>The method a wrapper (the SmoothGrad family, Integrated Gradients) runs on its copies or path points.</summary>
+    public static Option<string?> Over() => new("--over")
+    {
+        Description = "The SmoothGrad family: the single-pass method averaged over noisy copies (" +
+                      string.Join(", ", MedExplain.Methods.AttributionMethods.Descriptors.Where(d => d.IsSinglePass).Select(d => d.Name)) +
+                      "); integrated-gradients: the modified gradient integrated along the path (" +
+                      string.Join(", ", MedExplain.Methods.AttributionMethods.Descriptors.Where(d => d.IsModifiedGradient).Select(d => d.Name)) +
+                      "). Default: the gradient.",
+    };
+
+    /// <summary>The methods grouped by family, for help texts.</summary>
+    public static string MethodsByFamily(IEnumerable<string>? only = null) => string.Join("; ", MedExplain.Methods.AttributionMethods.Descriptors
+        .Where(d => only is null || only.Contains(d.Name))
+        .GroupBy(d => d.Family)
+        .OrderBy(g => g.Key)
+        .Select(g => $"{FamilyName(g.Key)}: {string.Join(", ", g.Select(d => d.Name))}"));
+
+    private static string FamilyName(MedExplain.Methods.MethodFamily family) => family switch
+    {
+        MedExplain.Methods.MethodFamily.Gradient => "gradients",
+        MedExplain.Methods.MethodFamily.PathIntegral => "path integrals",
+        MedExplain.Methods.MethodFamily.NoiseTunnel => "noise tunnels",
+        MedExplain.Methods.MethodFamily.ClassActivation => "class activation maps",
+        MedExplain.Methods.MethodFamily.Propagation => "propagation rules",
+        _ => "perturbations",
+    };
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print machine-readable JSON instead of text.",

@@ -14,11 +14,12 @@ internal static class CompileCommand
         Option<string?> card = CliOptions.Card();
         Option<string> method = new("--method") { Description = $"The method: {string.Join(", ", ExplanationGraphExport.Methods)}.", Required = true };
         Option<int> steps = new("--steps") { Description = "Integrated Gradients: number of path points inside the graph.", DefaultValueFactory = _ => 32 };
+        Option<string?> over = CliOptions.Over();
         Option<int> batch = new("--batch") { Description = "The batch size the saved graph takes (its shapes are fixed).", DefaultValueFactory = _ => 1 };
         Option<string> output = new("--output", "-o") { Description = "The ONNX file to write.", Required = true };
         var command = new Command("compile", "Save a method's explanation graph as one ONNX model mapping (input, seed) to (model outputs, attribution), runnable in any ONNX Runtime.")
         {
-            model, card, method, steps, batch, output,
+            model, card, method, steps, over, batch, output,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -27,7 +28,7 @@ internal static class CompileCommand
             int[] shape = size >= 1
                 ? loaded.InputShapeFor(size) ?? throw new MedExplainInputException(loaded.FilePath, "the model leaves its spatial size open and has no card to fix it; write a model card.")
                 : throw new MedExplainInputException("--batch", $"must be at least 1, not {size}.");
-            var graph = ExplanationGraphExport.Export(loaded, result.GetValue(method)!, shape, new AttributionOptions { Steps = result.GetValue(steps) });
+            var graph = ExplanationGraphExport.Export(loaded, result.GetValue(method)!, shape, new AttributionOptions { Steps = result.GetValue(steps), Over = result.GetValue(over) });
             string path = result.GetValue(output)!;
             File.WriteAllBytes(path, graph.ToByteArray());
             console.Out.WriteLine($"{path}: {result.GetValue(method)} graph for input {FloatTensor.FormatShape(shape)}; " +

@@ -18,7 +18,8 @@ internal static class ExplainCommand
         Option<string> model = CliOptions.Model();
         Option<string?> card = CliOptions.Card();
         Option<string> input = new("--input", "-i") { Description = $"The scan: {MedicalImageReader.SupportedFormats}.", Required = true };
-        Option<string?> methods = new("--methods") { Description = $"Comma-separated methods; default: the card's recommended ones, else {string.Join(", ", Explainer.DefaultMethods)}. Available: {string.Join(", ", AttributionMethods.Names)}." };
+        Option<string?> methods = new("--methods") { Description = $"Comma-separated methods; default: the card's recommended ones, else {string.Join(", ", Explainer.DefaultMethods)}. Available: {CliOptions.MethodsByFamily()}." };
+        Option<string?> over = CliOptions.Over();
         Option<string> target = new("--target") { Description = "The class to explain: an index, or 'predicted'.", DefaultValueFactory = _ => "predicted" };
         Option<string?> mask = new("--mask") { Description = "A lesion mask on the scan's grid (any readable format), outlined in the figures." };
         Option<string> output = new("--out", "-o") { Description = "The folder for maps, figures and report.html.", Required = true };
@@ -38,7 +39,7 @@ internal static class ExplainCommand
         Option<long> maxMemory = CliOptions.MaxMemory();
         var command = new Command("explain", "Explain a model's prediction on a scan: maps mapped back onto the scan's voxels (NIfTI with the scan's affine, NPY, PNG overlays) and a self-contained HTML report.")
         {
-            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, composite, background, patterns, window, stride, featureMask, regionNames, maxMemory,
+            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, over, composite, background, patterns, window, stride, featureMask, regionNames, maxMemory,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -50,6 +51,7 @@ internal static class ExplainCommand
                 Steps = result.GetValue(steps),
                 Samples = result.GetValue(samples),
                 Seed = result.GetValue(seed),
+                Over = result.GetValue(over),
                 MaxMemoryBytes = result.GetValue(maxMemory),
                 Composite = result.GetValue(composite),
                 Background = result.GetValue(background) is { } backgroundFile ? NpyReader.Read(backgroundFile) : null,
@@ -70,7 +72,7 @@ internal static class ExplainCommand
             foreach ((string name, string? value) in new[]
             {
                 ("card", result.GetValue(card)), ("mask", result.GetValue(mask)), ("series", result.GetValue(series)), ("slice", result.GetValue(slice)?.ToString(CultureInfo.InvariantCulture)),
-                ("composite", result.GetValue(composite)), ("background", result.GetValue(background)), ("patterns", result.GetValue(patterns)),
+                ("over", result.GetValue(over)), ("composite", result.GetValue(composite)), ("background", result.GetValue(background)), ("patterns", result.GetValue(patterns)),
                 ("window", result.GetValue(window)), ("stride", result.GetValue(stride)), ("feature mask", result.GetValue(featureMask)), ("region names", result.GetValue(regionNames)),
             })
             {

@@ -34,6 +34,11 @@ public sealed record AttributionOptions
     /// <value>The default is 0.15.</value>
     public double Noise { get; init; } = 0.15;
 
+    /// <summary>Gets the single-pass method that SmoothGrad's family averages over noisy copies (any single-pass method,
+    /// such as an LRP composite) or that Integrated Gradients integrates along its path (a modified gradient, such as
+    /// guided-backprop); null for the plain gradient. Its own options are read from these options too.</summary>
+    public string? Over { get; init; }
+
     /// <summary>Gets the seed of every random draw, so results are reproducible.</summary>
     /// <value>The default is 0.</value>
     public int Seed { get; init; }

@@ -13,7 +13,7 @@ internal static class IntegratedGradientsExport
     private const string Points = "ig/points";
     private const string PointSeeds = "ig/seed_points";
 
-    public static ModelProto Export(OnnxModel model, int[] inputShape, int steps, IntegrationKind integration)
+    public static ModelProto Export(OnnxModel model, int[] inputShape, int steps, IntegrationKind integration, RuleSet rules)
     {
         if (model.Opset < 13)
         {
@@ -24,7 +24,7 @@ internal static class IntegratedGradientsExport
         int m = alphas.Length, n = inputShape[0];
         int[] item = inputShape[1..];
         string input = model.ImageInput.Name;
-        CompiledGraph compiled = BackwardGraphCompiler.Compile(model, [m * n, .. item], new BackwardRequest(model.ScoreOutput.Name, RuleSet.Gradient, [input], []));
+        CompiledGraph compiled = BackwardGraphCompiler.Compile(model, [m * n, .. item], new BackwardRequest(model.ScoreOutput.Name, rules, [input], []));
         GraphProto graph = compiled.Model.Graph;
         int classes = compiled.SeedShape[1];
         string signal = compiled.SignalOutputs[input];
@@ -67,7 +67,7 @@ internal static class IntegratedGradientsExport
         graph.Node.Add(Node("ReduceSum", ["ig/weighted", Ints(graph, "ig/step_axis", [0])], "ig/integral", keepDims: false));
         graph.Node.Add(Node("Mul", ["ig/integral", "ig/difference"], ExplanationGraphExport.AttributionOutput));
         graph.Output.Add(new ValueInfoProto { Name = ExplanationGraphExport.AttributionOutput });
-        compiled.Model.DocString = $"MedExplain integrated-gradients ({m} points, {integration}) for {Path.GetFileName(model.FilePath)}: inputs '{input}' {FloatTensor.FormatShape(inputShape)}, " +
+        compiled.Model.DocString = $"MedExplain integrated-gradients over {rules.Name} ({m} points, {integration}) for {Path.GetFileName(model.FilePath)}: inputs '{input}' {FloatTensor.FormatShape(inputShape)}, " +
                                    $"'{compiled.SeedName}' (N, {classes}) one-hot rows on '{model.ScoreOutput.Name}', 'baseline' like the input; output '{ExplanationGraphExport.AttributionOutput}'.";
         return compiled.Model;
     }

@@ -5,7 +5,9 @@ using MedExplain.Onnx;
 namespace MedExplain.Methods.Gradient;
 
 /// <summary>Integrated Gradients (Sundararajan et al., 2017): attr = (x − b) ⊙ ∫₀¹ ∇f(b + α(x − b)) dα, by the chosen
-/// quadrature. Reports each item's completeness gap f(x) − f(b) − Σ attr, which shrinks as the rule converges.</summary>
+/// quadrature. Reports each item's completeness gap f(x) − f(b) − Σ attr, which shrinks as the rule converges. With
+/// <see cref="AttributionOptions.Over"/> the integrand is a modified gradient (Guided Backprop, DeConvNet), as Zennit's
+/// IntegratedGradients over a composite; completeness then need not hold, and the gap says by how much it fails.</summary>
 internal sealed class IntegratedGradientsMethod : IAttributionMethod
 {
     public const string GapKey = "completenessGap";
@@ -17,12 +19,14 @@ internal sealed class IntegratedGradientsMethod : IAttributionMethod
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        ISinglePassRecipe inner = AttributionMethods.Inner(options.Over, Name, modifiedGradientOnly: true);
+        (OnnxModel compiled, Onnx.Backward.RuleSet rules) = inner.Prepare(model, options);
         TargetScores targets = TargetScores.Of(model, inputs, target, options);
         FloatTensor baseline = Baselines.For(inputs, options);
         (double[] alphas, double[] weights) = IntegrationRule.For(options.Integration, options.Steps);
         int steps = alphas.Length, itemSize = inputs.ItemSize;
         var integral = new float[inputs.Data.Length];
-        new GradientPass(model, Onnx.Backward.RuleSet.Gradient, options).Run(
+        new GradientPass(compiled, rules, options).Run(
             inputs.Shape[1..],
             inputs.BatchSize * steps,
             (point, destination) =>
@@ -54,7 +58,7 @@ internal sealed class IntegratedGradientsMethod : IAttributionMethod
         float[] baselineScores = targets.ScoresFor(model, baseline, options);
         float[] gaps = [.. Enumerable.Range(0, inputs.BatchSize).Select(item =>
             (float)(targets.Scores[item] - baselineScores[item] - Sum(values.Item(item))))];
-        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<string, float[]> { [GapKey] = gaps });
+        return new Attribution(AttributionMethods.Label(Name, options.Over), values, targets.Classes, targets.Scores, new Dictionary<string, float[]> { [GapKey] = gaps });
     }
 
     private static double Sum(ReadOnlySpan<float> values)

@@ -1,15 +1,16 @@
 using System.Numerics.Tensors;
 using MedExplain.Batching;
 using MedExplain.Onnx;
-using MedExplain.Onnx.Backward;
 
 namespace MedExplain.Methods.Gradient;
 
-/// <summary>SmoothGrad, SmoothGrad² and VarGrad: gradients of noisy copies x + N(0, σ²), σ = noise × (max − min) of each
-/// item, combined per <see cref="NoiseTunnelVariant"/>. Sample s draws its noise from a generator seeded by (seed, s),
-/// so an item's map depends on the item and the seed alone, not on its batch neighbours or on batching.</summary>
+/// <summary>SmoothGrad, SmoothGrad² and VarGrad: maps of noisy copies x + N(0, σ²), σ = noise × (max − min) of each
+/// item, combined per <see cref="NoiseTunnelVariant"/>. The map of a copy is the gradient's, or that of the single-pass
+/// method named by <see cref="AttributionOptions.Over"/> (Captum's NoiseTunnel over any attribution). Sample s draws its
+/// noise from a generator seeded by (seed, s), so an item's map depends on the item and the seed alone, not on its batch
+/// neighbours or on batching.</summary>
 /// <param name="name">The kebab-case name.</param>
-/// <param name="variant">How gradients are combined.</param>
+/// <param name="variant">How maps are combined.</param>
 internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant) : IAttributionMethod
 {
     public string Name { get; } = name;
@@ -19,27 +20,38 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        ISinglePassRecipe inner = AttributionMethods.Inner(options.Over, Name, modifiedGradientOnly: false);
+        (OnnxModel compiled, Onnx.Backward.RuleSet rules) = inner.Prepare(model, options);
         TargetScores targets = TargetScores.Of(model, inputs, target, options);
         int samples = options.Samples, itemSize = inputs.ItemSize;
         double[] sigma = [.. Enumerable.Range(0, inputs.BatchSize).Select(i => options.Noise * Range(inputs.Item(i)))];
         var noise = new GaussianNoise(itemSize);
         var sum = new float[inputs.Data.Length];
         var sumSquares = new float[inputs.Data.Length];
-        new GradientPass(model, RuleSet.Gradient, options).Run(
+        var noisy = new float[itemSize];
+        var map = new float[itemSize];
+        void NoisyCopy(int copy, Span<float> destination)
+        {
+            noise.Fill(new Random(SampleSeed.For(options.Seed, copy % samples)));
+            TensorPrimitives.MultiplyAdd(noise.Values, (float)sigma[copy / samples], inputs.Item(copy / samples), destination);
+        }
+
+        new GradientPass(compiled, rules, options).Run(
             inputs.Shape[1..],
             inputs.BatchSize * samples,
-            (copy, destination) =>
-            {
-                int item = copy / samples;
-                noise.Fill(new Random(SampleSeed.For(options.Seed, copy % samples)));
-                TensorPrimitives.MultiplyAdd(noise.Values, (float)sigma[item], inputs.Item(item), destination);
-            },
+            NoisyCopy,
             (copy, seed) => targets.WriteSeed(copy / samples, seed),
             (copy, signal, _) =>
             {
+                if (inner.Variant != GradientVariant.Raw)
+                {
+                    NoisyCopy(copy, noisy); // the copy's own input, for input × gradient
+                }
+
+                SignalVariant.Apply(inner.Variant, signal, noisy, map);
                 Span<float> total = sum.AsSpan(copy / samples * itemSize, itemSize), squares = sumSquares.AsSpan(copy / samples * itemSize, itemSize);
-                TensorPrimitives.Add(total, signal, total);
-                TensorPrimitives.MultiplyAdd(signal, signal, squares, squares);
+                TensorPrimitives.Add(total, map, total);
+                TensorPrimitives.MultiplyAdd(map, map, squares, squares);
             },
             progress,
             cancellationToken);
@@ -56,7 +68,7 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
             });
         }
 
-        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<string, float[]>());
+        return new Attribution(AttributionMethods.Label(Name, options.Over), values, targets.Classes, targets.Scores, new Dictionary<string, float[]>());
     }
 
     private static double Range(ReadOnlySpan<float> values)

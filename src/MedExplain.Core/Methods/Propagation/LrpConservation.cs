@@ -16,14 +16,20 @@ public sealed record LayerConservation(string Tensor, string Layer, double Relev
     /// <param name="model">The model.</param>
     /// <param name="item">One input item (batch of 1).</param>
     /// <param name="classIndex">The class explained.</param>
-    /// <param name="composite">The composite.</param>
-    /// <param name="options">ε, z^B bounds and overrides.</param>
-    public static IReadOnlyList<LayerConservation> PerLayer(OnnxModel model, FloatTensor item, int classIndex, string composite, AttributionOptions options)
+    /// <param name="method">An LRP method (lrp, lrp-epsilon, lrp-zplus, lrp-alpha-beta, deep-taylor).</param>
+    /// <param name="options">The composite (for lrp), ε, z^B bounds and overrides.</param>
+    /// <exception cref="MedExplainParameterException">The method is no LRP method.</exception>
+    public static IReadOnlyList<LayerConservation> PerLayer(OnnxModel model, FloatTensor item, int classIndex, string method, AttributionOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(item);
-        model = LrpMethod.Canonical(model);
-        RuleSet rules = LrpComposite.Build(model, composite, options);
+        ArgumentNullException.ThrowIfNull(options);
+        if (AttributionMethods.Engine(method, "method") is not LrpMethod lrp)
+        {
+            throw new MedExplainParameterException("method", $"the conservation check applies to the LRP methods, not to {method}.");
+        }
+
+        (model, RuleSet rules) = lrp.Prepare(model, options);
         string output = options.OutputName ?? model.ScoreOutput.Name;
         List<(string Tensor, string Layer)> layers = [(model.ImageInput.Name, "input"), .. LinearLayerInputs(model)];
         BackwardSession session = model.Backward(item.Shape, new BackwardRequest(output, rules, [.. layers.Select(l => l.Tensor).Distinct()], []));

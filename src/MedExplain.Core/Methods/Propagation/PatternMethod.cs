@@ -47,7 +47,7 @@ internal sealed class PatternMethod(string name) : IAttributionMethod
             NodeRules = node => rules.GetValueOrDefault(node.Name),
             SeedTimesOutput = true,
         };
-        return new SinglePassMethod(Name, ruleSet, GradientVariant.Raw).Attribute(canonical, inputs, target, options, progress, cancellationToken);
+        return SinglePassMethod.Run(Name, canonical, ruleSet, GradientVariant.Raw, inputs, target, options, progress, cancellationToken);
     }
 
     private static FloatTensor LayerWeights(OnnxModel model, NodeProto layer)

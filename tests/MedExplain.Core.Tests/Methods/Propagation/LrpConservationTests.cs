@@ -23,9 +23,9 @@ public sealed class LrpConservationTests : IDisposable
     {
         using OnnxModel model = OnnxModel.Load(ResidualNet());
         FloatTensor x = Input(1);
-        var options = new AttributionOptions { Epsilon = epsilon };
+        var options = new AttributionOptions { Epsilon = epsilon, Composite = composite };
 
-        IReadOnlyList<LayerConservation> layers = LayerConservation.PerLayer(model, x, 2, composite, options);
+        IReadOnlyList<LayerConservation> layers = LayerConservation.PerLayer(model, x, 2, "lrp", options);
 
         Assert.Equal(["input", "c2", "c3", "dense"], layers.Select(l => l.Layer));
         double score = layers[0].RelevanceSum - layers[0].Gap;
@@ -34,6 +34,16 @@ public sealed class LrpConservationTests : IDisposable
         {
             Assert.True(Math.Abs(layer.Gap) <= 1e-4 * Math.Abs(score), $"{composite}: {layer.Layer} holds {layer.RelevanceSum}, score {score}");
         }
+    }
+
+    [Fact]
+    public void ConservationIsRefusedForMethodsOtherThanLrp()
+    {
+        using OnnxModel model = OnnxModel.Load(ResidualNet());
+
+        var e = Assert.Throws<MedExplainParameterException>(() => LayerConservation.PerLayer(model, Input(1), 2, "gradient", new AttributionOptions()));
+
+        Assert.Equal("method", e.Parameter);
     }
 
     [Theory]

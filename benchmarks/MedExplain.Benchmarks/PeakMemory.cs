@@ -18,7 +18,7 @@ internal static class PeakMemory
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         Console.WriteLine($"integrated-gradients, 64 steps, input (1, 1, 128, 128, 128): {clock.Elapsed.TotalSeconds:0.0} s, " +
-                          $"gap {a.Diagnostics["completenessGap"][0]:G3}; peak resident memory {process.PeakWorkingSet64 / (1 << 20)} MiB " +
+                          $"gap {a.Diagnostics[Diagnostic.CompletenessGap][0]:G3}; peak resident memory {process.PeakWorkingSet64 / (1 << 20)} MiB " +
                           $"for a budget of {budgetBytes / (1 << 20)} MiB (ratio {process.PeakWorkingSet64 / (double)budgetBytes:0.00})");
         return process.PeakWorkingSet64 <= budgetBytes ? 0 : 1;
     }

@@ -21,4 +21,4 @@ string path = Path.Combine(output, "integrated-gradients.nii.gz");
 NiftiWriter.Write(path, explanation.Input.Scan.WithVoxels(map.OnScan));
 Console.WriteLine(string.Create(
     CultureInfo.InvariantCulture,
-    $"{explanation.Prediction.ClassName} ({explanation.Prediction.Confidence:P1}); completeness gap {map.Diagnostics["completenessGap"]:G3}; map: {path}"));
+    $"{explanation.Prediction.ClassName} ({explanation.Prediction.Confidence:P1}); completeness gap {map.Diagnostics[Diagnostic.CompletenessGap]:G3}; map: {path}"));

@@ -48,7 +48,7 @@ public sealed record SegmentationExplained(ScanSegmentation OnScan, int Region);
 /// <param name="OnScan">The map on the scan's grid (channels summed).</param>
 /// <param name="Seconds">How long the method took.</param>
 /// <param name="Diagnostics">What the method reports about itself (such as the completeness gap).</param>
-public sealed record MethodMap(string Method, int TargetClass, float TargetScore, float[] OnScan, double Seconds, IReadOnlyDictionary<string, float> Diagnostics)
+public sealed record MethodMap(string Method, int TargetClass, float TargetScore, float[] OnScan, double Seconds, IReadOnlyDictionary<MedExplain.Methods.Diagnostic, float> Diagnostics)
 {
     /// <summary>Gets the region scores of region-level methods, else null.</summary>
     public IReadOnlyList<MedExplain.Methods.RegionScore>? Regions { get; init; }

@@ -24,7 +24,7 @@ internal sealed record AttributionReport(
             a.TargetClasses[i],
             a.TargetScores[i],
             Sum(a.Values.Item(i)),
-            a.Diagnostics.ToDictionary(d => d.Key, d => d.Value[i]),
+            a.Diagnostics.ToDictionary(d => d.Key.Name, d => d.Value[i]),
             a.Regions?[i]?.Select(r => new Region(r.Label, names?.GetValueOrDefault(r.Label), r.Score, r.StandardError, r.Voxels)).ToList()))]);
 
     public void WriteText(TextWriter w)

@@ -11,7 +11,7 @@ public sealed record Attribution(
     FloatTensor Values,
     IReadOnlyList<int> TargetClasses,
     IReadOnlyList<float> TargetScores,
-    IReadOnlyDictionary<string, float[]> Diagnostics)
+    IReadOnlyDictionary<Diagnostic, float[]> Diagnostics)
 {
     /// <summary>Gets, for region-level methods, each item's regions with their scores (and standard errors where sampled); else null.</summary>
     public IReadOnlyList<IReadOnlyList<RegionScore>>? Regions { get; init; }

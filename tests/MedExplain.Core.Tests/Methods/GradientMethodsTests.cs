@@ -74,7 +74,7 @@ public sealed class GradientMethodsTests : IDisposable
             }
         }
 
-        Assert.All(a.Diagnostics["completenessGap"], gap => Assert.Equal(0, gap, 4));
+        Assert.All(a.Diagnostics[Diagnostic.CompletenessGap], gap => Assert.Equal(0, gap, 4));
     }
 
     [Fact]

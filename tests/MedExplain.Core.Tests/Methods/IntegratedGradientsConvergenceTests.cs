@@ -43,7 +43,7 @@ public sealed class IntegratedGradientsConvergenceTests(ITestOutputHelper output
         {
             Attribution a = AttributionMethods.Get("integrated-gradients").Attribute(model, input, ClassTarget.Class(1),
                 new AttributionOptions { Steps = steps, Integration = kind });
-            double gap = Math.Abs(a.Diagnostics["completenessGap"][0]);
+            double gap = Math.Abs(a.Diagnostics[Diagnostic.CompletenessGap][0]);
             output.WriteLine($"{kind,-16} {steps,3} steps: |gap| {gap:E2} (score {a.TargetScores[0]:F4})");
             return gap;
         }

@@ -34,7 +34,7 @@ public sealed class MaskTargetTests
             new AttributionOptions { TargetMask = mask, Steps = 128, Integration = IntegrationKind.RiemannMiddle });
 
         float score = a.TargetScores[0];
-        Assert.True(Math.Abs(a.Diagnostics["completenessGap"][0]) < 0.02 * Math.Abs(score) + 1e-3, $"gap {a.Diagnostics["completenessGap"][0]} for Σ mask ⊙ output {score}");
+        Assert.True(Math.Abs(a.Diagnostics[Diagnostic.CompletenessGap][0]) < 0.02 * Math.Abs(score) + 1e-3, $"gap {a.Diagnostics[Diagnostic.CompletenessGap][0]} for Σ mask ⊙ output {score}");
     }
 
     [Fact]

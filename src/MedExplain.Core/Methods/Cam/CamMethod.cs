@@ -36,7 +36,7 @@ internal sealed class CamMethod(string name, CamVariant variant) : IAttributionM
             progress,
             cancellationToken);
         FloatTensor values = options.CamAtLayerResolution ? maps : Upsample(maps, layer, itemShape[1..]);
-        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<string, float[]>());
+        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<Diagnostic, float[]>());
     }
 
     /// <summary>Upsamples (N, 1, layer spatial) maps to the input's spatial size.</summary>

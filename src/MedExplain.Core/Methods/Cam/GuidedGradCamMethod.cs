@@ -30,6 +30,6 @@ internal sealed class GuidedGradCamMethod : IAttributionMethod
             }
         }
 
-        return new Attribution(Name, values, guided.TargetClasses, guided.TargetScores, new Dictionary<string, float[]>());
+        return new Attribution(Name, values, guided.TargetClasses, guided.TargetScores, new Dictionary<Diagnostic, float[]>());
     }
 }

@@ -55,6 +55,6 @@ internal sealed class ExpectedGradientsMethod : IAttributionMethod
             },
             progress,
             cancellationToken);
-        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<string, float[]>());
+        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<Diagnostic, float[]>());
     }
 }

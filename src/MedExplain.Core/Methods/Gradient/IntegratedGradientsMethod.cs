@@ -10,8 +10,6 @@ namespace MedExplain.Methods.Gradient;
 /// IntegratedGradients over a composite; completeness then need not hold, and the gap says by how much it fails.</summary>
 internal sealed class IntegratedGradientsMethod : IAttributionMethod
 {
-    public const string GapKey = "completenessGap";
-
     public string Name => "integrated-gradients";
 
     public Attribution Attribute(OnnxModel model, FloatTensor inputs, ClassTarget target, AttributionOptions options, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -58,7 +56,7 @@ internal sealed class IntegratedGradientsMethod : IAttributionMethod
         float[] baselineScores = targets.ScoresFor(model, baseline, options);
         float[] gaps = [.. Enumerable.Range(0, inputs.BatchSize).Select(item =>
             (float)(targets.Scores[item] - baselineScores[item] - Sum(values.Item(item))))];
-        return new Attribution(AttributionMethods.Label(Name, options.Over), values, targets.Classes, targets.Scores, new Dictionary<string, float[]> { [GapKey] = gaps });
+        return new Attribution(AttributionMethods.Label(Name, options.Over), values, targets.Classes, targets.Scores, new Dictionary<Diagnostic, float[]> { [Diagnostic.CompletenessGap] = gaps });
     }
 
     private static double Sum(ReadOnlySpan<float> values)

@@ -68,7 +68,7 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
             });
         }
 
-        return new Attribution(AttributionMethods.Label(Name, options.Over), values, targets.Classes, targets.Scores, new Dictionary<string, float[]>());
+        return new Attribution(AttributionMethods.Label(Name, options.Over), values, targets.Classes, targets.Scores, new Dictionary<Diagnostic, float[]>());
     }
 
     private static double Range(ReadOnlySpan<float> values)

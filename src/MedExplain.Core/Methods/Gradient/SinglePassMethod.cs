@@ -46,6 +46,6 @@ internal sealed class SinglePassMethod(string name, RuleSet rules, GradientVaria
             },
             progress,
             cancellationToken);
-        return new Attribution(name, values, targets.Classes, targets.Scores, new Dictionary<string, float[]>());
+        return new Attribution(name, values, targets.Classes, targets.Scores, new Dictionary<Diagnostic, float[]>());
     }
 }

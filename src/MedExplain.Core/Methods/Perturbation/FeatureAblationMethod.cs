@@ -7,5 +7,5 @@ internal sealed class FeatureAblationMethod : RegionMethod
 
     protected override CoalitionPlan Plan(int features, AttributionOptions options, Random random) => new(
         [With(features, Enumerable.Range(0, features)), .. Enumerable.Range(0, features).Select(f => With(features, Enumerable.Range(0, features).Where(g => g != f)))],
-        scores => new RegionEstimate([.. Enumerable.Range(0, features).Select(f => (double)scores[0] - scores[f + 1])], null, new Dictionary<string, double>()));
+        scores => new RegionEstimate([.. Enumerable.Range(0, features).Select(f => (double)scores[0] - scores[f + 1])], null, new Dictionary<Diagnostic, double>()));
 }

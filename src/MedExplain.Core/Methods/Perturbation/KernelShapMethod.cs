@@ -56,7 +56,7 @@ internal sealed class KernelShapMethod : RegionMethod
         double empty = scores[0], full = scores[1], delta = full - empty;
         if (features == 1)
         {
-            return new RegionEstimate([delta], null, new Dictionary<string, double>());
+            return new RegionEstimate([delta], null, new Dictionary<Diagnostic, double>());
         }
 
         // φ_last = Δ − Σ_{j<last} φ_j; regress y − z_last·Δ on (z_j − z_last), j < last, weighted.
@@ -85,7 +85,7 @@ internal sealed class KernelShapMethod : RegionMethod
 
         double[] head = LinearSystem.Solve(normal, right);
         double[] values = [.. head, delta - head.Sum()];
-        return new RegionEstimate(values, null, new Dictionary<string, double> { ["coalitions"] = coalitions.Length - 2 });
+        return new RegionEstimate(values, null, new Dictionary<Diagnostic, double> { [Diagnostic.Coalitions] = coalitions.Length - 2 });
     }
 
     private static double Binomial(int n, int k)

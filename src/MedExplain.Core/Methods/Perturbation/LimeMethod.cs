@@ -69,10 +69,10 @@ internal sealed class LimeMethod : RegionMethod
             total += weights[k] * (scores[k] - meanScore) * (scores[k] - meanScore);
         }
 
-        return new RegionEstimate(beta[1..], null, new Dictionary<string, double>
+        return new RegionEstimate(beta[1..], null, new Dictionary<Diagnostic, double>
         {
-            ["fitR2"] = total > 0 ? 1 - (residual / total) : 1,
-            ["intercept"] = beta[0],
+            [Diagnostic.FitR2] = total > 0 ? 1 - (residual / total) : 1,
+            [Diagnostic.Intercept] = beta[0],
         });
 
         double[] Row(bool[] coalition) => [1, .. coalition.Select(b => b ? 1.0 : 0.0)];

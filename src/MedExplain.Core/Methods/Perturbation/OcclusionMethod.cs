@@ -71,9 +71,9 @@ internal sealed class OcclusionMethod : IAttributionMethod
             }
         }
 
-        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<string, float[]>
+        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<Diagnostic, float[]>
         {
-            ["windows"] = [.. Enumerable.Repeat((float)windows.Count, inputs.BatchSize)],
+            [Diagnostic.Windows] = [.. Enumerable.Repeat((float)windows.Count, inputs.BatchSize)],
         });
     }
 }

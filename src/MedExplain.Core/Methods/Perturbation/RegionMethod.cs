@@ -24,7 +24,7 @@ internal abstract class RegionMethod : IAttributionMethod
         var evaluator = new PerturbedScores(model, options);
         var values = new FloatTensor(inputs.Shape);
         var tables = new List<IReadOnlyList<RegionScore>>();
-        var diagnostics = new Dictionary<string, float[]>();
+        var diagnostics = new Dictionary<Diagnostic, float[]>();
         for (int item = 0; item < inputs.BatchSize; item++)
         {
             float[] x = inputs.Item(item).ToArray(), baseline = baselines.Item(item).ToArray();
@@ -38,7 +38,7 @@ internal abstract class RegionMethod : IAttributionMethod
             RegionEstimate estimate = plan.Estimate(scores);
             regions.Spread(estimate.Values, values.Data.AsSpan(item * inputs.ItemSize, inputs.ItemSize));
             tables.Add([.. Enumerable.Range(0, regions.Count).Select(f => new RegionScore(regions.Labels[f], estimate.Values[f], estimate.StandardErrors?[f], regions.Sizes[f]))]);
-            foreach ((string key, double value) in estimate.Diagnostics)
+            foreach ((Diagnostic key, double value) in estimate.Diagnostics)
             {
                 if (!diagnostics.TryGetValue(key, out float[]? perItem))
                 {
@@ -84,4 +84,4 @@ internal sealed record CoalitionPlan(bool[][] Coalitions, Func<float[], RegionEs
 /// <param name="Values">One value per feature.</param>
 /// <param name="StandardErrors">Standard errors of sampled values, or null.</param>
 /// <param name="Diagnostics">Per-item figures (such as the efficiency gap or a fit's R²).</param>
-internal sealed record RegionEstimate(double[] Values, double[]? StandardErrors, IReadOnlyDictionary<string, double> Diagnostics);
+internal sealed record RegionEstimate(double[] Values, double[]? StandardErrors, IReadOnlyDictionary<Diagnostic, double> Diagnostics);

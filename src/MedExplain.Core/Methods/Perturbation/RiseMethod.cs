@@ -64,9 +64,9 @@ internal sealed class RiseMethod : IAttributionMethod
             }
         }
 
-        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<string, float[]>
+        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<Diagnostic, float[]>
         {
-            ["masks"] = [.. Enumerable.Repeat((float)options.Samples, inputs.BatchSize)],
+            [Diagnostic.Masks] = [.. Enumerable.Repeat((float)options.Samples, inputs.BatchSize)],
         });
     }
 

@@ -63,6 +63,6 @@ internal sealed class ShapleySamplingMethod : RegionMethod
             errors[f] = samples > 1 ? Math.Sqrt(sample.Sum(v => (v - mean) * (v - mean)) / (samples - 1) / samples) : double.NaN;
         }
 
-        return new RegionEstimate(values, errors, new Dictionary<string, double> { ["orderings"] = orders.Count });
+        return new RegionEstimate(values, errors, new Dictionary<Diagnostic, double> { [Diagnostic.Orderings] = orders.Count });
     }
 }

@@ -65,7 +65,7 @@ internal sealed class DeepLiftMethod(string name) : IAttributionMethod
             double expected = targets.Scores[item] - Enumerable.Range(0, perItem).Average(r => targets.Dot(item, referenceOutputs.Item(ReferenceOf((item * perItem) + r))));
             return (float)(Sum(values.Item(item)) - expected);
         })];
-        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<string, float[]> { ["summationToDeltaGap"] = gap });
+        return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<Diagnostic, float[]> { [Diagnostic.SummationToDeltaGap] = gap });
     }
 
     private static double Sum(ReadOnlySpan<float> values)

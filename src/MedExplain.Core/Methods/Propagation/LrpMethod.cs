@@ -37,7 +37,7 @@ internal sealed class LrpMethod(string name, string? fixedComposite) : IAttribut
 
         // Relevance starts as the target score, so a conservative rule set gives maps that sum to it.
         float[] gap = [.. Enumerable.Range(0, inputs.BatchSize).Select(i => Sum(attribution.Values.Item(i)) - attribution.TargetScores[i])];
-        return attribution with { Diagnostics = new Dictionary<string, float[]> { ["relevanceSumMinusScore"] = gap } };
+        return attribution with { Diagnostics = new Dictionary<Diagnostic, float[]> { [Diagnostic.RelevanceGap] = gap } };
     }
 
     /// <summary>The model with BatchNorm folded into the layers before it (cached on the model), as LRP rules expect.</summary>

@@ -71,12 +71,12 @@ public sealed class MethodContractTests(ITestOutputHelper output)
             }
         }
 
-        if (batch.Diagnostics.TryGetValue("relevanceSumMinusScore", out float[]? leaks))
+        if (batch.Diagnostics.TryGetValue(Diagnostic.RelevanceGap, out float[]? leaks))
         {
             output.WriteLine($"{file} × {method}: relevance sum minus score {string.Join(", ", leaks.Select((l, i) => $"{l:E2} (score {batch.TargetScores[i]:E2})"))}");
         }
 
-        if (batch.Diagnostics.TryGetValue("summationToDeltaGap", out float[]? gaps) && method != "deeplift-reveal-cancel")
+        if (batch.Diagnostics.TryGetValue(Diagnostic.SummationToDeltaGap, out float[]? gaps) && method != "deeplift-reveal-cancel")
         {
             for (int item = 0; item < gaps.Length; item++)
             {

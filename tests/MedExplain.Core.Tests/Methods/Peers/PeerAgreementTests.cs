@@ -57,7 +57,7 @@ public sealed class PeerAgreementTests(ITestOutputHelper output)
         {
             // Deliberately different (docs/peer-agreement.md): where they differ, Captum's DeepLIFT breaks the sum to
             // delta that defines the method, and ours keeps it.
-            float[] gaps = attribution.Diagnostics["summationToDeltaGap"];
+            float[] gaps = attribution.Diagnostics[Diagnostic.SummationToDeltaGap];
             for (int item = 0; item < inputs.BatchSize; item++)
             {
                 double ours = actual.Item(item).ToArray().Sum(v => (double)v), delta = ours - gaps[item];

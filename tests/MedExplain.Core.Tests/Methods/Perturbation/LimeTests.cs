@@ -33,6 +33,6 @@ public sealed class LimeTests : IDisposable
             Assert.True(Math.Abs(a.Regions![0][r].Score - contribution[r]) < 0.05 * scale, $"region {r}: {a.Regions[0][r].Score} vs {contribution[r]}");
         }
 
-        Assert.True(a.Diagnostics["fitR2"][0] > 0.99, $"R² {a.Diagnostics["fitR2"][0]}");
+        Assert.True(a.Diagnostics[Diagnostic.FitR2][0] > 0.99, $"R² {a.Diagnostics[Diagnostic.FitR2][0]}");
     }
 }

@@ -25,7 +25,7 @@ public sealed class ShapleyTests : IDisposable
             Attribution a = AttributionMethods.Get("kernel-shap").Attribute(model, x, ClassTarget.Class(ClassIndex), new AttributionOptions { FeatureMask = mask, Samples = 100 });
 
             double[] estimated = [.. a.Regions![0].Select(r => r.Score)];
-            Assert.Equal(64 - 2, a.Diagnostics["coalitions"][0]);
+            Assert.Equal(64 - 2, a.Diagnostics[Diagnostic.Coalitions][0]);
             for (int f = 0; f < 6; f++)
             {
                 Assert.True(Math.Abs(estimated[f] - exact[f]) < 1e-4, $"region {f}: {estimated[f]} vs exact {exact[f]}");

@@ -26,7 +26,7 @@ public sealed class DeepLiftTests : IDisposable
             double delta = fx[item] - fr[item];
             double sum = a.Values.Item(item).ToArray().Sum(v => (double)v);
             Assert.True(Math.Abs(sum - delta) <= 1e-4 * Math.Max(1, Math.Abs(delta)), $"item {item}: Σ {sum} vs Δf {delta}");
-            Assert.True(Math.Abs(a.Diagnostics["summationToDeltaGap"][item]) <= 1e-4 * Math.Max(1, Math.Abs(delta)));
+            Assert.True(Math.Abs(a.Diagnostics[Diagnostic.SummationToDeltaGap][item]) <= 1e-4 * Math.Max(1, Math.Abs(delta)));
         }
 
         Assert.True(Numerics.RelativeL2(a.Values.Data, AttributionMethods.Get("gradient").Attribute(model, x, ClassTarget.Class(1), options).Values.Data) > 0.05,
@@ -67,7 +67,7 @@ public sealed class DeepLiftTests : IDisposable
         Attribution a = AttributionMethods.Get("deeplift").Attribute(model, x, ClassTarget.Class(0), new AttributionOptions { Baseline = BaselineKind.Array, BaselineArray = reference });
 
         Assert.Equal(new[] { 1f, 0f, 0f, 0f }, a.Values.Data.Select(v => MathF.Round(v, 5)));
-        Assert.Equal(0f, a.Diagnostics["summationToDeltaGap"][0], 5);
+        Assert.Equal(0f, a.Diagnostics[Diagnostic.SummationToDeltaGap][0], 5);
     }
 
     [Theory]

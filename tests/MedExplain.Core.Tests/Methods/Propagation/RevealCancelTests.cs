@@ -66,7 +66,7 @@ public sealed class RevealCancelTests : IDisposable
             Assert.True(Math.Abs(expected[i] - a.Values.Data[i]) < 1e-5, $"input {i}: {a.Values.Data[i]} vs literal {expected[i]}");
         }
 
-        Assert.True(Math.Abs(a.Diagnostics["summationToDeltaGap"][0]) < 1e-5);
+        Assert.True(Math.Abs(a.Diagnostics[Diagnostic.SummationToDeltaGap][0]) < 1e-5);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class RevealCancelTests : IDisposable
         Attribution revealCancel = AttributionMethods.Get("deeplift-reveal-cancel").Attribute(model, x, ClassTarget.Class(0), options);
         Attribution rescale = AttributionMethods.Get("deeplift").Attribute(model, x, ClassTarget.Class(0), options);
 
-        Assert.All(revealCancel.Diagnostics["summationToDeltaGap"], gap => Assert.True(Math.Abs(gap) < 1e-4, $"gap {gap}"));
+        Assert.All(revealCancel.Diagnostics[Diagnostic.SummationToDeltaGap], gap => Assert.True(Math.Abs(gap) < 1e-4, $"gap {gap}"));
         Assert.True(Numerics.RelativeL2(revealCancel.Values.Data, rescale.Values.Data) > 0.01, "RevealCancel must differ from Rescale where positive and negative terms cancel");
     }
 }

@@ -11,8 +11,12 @@ string scan = args.Length > 1 ? args[1] : "demo/scans/2d/slice-02-tumour.nii.gz"
 string output = args.Length > 2 ? args[2] : "sample-output";
 
 var request = new ExplainRequest(
-    model, CardPath: null, scan, new ImageReadOptions(), Slice: null, ["integrated-gradients"], ClassTarget.Predicted,
-    new AttributionOptions { Steps = 64 }, LesionMaskPath: null, new Dictionary<string, string>());
+    model, CardPath: null, scan, new ImageReadOptions(), Slice: null, Methods: null, ClassTarget.Predicted,
+    new AttributionOptions(), LesionMaskPath: null, new Dictionary<string, string>())
+{
+    // Typed settings: IntelliSense offers Integrated Gradients' knobs only.
+    Settings = [new IntegratedGradients { Steps = 64, Baseline = Baseline.Blur(sigma: 5) }],
+};
 Explanation explanation = Explainer.Explain(request, Console.WriteLine);
 
 MethodMap map = explanation.Maps[0];

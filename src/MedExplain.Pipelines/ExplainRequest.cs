@@ -32,6 +32,10 @@ public sealed record ExplainRequest(
     /// <summary>Gets a label map on the scan's grid whose regions the region methods explain, or null.</summary>
     public string? FeatureMaskPath { get; init; }
 
+    /// <summary>Gets typed methods with their own settings, run instead of <see cref="Methods"/> with
+    /// <see cref="Options"/> when given (the request's occlusion sizes, label map and memory still apply).</summary>
+    public IReadOnlyList<MethodSettings>? Settings { get; init; }
+
     /// <summary>Gets the names of the label map's regions, or empty.</summary>
     public IReadOnlyDictionary<int, string> RegionNames { get; init; } = new Dictionary<int, string>();
 }

@@ -31,17 +31,17 @@ public static class Explainer
         }
 
         // Occlusion sizes may be in millimetres of the model grid, known only now.
-        AttributionOptions options = request.Options with
-        {
-            Window = request.Occlusion.Window?.ToVoxels(input.Batch.Rank - 2, input.Transform.ModelSpacing, "window") ?? request.Options.Window,
-            Stride = request.Occlusion.Stride?.ToVoxels(input.Batch.Rank - 2, input.Transform.ModelSpacing, "stride") ?? request.Options.Stride,
-            FeatureMask = request.FeatureMaskPath is { } labels ? new FloatTensor(input.Batch.Shape[2..], input.LabelsOnModelGrid(labels)) : request.Options.FeatureMask,
-        };
+        IReadOnlyList<int>? window = request.Occlusion.Window?.ToVoxels(input.Batch.Rank - 2, input.Transform.ModelSpacing, "window");
+        IReadOnlyList<int>? stride = request.Occlusion.Stride?.ToVoxels(input.Batch.Rank - 2, input.Transform.ModelSpacing, "stride");
+        FloatTensor? featureMask = request.FeatureMaskPath is { } labels ? new FloatTensor(input.Batch.Shape[2..], input.LabelsOnModelGrid(labels)) : null;
+        AttributionOptions ForScan(AttributionOptions options) =>
+            options with { Window = window ?? options.Window, Stride = stride ?? options.Stride, FeatureMask = featureMask ?? options.FeatureMask };
         var predictorOptions = new PredictorOptions { MaxMemoryBytes = request.Options.MaxMemoryBytes };
         ClassPrediction prediction;
         IReadOnlyList<string> classNames;
         ClassTarget target;
         SegmentationExplained? segmentation = null;
+        FloatTensor? regionMask = null;
         if (Segmenter.Segments(model))
         {
             // A segmentation model: explain the predicted region of the requested class, else of the largest one.
@@ -49,7 +49,7 @@ public static class Explainer
             SegmentedItem item = segmented.Items[0];
             int region = request.Target.Classes is [int requested] ? requested : SegmentationTarget.LargestForeground(item);
             int channels = model.ProbeShapes(input.Batch.Shape).Shapes[model.ScoreOutput.Name][1];
-            options = options with { TargetMask = SegmentationTarget.PredictedRegion(item, channels, region) };
+            regionMask = SegmentationTarget.PredictedRegion(item, channels, region);
             prediction = SegmentationTarget.RegionSummary(item, region, segmented.ClassNames);
             classNames = segmented.ClassNames;
             target = ClassTarget.Predicted;
@@ -63,16 +63,20 @@ public static class Explainer
             target = request.Target.Classes is null ? ClassTarget.PerItem([prediction.ClassIndex]) : request.Target;
         }
 
-        string[] methods = Methods(request.Methods, model);
+        (string Name, AttributionOptions Options)[] runs = request.Settings is { Count: > 0 } settings
+            ? [.. settings.Select(m => (m.Name, m.ToOptions()))]
+            : [.. Methods(request.Methods, model).Select(name => (name, request.Options))];
         var maps = new List<MethodMap>();
-        for (int m = 0; m < methods.Length; m++)
+        for (int m = 0; m < runs.Length; m++)
         {
-            log?.Invoke($"method {m + 1}/{methods.Length}: {methods[m]}");
+            (string method, AttributionOptions options) = runs[m];
+            options = ForScan(options) with { TargetMask = regionMask ?? options.TargetMask };
+            log?.Invoke($"method {m + 1}/{runs.Length}: {AttributionMethods.Label(method, options.Over)}");
             var clock = Stopwatch.StartNew();
-            Attribution attribution = AttributionMethods.Get(methods[m]).Attribute(model, input.Batch, target, options, progressFor?.Invoke(methods[m]));
+            Attribution attribution = AttributionMethods.Get(method).Attribute(model, input.Batch, target, options, progressFor?.Invoke(method));
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
             maps.Add(new MethodMap(
-                AttributionMethods.Label(methods[m], options.Over),
+                AttributionMethods.Label(method, options.Over),
                 segmentation?.Region ?? attribution.TargetClasses[0],
                 attribution.TargetScores[0],
                 input.Transform.MapBack(onModelGrid),
@@ -80,7 +84,7 @@ public static class Explainer
                 attribution.Diagnostics.ToDictionary(d => d.Key, d => d.Value[0]))
             {
                 Regions = attribution.Regions?[0],
-                Summary = AttributionMethods.Summarize(methods[m], options.Over),
+                Summary = AttributionMethods.Summarize(method, options.Over),
             });
         }
 

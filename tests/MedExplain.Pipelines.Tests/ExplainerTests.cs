@@ -29,6 +29,21 @@ public sealed class ExplainerTests
         Assert.Contains(log, line => line.StartsWith("method 2/2: occlusion", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Explain_TypedSettings_GiveTheMapsOfTheSameOptionsByName()
+    {
+        var byName = new ExplainRequest(
+            RepoPaths.DemoModel("brain-lesion-2d"), null, RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz"), new ImageReadOptions(), null,
+            ["smoothgrad"], ClassTarget.Predicted, new AttributionOptions { Samples = 3, Over = "guided-backprop" }, null, new Dictionary<string, string>());
+        ExplainRequest typed = byName with { Methods = null, Options = new AttributionOptions(), Settings = [new SmoothGrad { Samples = 3, Over = new GuidedBackprop() }] };
+
+        MethodMap expected = Explainer.Explain(byName).Maps.Single(), actual = Explainer.Explain(typed).Maps.Single();
+
+        Assert.Equal("smoothgrad-over-guided-backprop", actual.Method);
+        Assert.Equal(expected.OnScan, actual.OnScan);
+        Assert.Contains(AttributionMethods.Describe("guided-backprop").Summary, actual.Summary, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("8", new[] { 8, 8 })]
     [InlineData("4,6", new[] { 4, 6 })]
@@ -82,7 +97,7 @@ public sealed class ExplainerTests
             .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .SelectMany(file => File.ReadLines(file).Select((line, i) => (file, line, i)))
             .Where(l => !l.line.TrimStart().StartsWith("///", StringComparison.Ordinal) && !l.line.TrimStart().StartsWith("//", StringComparison.Ordinal))
-            .Where(l => l.line.Contains("\"--", StringComparison.Ordinal) || l.line.Contains("'medexplain ", StringComparison.Ordinal))
+            .Where(l => System.Text.RegularExpressions.Regex.IsMatch(l.line, @"[""'(\s]--[a-z]") || l.line.Contains("'medexplain ", StringComparison.Ordinal))
             .Select(l => $"{Path.GetFileName(l.file)}:{l.i + 1}")];
 
         Assert.Empty(offending);

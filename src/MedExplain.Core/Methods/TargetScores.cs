@@ -74,7 +74,7 @@ internal sealed record TargetScores(int[] Classes, float[] Scores, string Output
 
         if (outputShape.Length != 2)
         {
-            throw new MedExplainInputException(model.FilePath, $"output '{output}' has shape {FloatTensor.FormatShape(outputShape)}; class targets need (N, classes): give a mask over the output instead (--target-mask).");
+            throw new MedExplainInputException(model.FilePath, $"output '{output}' has shape {FloatTensor.FormatShape(outputShape)}; class targets need (N, classes): explain a target mask over the output instead.");
         }
 
         FloatTensor? scores = forward || target.Classes is null ? Forward(model, inputs, output, options) : null;

@@ -28,7 +28,7 @@ public static class DicomSeriesReader
         }
 
         string chosen = seriesInstanceUid ?? (series.Length == 1 ? series[0]
-            : throw new MedExplainInputException(folder, $"holds {series.Length} series; choose one with --series: {string.Join(", ", Scan(folder).Select(s => s.ToString()))}."));
+            : throw new MedExplainInputException(folder, $"holds {series.Length} series; choose one by its Series Instance UID: {string.Join(", ", Scan(folder).Select(s => s.ToString()))}."));
         var warnings = new List<string>();
         List<SliceHeader> slices = Volume([.. headers.Where(h => h.SeriesUid == chosen)], folder, chosen, warnings);
         return Assemble(slices, folder, warnings);

@@ -16,7 +16,8 @@ public static class LrpComposite
 {
     /// <summary>Gets the composite names, for help texts.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["epsilon-plus", "epsilon-plus-flat", "epsilon-alpha2-beta1", "epsilon-alpha2-beta1-flat", "epsilon-gamma-box", "epsilon", "zplus", "alpha2-beta1", "deep-taylor"];
+        [Composites.EpsilonPlus, Composites.EpsilonPlusFlat, Composites.EpsilonAlpha2Beta1, Composites.EpsilonAlpha2Beta1Flat, Composites.EpsilonGammaBox,
+         Composites.Epsilon, Composites.ZPlus, Composites.Alpha2Beta1, Composites.DeepTaylor];
 
     private static readonly string[] Sums = ["Add", "Sub", "Sum", "AveragePool", "GlobalAveragePool", "ReduceMean", "BatchNormalization"];
 

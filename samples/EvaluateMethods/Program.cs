@@ -13,7 +13,7 @@ using OnnxModel model = OnnxModel.Load(modelPath);
 string[] names = ["slice-02-tumour", "slice-03-infarct"];
 EvaluationItem[] items = [.. names.Select(name => new EvaluationItem(Path.Combine(folder, name + ".png"), Path.Combine(folder, name + "-mask.png"), Atlas: null))];
 var settings = new EvaluationSettings(
-    ["integrated-gradients", "occlusion"], [EvaluationMetric.Get("deletion"), EvaluationMetric.Get("relevance-mass")],
+    ["integrated-gradients", "occlusion"], [EvaluationMetrics.Get("deletion"), EvaluationMetrics.Get("relevance-mass")],
     Steps: 20, Repeats: 1, Replicas: [], ShuffledLabels: null, CurvesByAtlas: false, new AttributionOptions());
 
 EvaluationResult result = new EvaluationRun(model, settings, _ => new Progress<BatchProgress>()).Run(items);

@@ -8,7 +8,7 @@ namespace MedExplain.Pipelines;
 
 /// <summary>What to evaluate and how.</summary>
 /// <param name="Methods">The methods.</param>
-/// <param name="Metrics">The metrics.</param>
+/// <param name="Metrics">The metrics (<see cref="EvaluationMetrics.All"/>, or a program's own).</param>
 /// <param name="Steps">Deletion/insertion steps.</param>
 /// <param name="Repeats">Runs with seeds 0..Repeats-1 for repeatability.</param>
 /// <param name="Replicas">Identically trained models, each one more run.</param>
@@ -17,13 +17,59 @@ namespace MedExplain.Pipelines;
 /// <param name="Options">The methods' options (seed 0).</param>
 public sealed record EvaluationSettings(
     IReadOnlyList<string> Methods,
-    IReadOnlyList<EvaluationMetric> Metrics,
+    IReadOnlyList<IMetric> Metrics,
     int Steps,
     int Repeats,
     IReadOnlyList<OnnxModel> Replicas,
     OnnxModel? ShuffledLabels,
     bool CurvesByAtlas,
-    AttributionOptions Options);
+    AttributionOptions Options)
+{
+    /// <summary>The most deletion/insertion steps.</summary>
+    public const int MaxSteps = 1000;
+
+    /// <summary>The most repeated runs.</summary>
+    public const int MaxRepeats = 20;
+
+    /// <summary>Checks the settings, naming the first value that cannot be used: the one validation every entry point uses.</summary>
+    /// <exception cref="MedExplainParameterException">A method is unknown or a value is out of range.</exception>
+    public void Validate()
+    {
+        foreach (string method in Methods)
+        {
+            AttributionMethods.Get(method);
+        }
+
+        if (Steps is < 2 or > MaxSteps)
+        {
+            throw new MedExplainParameterException("steps", $"must be from 2 to {MaxSteps}, not {Steps}.");
+        }
+
+        if (Repeats is < 1 or > MaxRepeats)
+        {
+            throw new MedExplainParameterException("repeats", $"must be from 1 to {MaxRepeats}, not {Repeats}.");
+        }
+
+        Options.Validate();
+    }
+
+    /// <summary>The chosen metrics that no scan can have, with what they lack (so a caller can say so up front).</summary>
+    /// <param name="items">The scans.</param>
+    public IReadOnlyList<(IMetric Metric, MetricNeeds Missing)> Unavailable(IReadOnlyList<EvaluationItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        bool Lacks(MetricNeeds needs) => needs switch
+        {
+            MetricNeeds.LesionMask => items.All(i => i.LesionMask is null),
+            MetricNeeds.ConfounderMask => items.All(i => i.Confounder is null),
+            MetricNeeds.Atlas => items.All(i => i.Atlas is null),
+            MetricNeeds.SecondRun => Repeats < 2 && Replicas.Count == 0,
+            MetricNeeds.ShuffledLabelsModel => ShuffledLabels is null,
+            _ => false,
+        };
+        return [.. Metrics.Where(m => Lacks(m.Needs)).Select(m => (m, m.Needs))];
+    }
+}
 
 /// <summary>One number: a metric of one method's map of one scan.</summary>
 /// <param name="Scan">The scan's file name.</param>
@@ -51,24 +97,17 @@ public sealed record EvaluationResult(IReadOnlyList<MetricValue> Values, IReadOn
 public sealed record EvaluationItem(string Scan, string? LesionMask, string? Atlas, string? Confounder = null);
 
 /// <summary>
-/// Evaluates methods on a set of scans: each method's maps of every scan first, then each curve of all scans in one
-/// batched stream through the shared runner, then the per-scan metrics. One instance runs once. The use case behind
-/// <c>medexplain evaluate</c>, for any program.
+/// Evaluates methods on a set of scans: each method's maps of every scan first, then each cohort metric (the curves) of
+/// all scans in one batched stream through the shared runner, then the per-scan metrics with the other maps they compare
+/// with. One instance runs once. The use case behind <c>medexplain evaluate</c>, for any program.
 /// </summary>
 /// <param name="model">The model.</param>
 /// <param name="settings">The methods, metrics and their settings.</param>
 /// <param name="progress">Gives each stage's progress receiver (labelled "maps: METHOD", "deletion: METHOD", …).</param>
 public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, Func<string, IProgress<BatchProgress>> progress)
 {
-    private static readonly Dictionary<string, CurveKind> CurveMetrics = new()
-    {
-        ["deletion"] = CurveKind.Deletion,
-        ["insertion"] = CurveKind.Insertion,
-        ["deletion-lerf"] = CurveKind.DeletionLeastRelevantFirst,
-    };
-
     /// <summary>Gets the subset sizes of sensitivity-n as fractions of the features: 0.1%, 1% and 10%.</summary>
-    public static IReadOnlyList<double> SensitivityFractions { get; } = [0.001, 0.01, 0.1];
+    public static IReadOnlyList<double> SensitivityFractions => SensitivityNMetric.Fractions;
 
     private readonly Faithfulness _faithfulness = new(model, settings.Options);
     private readonly List<MetricValue> _values = [];
@@ -77,9 +116,11 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
     /// <summary>Evaluates on <paramref name="items"/>.</summary>
     /// <param name="items">The scans with their masks and atlases.</param>
     /// <exception cref="MedExplainInputException">A scan or a mask is missing or broken, or curves by atlas lack an atlas.</exception>
+    /// <exception cref="MedExplainParameterException">The settings are out of range.</exception>
     public EvaluationResult Run(IReadOnlyList<EvaluationItem> items)
     {
         ArgumentNullException.ThrowIfNull(items);
+        settings.Validate();
         Scan[] scans = [.. items.Select(Prepare)];
         foreach (string methodName in settings.Methods)
         {
@@ -87,109 +128,57 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
             Attribution[] attributions = Maps(method, methodName, model, scans, settings.Options);
             int[] targets = [.. attributions.Select(a => a.TargetClasses[0])];
             float[][] maps = [.. attributions.Select(a => a.Values.Data)];
-            AddCurves(methodName, scans, maps, targets);
-            AddSensitivityN(methodName, scans, maps, targets);
-            AddPerScanMetrics(method, methodName, scans, maps, targets);
+            AddCohortMetrics(methodName, scans, maps, targets);
+            AddScanMetrics(method, methodName, scans, maps, targets);
         }
 
         return new EvaluationResult(_values, _curves);
     }
 
-    /// <summary>Each deletion/insertion curve of all scans in one batched stream.</summary>
-    private void AddCurves(string methodName, Scan[] scans, float[][] maps, int[] targets)
+    private void AddCohortMetrics(string methodName, Scan[] scans, float[][] maps, int[] targets)
     {
-        foreach (EvaluationMetric metric in settings.Metrics.Where(m => CurveMetrics.ContainsKey(m.Name)))
+        foreach (ICohortMetric metric in settings.Metrics.OfType<ICohortMetric>())
         {
-            CurveInput[] inputs = [.. scans.Select((s, i) => new CurveInput(s.Input, maps[i], new FloatTensor(s.Input.Shape), targets[i], settings.CurvesByAtlas ? s.AtlasPerElement : null))];
-            IReadOnlyList<PerturbationCurve> result = _faithfulness.Curves(inputs, settings.Steps, CurveMetrics[metric.Name], progress($"{metric.Name}: {methodName}"));
-            _values.AddRange(result.Select((c, i) => new MetricValue(scans[i].Name, methodName, metric.Name, c.Area)));
-            _curves.Add(new MeanCurve(methodName, metric.Name, [.. Enumerable.Range(0, settings.Steps + 1).Select(k => result.Average(c => c.Scores[k]))]));
+            var cohort = new CohortEvidence(
+                [.. scans.Select(s => s.Input)], maps, targets, [.. scans.Select(s => settings.CurvesByAtlas ? s.AtlasPerElement : null)],
+                settings.Steps, _faithfulness, progress($"{metric.Name}: {methodName}"));
+            CohortValues result = metric.Compute(cohort);
+            _values.AddRange(result.PerScan.Select((value, i) => new MetricValue(scans[i].Name, methodName, metric.Name, value)));
+            _curves.Add(new MeanCurve(methodName, metric.Name, result.MeanCurve));
         }
     }
 
-    /// <summary>Sensitivity-n per scan (the mean over the subset sizes) and its mean curve over the sizes.</summary>
-    private void AddSensitivityN(string methodName, Scan[] scans, float[][] maps, int[] targets)
+    /// <summary>The metrics of one scan's map, with its masks, atlas, other runs or other models' maps.</summary>
+    private void AddScanMetrics(IAttributionMethod method, string methodName, Scan[] scans, float[][] maps, int[] targets)
     {
-        if (!Wants("sensitivity-n"))
-        {
-            return;
-        }
-
-        double[][] correlations = [.. scans.Select((s, i) => SensitivityN(s.Input, maps[i], targets[i]))];
-        _values.AddRange(correlations.Select((c, i) => new MetricValue(scans[i].Name, methodName, "sensitivity-n", c.Average())));
-        _curves.Add(new MeanCurve(methodName, "sensitivity-n", [.. SensitivityFractions.Select((_, k) => correlations.Average(c => c[k]))]));
-    }
-
-    /// <summary>The metrics that compare one scan's map with its masks, atlas, other runs or other models.</summary>
-    private void AddPerScanMetrics(IAttributionMethod method, string methodName, Scan[] scans, float[][] maps, int[] targets)
-    {
-        List<float[]>[] runs = Runs(method, methodName, scans, maps, targets);
-        Attribution[]? randomised = Wants("randomisation", "randomisation-ssim")
+        IScanMetric[] metrics = [.. settings.Metrics.OfType<IScanMetric>()];
+        MetricEvidence evidence = metrics.Aggregate(MetricEvidence.None, (all, m) => all | m.Evidence);
+        List<float[]>[] runs = evidence.HasFlag(MetricEvidence.Runs) ? Runs(method, methodName, scans, maps, targets) : [.. maps.Select(m => new List<float[]> { m })];
+        Attribution[]? randomised = evidence.HasFlag(MetricEvidence.RandomisedModel)
             ? Maps(method, methodName + " (randomised model)", Randomisation.Cascade(model, Randomisation.LayersFromTheTop(model).Count, 1), scans, settings.Options, targets)
             : null;
-        Attribution[]? shuffled = settings.ShuffledLabels is { } other && Wants("label-randomisation")
+        Attribution[]? shuffled = settings.ShuffledLabels is { } other && evidence.HasFlag(MetricEvidence.ShuffledLabelsModel)
             ? Maps(method, methodName + " (shuffled-labels model)", other, scans, settings.Options, targets)
             : null;
+        var context = new MapContext(model, method, settings.Options, _faithfulness);
         for (int i = 0; i < scans.Length; i++)
         {
-            var context = new ScanContext(scans[i], method, maps[i], targets[i], runs[i], randomised?[i].Values.Data, shuffled?[i].Values.Data);
-            foreach (EvaluationMetric metric in settings.Metrics.Where(m => !CurveMetrics.ContainsKey(m.Name) && m.Name != "sensitivity-n"))
+            Scan scan = scans[i];
+            var evidenceOfScan = new ScanEvidence(scan.Input, maps[i], targets[i], scan.Mask, scan.Atlas, scan.Confounder, runs[i], randomised?[i].Values.Data, shuffled?[i].Values.Data, context);
+            foreach (IScanMetric metric in metrics)
             {
-                if (Compute(metric.Name, context) is double value)
+                if (metric.Compute(evidenceOfScan) is double value)
                 {
-                    _values.Add(new MetricValue(scans[i].Name, methodName, metric.Name, value));
+                    _values.Add(new MetricValue(scan.Name, methodName, metric.Name, value));
                 }
             }
         }
     }
 
-    /// <summary>Sensitivity-n's correlation at each of <see cref="SensitivityFractions"/> (20 random subsets each).</summary>
-    private double[] SensitivityN(FloatTensor x, float[] map, int target)
-    {
-        int[] sizes = [.. SensitivityFractions.Select(f => Math.Max(1, (int)Math.Round(f * map.Length)))];
-        return [.. _faithfulness.SensitivityN(x, map, new FloatTensor(x.Shape), target, sizes, 20).Select(r => r.Correlation)];
-    }
-
-    private bool Wants(params string[] names) => settings.Metrics.Any(m => names.Contains(m.Name));
-
-    private double? Compute(string metric, ScanContext c)
-    {
-        FloatTensor x = c.Scan.Input;
-        var zeros = new FloatTensor(x.Shape);
-        float[] spatial = Explainer.SumChannels(c.Map, x.Shape[1]);
-        return metric switch
-        {
-            "completeness" => _faithfulness.Completeness(x, c.Map, zeros, c.Target),
-            "infidelity" => _faithfulness.Infidelity(x, c.Map, c.Target, 20, 0.1),
-            "max-sensitivity" => Robustness.MaxSensitivity(c.Method, model, x, c.Target, settings.Options, 0.05, 3),
-            "pointing-game" when c.Scan.Mask is { } mask => Localisation.PointingGame(spatial, mask),
-            "relevance-mass" when c.Scan.Mask is { } mask => Localisation.RelevanceMass(spatial, mask),
-            "relevance-rank" when c.Scan.Mask is { } mask => Localisation.RelevanceRank(spatial, mask),
-            "iou" when c.Scan.Mask is { } mask => Localisation.Iou(spatial, mask),
-            "confounder-mass" when c.Scan.Confounder is { } confounder => Localisation.RelevanceMass(spatial, confounder),
-            "top10-gain" when c.Scan.Atlas is { } atlas => RegionRelevance.TopGain(RegionRelevance.Of(spatial, atlas)),
-            "repeatability" when c.Runs.Count >= 2 => Robustness.Repeatability([.. c.Runs.Select(UnitNorm)]),
-            "top10-sum-overlap" when c.Runs.Count >= 2 && c.Scan.Atlas is { } atlas => TopOverlap(c, atlas, RegionStatistic.Sum),
-            "top10-density-overlap" when c.Runs.Count >= 2 && c.Scan.Atlas is { } atlas => TopOverlap(c, atlas, RegionStatistic.Density),
-            "randomisation" when c.Randomised is { } r => Randomisation.Spearman(c.Map, r),
-            "randomisation-ssim" when c.Randomised is { } r => Randomisation.Ssim(c.Map, r),
-            "label-randomisation" when c.ShuffledLabels is { } s => Randomisation.Spearman(c.Map, s),
-            _ => null,
-        };
-    }
-
-    private static double TopOverlap(ScanContext c, float[] atlas, RegionStatistic statistic) =>
-        RegionRelevance.TopOverlap([.. c.Runs.Select(map => RegionRelevance.Of(Explainer.SumChannels(map, c.Scan.Input.Shape[1]), atlas))], statistic);
-
     /// <summary>The maps of every run of each scan: seed 0 (already made), the other seeds, then each replica model.</summary>
     private List<float[]>[] Runs(IAttributionMethod method, string methodName, Scan[] scans, float[][] first, int[] targets)
     {
         List<float[]>[] runs = [.. first.Select(map => new List<float[]> { map })];
-        if (!Wants("repeatability", "top10-sum-overlap", "top10-density-overlap"))
-        {
-            return runs;
-        }
-
         for (int seed = 1; seed < settings.Repeats; seed++)
         {
             Add(Maps(method, $"{methodName} (seed {seed})", model, scans, settings.Options with { Seed = seed }, targets));
@@ -224,12 +213,6 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
         return maps;
     }
 
-    private static float[] UnitNorm(float[] map)
-    {
-        double norm = Math.Sqrt(map.Sum(v => v * (double)v));
-        return norm > 0 ? [.. map.Select(v => (float)(v / norm))] : map;
-    }
-
     private Scan Prepare(EvaluationItem item)
     {
         PreparedScan prepared = ModelInputLoader.Prepare(item.Scan, model.InputSpec);
@@ -248,6 +231,4 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
     }
 
     private sealed record Scan(string Name, FloatTensor Input, float[]? Mask, float[]? Atlas, int[]? AtlasPerElement, float[]? Confounder);
-
-    private sealed record ScanContext(Scan Scan, IAttributionMethod Method, float[] Map, int Target, List<float[]> Runs, float[]? Randomised, float[]? ShuffledLabels);
 }

@@ -1,3 +1,4 @@
+using MedExplain.Imaging;
 using MedExplain.Pipelines;
 using System.CommandLine;
 using System.Globalization;
@@ -21,7 +22,7 @@ internal static class EvaluateCommand
         Option<string?> masks = new("--masks") { Description = "The folder of the lesion masks (NAME-mask.*); default: the scans' folder." };
         Option<string?> atlases = new("--atlases") { Description = "The folder of the atlas label maps (NAME-regions.*); default: the scans' folder." };
         Option<string> methods = new("--methods") { Description = "Comma-separated methods.", DefaultValueFactory = _ => "gradient,integrated-gradients,grad-cam" };
-        Option<string> metrics = new("--metrics") { Description = $"Comma-separated metrics: {EvaluationMetric.Names}. Those a scan lacks the input for (mask, atlas, replica) are left out for it.", DefaultValueFactory = _ => DefaultMetrics };
+        Option<string> metrics = new("--metrics") { Description = $"Comma-separated metrics: {EvaluationMetrics.Names}. Those a scan lacks the input for (mask, atlas, replica) are left out for it.", DefaultValueFactory = _ => DefaultMetrics };
         Option<int> steps = new("--steps") { Description = "Deletion/insertion steps.", DefaultValueFactory = _ => 20 };
         Option<string> curveBy = new("--curve-by") { Description = "What deletion/insertion removes a step at a time: voxels, or atlas regions (whole, ranked by mean attribution).", DefaultValueFactory = _ => "voxels" };
         Option<int> repeats = new("--repeats") { Description = "Runs with seeds 0..N-1 for repeatability (stochastic methods differ between seeds).", DefaultValueFactory = _ => 2 };
@@ -37,13 +38,6 @@ internal static class EvaluateCommand
         {
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             string[] chosenMethods = Split(result.GetValue(methods));
-            foreach (string method in chosenMethods)
-            {
-                AttributionMethods.Get(method);
-            }
-
-            RequireRange("--steps", result.GetValue(steps), 2, 1000);
-            RequireRange("--repeats", result.GetValue(repeats), 1, 20);
             string by = result.GetValue(curveBy)!;
             if (by is not ("voxels" or "atlas"))
             {
@@ -60,9 +54,10 @@ internal static class EvaluateCommand
                 }
 
                 var settings = new EvaluationSettings(
-                    chosenMethods, [.. Split(result.GetValue(metrics)).Select(EvaluationMetric.Get)], result.GetValue(steps), result.GetValue(repeats),
+                    chosenMethods, [.. Split(result.GetValue(metrics)).Select(EvaluationMetrics.Get)], result.GetValue(steps), result.GetValue(repeats),
                     others, shuffledModel, by == "atlas", new AttributionOptions { Steps = 16, Samples = 16 });
-                string modelName = loaded.Card?.Name ?? ScanFiles.Stem(Path.GetFileNameWithoutExtension(loaded.FilePath));
+                settings.Validate();
+                string modelName = loaded.Card?.Name ?? ScanFolder.Stem(Path.GetFileNameWithoutExtension(loaded.FilePath));
                 IReadOnlyList<EvaluationItem> items = EvaluationSet.Load(result.GetValue(data)!, result.GetValue(masks), result.GetValue(atlases), modelName, Math.Max(1, result.GetValue(maxItems)));
                 console.Error.WriteLine($"evaluating {chosenMethods.Length} method(s) on {items.Count} scan(s) with {settings.Metrics.Count} metric(s)");
                 NoteMissingInputs(console.Error, settings, items);
@@ -115,29 +110,17 @@ internal static class EvaluateCommand
     /// <summary>Says which chosen metrics cannot be computed at all with what was given, and what they need.</summary>
     private static void NoteMissingInputs(TextWriter error, EvaluationSettings settings, IReadOnlyList<EvaluationItem> items)
     {
-        foreach (EvaluationMetric metric in settings.Metrics)
+        foreach ((IMetric metric, MetricNeeds missing) in settings.Unavailable(items))
         {
-            string? missing = metric.Needs switch
+            string what = missing switch
             {
-                MetricNeeds.LesionMask when items.All(i => i.LesionMask is null) => "lesion masks (NAME-mask.* or the manifest's \"lesionMask\")",
-                MetricNeeds.ConfounderMask when items.All(i => i.Confounder is null) => "confounder masks (NAME-confounder.* or the manifest's \"confounderMask\")",
-                MetricNeeds.Atlas when items.All(i => i.Atlas is null) => "atlas labels (NAME-regions.* or the manifest's \"regions\")",
-                MetricNeeds.SecondRun when settings.Repeats < 2 && settings.Replicas.Count == 0 => "a second run (--repeats 2 or more, or --replicas)",
-                MetricNeeds.ShuffledLabelsModel when settings.ShuffledLabels is null => "--shuffled-labels-model",
-                _ => null,
+                MetricNeeds.LesionMask => "lesion masks (NAME-mask.* or the manifest's \"lesionMask\")",
+                MetricNeeds.ConfounderMask => "confounder masks (NAME-confounder.* or the manifest's \"confounderMask\")",
+                MetricNeeds.Atlas => "atlas labels (NAME-regions.* or the manifest's \"regions\")",
+                MetricNeeds.SecondRun => "a second run (--repeats 2 or more, or --replicas)",
+                _ => "--shuffled-labels-model",
             };
-            if (missing is not null)
-            {
-                error.WriteLine($"note: {metric.Name} needs {missing}; it is left out.");
-            }
-        }
-    }
-
-    private static void RequireRange(string option, int value, int low, int high)
-    {
-        if (value < low || value > high)
-        {
-            throw new MedExplainInputException(option, $"{value} is out of range: it takes {low} to {high}.");
+            error.WriteLine($"note: {metric.Name} needs {what}; it is left out.");
         }
     }
 

@@ -119,7 +119,7 @@ internal static class ExplainCommand
             console.Out.WriteLine(explanation.Segmentation is { } segmentation
                 ? $"{request.InputPath}: segmentation; explaining the predicted region of {explanation.Prediction.ClassName} ({segmentation.OnScan.Volumes[segmentation.Region].Voxels} voxels, {segmentation.OnScan.Volumes[segmentation.Region].Millilitres:0.###} mL, mean probability {explanation.Prediction.Confidence * 100:0.0}%)"
                 : $"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");
-            ExplanationWriter.Write(explanation, folder, ScanFiles.Stem(request.InputPath), report, console.Out);
+            ExplanationWriter.Write(explanation, folder, ScanFolder.Stem(request.InputPath), report, console.Out);
         }
 
         string path = Path.Combine(folder, "report.html");

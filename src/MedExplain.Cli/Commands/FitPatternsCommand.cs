@@ -52,7 +52,7 @@ internal static class FitPatternsCommand
             throw new MedExplainInputException(data, "is neither a file nor a folder.");
         }
 
-        string[] files = ScanFiles.In(data, maxItems, recursive: true);
+        string[] files = ScanFolder.In(data, maxItems, recursive: true);
         return files.Length == 0
             ? throw new MedExplainInputException(data, $"holds no scans ({MedicalImageReader.SupportedFormats}).")
             : FloatTensor.Concatenate([.. files.Select(f => ModelInputLoader.Load(f, model.InputSpec))]);

@@ -35,9 +35,9 @@ internal static class EvaluationOutput
 
         w.WriteLine("mean over scans:");
         w.WriteLine(header);
-        foreach (EvaluationMetric metric in settings.Metrics)
+        foreach (IMetric metric in settings.Metrics)
         {
-            var line = new StringBuilder($"{metric.Name,-22} {metric.Better,-12}");
+            var line = new StringBuilder($"{metric.Name,-22} {Better(metric),-12}");
             foreach (string method in settings.Methods)
             {
                 double[] values = Values(result, method, metric.Name);
@@ -60,9 +60,9 @@ internal static class EvaluationOutput
         }
 
         html.Append("<th>what it measures</th></tr>");
-        foreach (EvaluationMetric metric in settings.Metrics)
+        foreach (IMetric metric in settings.Metrics)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(metric.Name)}</td><td>{E(metric.Better)}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(metric.Name)}</td><td>{E(Better(metric))}</td>");
             foreach (string method in settings.Methods)
             {
                 double[] values = Values(result, method, metric.Name);
@@ -79,7 +79,7 @@ internal static class EvaluationOutput
             html.Append("<h2>Perturbation curves</h2><p class=\"muted\">The explained class's score (logit) as features are changed in the order each method ranks them, averaged over the scans.</p><div class=\"plots\">");
             foreach (string metric in curveMetrics)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<figure>{SvgChart.Lines($"fraction of features ({metric})", "score", [.. result.Curves.Where(c => c.Metric == metric).Select(c => (c.Method, c.Scores))])}<figcaption>{E(metric)}: {E(EvaluationMetric.Get(metric).Description)}</figcaption></figure>");
+                html.Append(CultureInfo.InvariantCulture, $"<figure>{SvgChart.Lines($"fraction of features ({metric})", "score", [.. result.Curves.Where(c => c.Metric == metric).Select(c => (c.Method, c.Scores))])}<figcaption>{E(metric)}: {E(settings.Metrics.First(m => m.Name == metric).Description)}</figcaption></figure>");
             }
 
             html.Append("</div>");
@@ -92,12 +92,12 @@ internal static class EvaluationOutput
         }
 
         html.Append("<h2>Distributions over the scans</h2><p class=\"muted\">One dot per scan, the bar at the mean.</p><div class=\"plots\">");
-        foreach (EvaluationMetric metric in settings.Metrics)
+        foreach (IMetric metric in settings.Metrics)
         {
             (string, double[])[] groups = [.. settings.Methods.Select(m => (m, Values(result, m, metric.Name))).Where(g => g.Item2.Length > 0)];
             if (groups.Length > 0)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<figure>{SvgChart.Strips(metric.Name, groups)}<figcaption>{E(metric.Name)} ({E(metric.Better == "context" ? "for context" : metric.Better + " is better")})</figcaption></figure>");
+                html.Append(CultureInfo.InvariantCulture, $"<figure>{SvgChart.Strips(metric.Name, groups)}<figcaption>{E(metric.Name)} ({E(metric.Better == MetricDirection.Context ? "for context" : Better(metric) + " is better")})</figcaption></figure>");
             }
         }
 
@@ -125,4 +125,13 @@ internal static class EvaluationOutput
     private static string Csv(string text) => text.Contains(',', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal) ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>Which way is better, in words.</summary>
+    private static string Better(IMetric metric) => metric.Better switch
+    {
+        MetricDirection.Higher => "higher",
+        MetricDirection.Lower => "lower",
+        MetricDirection.TowardZero => "closer to 0",
+        _ => "context",
+    };
 }

@@ -1,3 +1,4 @@
+using MedExplain.Imaging;
 using MedExplain.Pipelines;
 
 namespace MedExplain.Cli.Reports;
@@ -7,7 +8,7 @@ internal static class SegmentationFiles
 {
     public static string[] Write(ScanSegmentation segmentation, string folder, string inputPath)
     {
-        string name = ScanFiles.Stem(inputPath);
+        string name = ScanFolder.Stem(inputPath);
         string labels = Path.Combine(folder, $"{name}-segmentation.nii.gz"), probabilities = Path.Combine(folder, $"{name}-probabilities.nii.gz");
         segmentation.Write(labels, probabilities);
         return [labels, probabilities];

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using MedExplain.Cli.Reports;
-using MedExplain.Pipelines;
+using MedExplain.Imaging;
 
-namespace MedExplain.Cli.Evaluation;
+namespace MedExplain.Pipelines;
 
 /// <summary>
 /// The scans of an evaluation: a folder (NAME-mask.*, NAME-regions.* and NAME-confounder.* beside each scan NAME.*, or
@@ -10,8 +9,17 @@ namespace MedExplain.Cli.Evaluation;
 /// <c>{"samples": [{"scan", "model", "lesionMask", "regions", "confounderMask"}]}</c>, paths relative to
 /// it, as the demo's <c>scans/manifest.json</c>). A manifest's samples for other models are left out.
 /// </summary>
-internal static class EvaluationSet
+public static class EvaluationSet
 {
+    private static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The scans of a folder or a manifest, with their masks and atlases.</summary>
+    /// <param name="data">A folder of scans or a manifest (.json).</param>
+    /// <param name="masks">The folder of the lesion masks, or null for the scans' folder.</param>
+    /// <param name="atlases">The folder of the atlas label maps, or null for the scans' folder.</param>
+    /// <param name="modelName">The model's name: a manifest's samples for other models are left out.</param>
+    /// <param name="max">The most scans to take.</param>
+    /// <exception cref="MedExplainInputException">The folder or manifest is missing, empty or malformed.</exception>
     public static IReadOnlyList<EvaluationItem> Load(string data, string? masks, string? atlases, string modelName, int max)
     {
         if (File.Exists(data) && data.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
@@ -21,13 +29,13 @@ internal static class EvaluationSet
 
         if (!Directory.Exists(data))
         {
-            throw new MedExplainInputException(data, "not found: --data takes a folder of scans or a manifest (.json).");
+            throw new MedExplainInputException(data, "not found: expected a folder of scans or a manifest (.json).");
         }
 
-        string[] scans = ScanFiles.In(data, max);
+        string[] scans = ScanFolder.In(data, Math.Max(1, max));
         if (scans.Length == 0)
         {
-            throw new MedExplainInputException(data, "holds no scans (.nii, .nii.gz, .dcm, .npy, .png, .jpg).");
+            throw new MedExplainInputException(data, $"holds no scans ({string.Join(", ", MedicalImageReader.ScanExtensions)}).");
         }
 
         return [.. scans.Select(s => new EvaluationItem(s, Companion(s, masks ?? data, "-mask"), Companion(s, atlases ?? data, "-regions"), Companion(s, data, "-confounder")))];
@@ -35,7 +43,7 @@ internal static class EvaluationSet
 
     private static string? Companion(string scan, string folder, string suffix) =>
         Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, ScanFiles.Stem(scan) + suffix + ".*").Where(ScanFiles.IsScan).Order(StringComparer.Ordinal).FirstOrDefault()
+            ? Directory.EnumerateFiles(folder, ScanFolder.Stem(scan) + suffix + ".*").Where(ScanFolder.IsScan).Order(StringComparer.Ordinal).FirstOrDefault()
             : null;
 
     private static EvaluationItem[] FromManifest(string path, string modelName, int max)
@@ -43,7 +51,7 @@ internal static class EvaluationSet
         Manifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), JsonOutput.Options) ?? throw new MedExplainInputException(path, "manifest is empty.");
+            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), ManifestJson) ?? throw new MedExplainInputException(path, "manifest is empty.");
         }
         catch (JsonException e)
         {

@@ -9,7 +9,7 @@ public sealed class MedExplainParameterException : MedExplainInputException
     /// <param name="parameter">The parameter's name, in the library's words.</param>
     /// <param name="problem">What is wrong, in one sentence.</param>
     public MedExplainParameterException(string parameter, string problem)
-        : base(parameter, problem)
+        : base(parameter, problem, null, isFile: false)
     {
         Parameter = parameter;
     }

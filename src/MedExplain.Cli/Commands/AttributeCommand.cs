@@ -66,7 +66,7 @@ internal static class AttributeCommand
         {
             IAttributionMethod chosen = AttributionMethods.Get(result.GetValue(method)!);
             ClassTarget classTarget = ClassTarget.Parse(result.GetValue(target)!)
-                ?? throw new MedExplainInputException("--target", $"'{result.GetValue(target)}' is not a class index, a comma-separated list of them, or 'predicted'.");
+                ?? throw new MedExplainParameterException("target", $"'{result.GetValue(target)}' is not a class index, a comma-separated list of them, or 'predicted'.");
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             string inputPath = result.GetValue(input)!;
             PreparedScan? scan = inputPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? null : ModelInputLoader.Prepare(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
@@ -111,9 +111,9 @@ internal static class AttributeCommand
                 Steps = result.GetValue(steps),
                 Integration = Integrations.TryGetValue(integrationName, out IntegrationKind kind)
                     ? kind
-                    : throw new MedExplainInputException("--integration", $"'{integrationName}' is not one of {string.Join(", ", Integrations.Keys)}."),
+                    : throw new MedExplainParameterException("integration", $"'{integrationName}' is not one of {string.Join(", ", Integrations.Keys)}."),
                 Samples = result.GetValue(samples),
-                Noise = result.GetValue(noise) >= 0 ? result.GetValue(noise) : throw new MedExplainInputException("--noise", "must be 0 or more."),
+                Noise = result.GetValue(noise) >= 0 ? result.GetValue(noise) : throw new MedExplainParameterException("noise", "must be 0 or more."),
                 Seed = result.GetValue(seed),
                 Over = result.GetValue(over),
                 Background = result.GetValue(background) is { } path ? NpyReader.Read(path) : null,
@@ -122,7 +122,7 @@ internal static class AttributeCommand
                 OutputName = result.GetValue(outputName),
                 TargetMask = result.GetValue(targetMask) is { } maskPath ? NpyReader.Read(maskPath) : null,
                 Composite = result.GetValue(composite),
-                Epsilon = result.GetValue(epsilon) >= 0 ? result.GetValue(epsilon) : throw new MedExplainInputException("--epsilon", "must be 0 or more."),
+                Epsilon = result.GetValue(epsilon) >= 0 ? result.GetValue(epsilon) : throw new MedExplainParameterException("epsilon", "must be 0 or more."),
                 RuleOverrides = Overrides(result.GetValue(ruleOverride) ?? []),
                 Box = result.GetValue(box) is { } bounds ? Box(bounds) : null,
                 Patterns = result.GetValue(patterns) is { } patternFile ? new PatternSet(NpzArchive.Read(patternFile), new Dictionary<string, long>()) : null,
@@ -130,7 +130,7 @@ internal static class AttributeCommand
                 {
                     "layer" => true,
                     "input" => false,
-                    var other => throw new MedExplainInputException("--cam-resolution", $"'{other}' is neither 'input' nor 'layer'."),
+                    var other => throw new MedExplainParameterException("cam-resolution", $"'{other}' is neither 'input' nor 'layer'."),
                 },
             }.WithBaseline(result.GetValue(baseline)!, batch);
         }
@@ -140,7 +140,7 @@ internal static class AttributeCommand
     {
         if (attribution.TargetClasses[0] < 0)
         {
-            throw new MedExplainInputException("--conservation", "needs a class target, not a target mask.");
+            throw new MedExplainParameterException("conservation", "needs a class target, not a target mask.");
         }
 
         w.WriteLine($"relevance reaching each layer (item 0, class {attribution.TargetClasses[0]}, score {attribution.TargetScores[0]:0.####}):");
@@ -158,7 +158,7 @@ internal static class AttributeCommand
             int split = pair.LastIndexOf('=');
             if (split <= 0 || split == pair.Length - 1)
             {
-                throw new MedExplainInputException("--rule-override", $"'{pair}' is not NODE=RULE.");
+                throw new MedExplainParameterException("rule-override", $"'{pair}' is not NODE=RULE.");
             }
 
             overrides[pair[..split]] = pair[(split + 1)..];
@@ -174,7 +174,7 @@ internal static class AttributeCommand
             && float.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float low)
             && float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float high) && low < high
             ? (low, high)
-            : throw new MedExplainInputException("--box", $"'{text}' is not LOW,HIGH with LOW < HIGH.");
+            : throw new MedExplainParameterException("box", $"'{text}' is not LOW,HIGH with LOW < HIGH.");
     }
 
     /// <summary>zeros | blur | uniform | constant:VALUE | FILE.npy.</summary>
@@ -189,7 +189,7 @@ internal static class AttributeCommand
             _ when text.StartsWith("constant:", StringComparison.Ordinal) &&
                    float.TryParse(text["constant:".Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out float value) => options with { Baseline = BaselineKind.Constant, BaselineValue = value },
             _ when text.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) => options with { Baseline = BaselineKind.Array, BaselineArray = CheckedBaseline(text, batch) },
-            _ => throw new MedExplainInputException("--baseline", $"'{text}' is not zeros, mean, blur, uniform, constant:VALUE or an .npy file."),
+            _ => throw new MedExplainParameterException("baseline", $"'{text}' is not zeros, mean, blur, uniform, constant:VALUE or an .npy file."),
         };
     }
 

@@ -27,7 +27,7 @@ internal static class CompileCommand
             int size = result.GetValue(batch);
             int[] shape = size >= 1
                 ? loaded.InputShapeFor(size) ?? throw new MedExplainInputException(loaded.FilePath, "the model leaves its spatial size open and has no card to fix it; write a model card.")
-                : throw new MedExplainInputException("--batch", $"must be at least 1, not {size}.");
+                : throw new MedExplainParameterException("batch", $"must be at least 1, not {size}.");
             var graph = ExplanationGraphExport.Export(loaded, result.GetValue(method)!, shape, new AttributionOptions { Steps = result.GetValue(steps), Over = result.GetValue(over) });
             string path = result.GetValue(output)!;
             File.WriteAllBytes(path, graph.ToByteArray());

@@ -41,7 +41,7 @@ internal static class EvaluateCommand
             string by = result.GetValue(curveBy)!;
             if (by is not ("voxels" or "atlas"))
             {
-                throw new MedExplainInputException("--curve-by", $"'{by}' is not one of: voxels, atlas.");
+                throw new MedExplainParameterException("curve-by", $"'{by}' is not one of: voxels, atlas.");
             }
 
             List<OnnxModel> others = [.. Split(result.GetValue(replicas)).Select(p => OnnxModel.Load(p))];

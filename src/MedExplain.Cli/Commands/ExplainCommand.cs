@@ -45,7 +45,7 @@ internal static class ExplainCommand
         {
             string targetText = result.GetValue(target)!;
             ClassTarget classTarget = ClassTarget.Parse(targetText)
-                ?? throw new MedExplainInputException("--target", $"'{targetText}' is not a class index or 'predicted'.");
+                ?? throw new MedExplainParameterException("target", $"'{targetText}' is not a class index or 'predicted'.");
             var options = new AttributionOptions
             {
                 Steps = result.GetValue(steps),

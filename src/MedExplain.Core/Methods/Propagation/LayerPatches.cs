@@ -17,7 +17,7 @@ internal sealed class LayerPatches
     private readonly bool _gemmTransposed;
     private readonly int[] _weightShape;
 
-    private LayerPatches(NodeProto node, float[] weights, int outputs, int[] weightShape)
+    private LayerPatches(string modelPath, NodeProto node, float[] weights, int outputs, int[] weightShape)
     {
         _node = node;
         Weights = weights;
@@ -27,7 +27,7 @@ internal sealed class LayerPatches
         {
             if (NodeAttributes.Whole(node, "group", 1) != 1 || NodeAttributes.Text(node, "auto_pad", "NOTSET") != "NOTSET")
             {
-                throw new MedExplainInputException(node.Name, "patterns are fitted for convolutions with one group and explicit pads only.");
+                throw new UnsupportedModelException(modelPath, [(node.Name, node.OpType)], "pattern", "patterns are fitted for convolutions with one group and explicit pads only");
             }
 
             _kernel = weightShape[2..];
@@ -55,14 +55,14 @@ internal sealed class LayerPatches
         int[] shape = [.. proto.Dims.Select(d => (int)d)];
         if (node.OpType == "Conv")
         {
-            return new LayerPatches(node, values, shape[0], shape);
+            return new LayerPatches(model.FilePath, node, values, shape[0], shape);
         }
 
         // Gemm B is (in, out) unless transB: rows must be per output.
         bool transposed = NodeAttributes.Whole(node, "transB", 0) == 1;
         int inputs = transposed ? shape[1] : shape[0], outputs = transposed ? shape[0] : shape[1];
         float[] rows = transposed ? values : [.. Enumerable.Range(0, values.Length).Select(n => values[((n % inputs) * outputs) + (n / inputs)])];
-        return new LayerPatches(node, rows, outputs, shape);
+        return new LayerPatches(model.FilePath, node, rows, outputs, shape);
     }
 
     /// <summary>Gets every output position of one item (0 for a Gemm).</summary>

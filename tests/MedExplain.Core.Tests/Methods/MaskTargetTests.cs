@@ -45,6 +45,6 @@ public sealed class MaskTargetTests
 
         var error = Assert.Throws<MedExplainInputException>(() => AttributionMethods.Get("gradient").Attribute(model, input, ClassTarget.Class(1), new AttributionOptions()));
 
-        Assert.Contains("--target-mask", error.Message, StringComparison.Ordinal);
+        Assert.Contains("target mask", error.Message, StringComparison.Ordinal);
     }
 }

@@ -32,15 +32,15 @@ public static class LrpComposite
         ArgumentNullException.ThrowIfNull(options);
         (string first, string convolution, string dense) = composite switch
         {
-            "epsilon-plus" => ("zplus", "zplus", "epsilon"),
-            "epsilon-plus-flat" => ("flat", "zplus", "epsilon"),
-            "epsilon-alpha2-beta1" => ("alpha2-beta1", "alpha2-beta1", "epsilon"),
-            "epsilon-alpha2-beta1-flat" => ("flat", "alpha2-beta1", "epsilon"),
-            "epsilon-gamma-box" => ("zbox", "gamma", "epsilon"),
-            "epsilon" or "zplus" or "alpha2-beta1" => (composite, composite, composite),
+            Composites.EpsilonPlus => ("zplus", "zplus", "epsilon"),
+            Composites.EpsilonPlusFlat => ("flat", "zplus", "epsilon"),
+            Composites.EpsilonAlpha2Beta1 => ("alpha2-beta1", "alpha2-beta1", "epsilon"),
+            Composites.EpsilonAlpha2Beta1Flat => ("flat", "alpha2-beta1", "epsilon"),
+            Composites.EpsilonGammaBox => ("zbox", "gamma", "epsilon"),
+            Composites.Epsilon or Composites.ZPlus or Composites.Alpha2Beta1 => (composite, composite, composite),
 
             // Deep Taylor decomposition: z⁺ through the ReLU layers, z^B at the bounded input layer.
-            "deep-taylor" => ("zbox", "zplus", "zplus"),
+            Composites.DeepTaylor => ("zbox", "zplus", "zplus"),
             _ => throw new MedExplainParameterException("composite", $"'{composite}' is not a composite; the composites are: {string.Join(", ", Names)}."),
         };
 

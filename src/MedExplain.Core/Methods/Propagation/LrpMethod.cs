@@ -11,7 +11,7 @@ namespace MedExplain.Methods.Propagation;
 internal sealed class LrpMethod(string name, string? fixedComposite) : IAttributionMethod, ISinglePassRecipe
 {
     /// <summary>The composite used when none is given.</summary>
-    public const string DefaultComposite = "epsilon-plus";
+    public const string DefaultComposite = Composites.EpsilonPlus;
 
     public string Name { get; } = name;
 

@@ -5,8 +5,6 @@ public sealed record PlainGradient : ModifiedGradientSettings
 {
     /// <inheritdoc/>
     public override string Name => "gradient";
-
-    private protected override AttributionOptions Apply(AttributionOptions options) => options;
 }
 
 /// <summary>The gradient's absolute value.</summary>
@@ -14,8 +12,6 @@ public sealed record Saliency : SinglePassSettings
 {
     /// <inheritdoc/>
     public override string Name => "saliency";
-
-    private protected override AttributionOptions Apply(AttributionOptions options) => options;
 }
 
 /// <summary>The gradient times the input.</summary>
@@ -23,8 +19,6 @@ public sealed record InputXGradient : SinglePassSettings
 {
     /// <inheritdoc/>
     public override string Name => "input-x-gradient";
-
-    private protected override AttributionOptions Apply(AttributionOptions options) => options;
 }
 
 /// <summary>Guided Backprop: the gradient passed back through positive signals only.</summary>
@@ -32,8 +26,6 @@ public sealed record GuidedBackprop : ModifiedGradientSettings
 {
     /// <inheritdoc/>
     public override string Name => "guided-backprop";
-
-    private protected override AttributionOptions Apply(AttributionOptions options) => options;
 }
 
 /// <summary>DeConvNet: the signal passed back through the ReLUs in reverse.</summary>
@@ -41,8 +33,6 @@ public sealed record DeconvNet : ModifiedGradientSettings
 {
     /// <inheritdoc/>
     public override string Name => "deconvnet";
-
-    private protected override AttributionOptions Apply(AttributionOptions options) => options;
 }
 
 /// <summary>Integrated Gradients along the straight path from a baseline, of the gradient or of a modified gradient.</summary>

@@ -52,8 +52,8 @@ public abstract record MethodSettings
     /// <summary>This method's settings written into <paramref name="options"/> (a wrapper's, for the method it wraps).</summary>
     internal AttributionOptions ApplyOnto(AttributionOptions options) => Apply(options);
 
-    /// <summary>Writes this method's settings into <paramref name="options"/>.</summary>
-    private protected abstract AttributionOptions Apply(AttributionOptions options);
+    /// <summary>Writes this method's settings into <paramref name="options"/> (a method without knobs has none to write).</summary>
+    private protected virtual AttributionOptions Apply(AttributionOptions options) => options;
 }
 
 /// <summary>A method that is one compiled backward pass: SmoothGrad's family can average it over noisy copies.</summary>

@@ -30,12 +30,4 @@ internal static class ByteSize
         bytes = ok ? (long)(value * factor) : 0;
         return ok && bytes > 0;
     }
-
-    public static string Format(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.##} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.##} MiB",
-        >= 1L << 10 => $"{bytes / (double)(1L << 10):0.##} KiB",
-        _ => $"{bytes} B",
-    };
 }

@@ -32,6 +32,12 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
             Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The file system refused (a path that is a file, no permission, a full disk): the user can fix it.
+            Error.WriteLine($"error: {e.Message.TrimEnd('.')}: check the path, its permissions and the free space.");
+            return ExitCodes.BadInput;
+        }
         catch (OperationCanceledException)
         {
             Error.WriteLine("cancelled.");

@@ -11,6 +11,9 @@ namespace MedExplain.Pipelines;
 /// </summary>
 public static class EvaluationSet
 {
+    /// <summary>The largest manifest read: some hundred thousand samples.</summary>
+    public const int MaxManifestBytes = 64 << 20;
+
     private static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>The scans of a folder or a manifest, with their masks and atlases.</summary>
@@ -51,7 +54,7 @@ public static class EvaluationSet
         Manifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), ManifestJson) ?? throw new MedExplainInputException(path, "manifest is empty.");
+            manifest = JsonSerializer.Deserialize<Manifest>(BoundedFile.ReadAllBytes(path, MaxManifestBytes, "manifest"), ManifestJson) ?? throw new MedExplainInputException(path, "manifest is empty.");
         }
         catch (JsonException e)
         {
@@ -60,7 +63,14 @@ public static class EvaluationSet
 
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string? Resolve(string? relative) => relative is null ? null : Path.Combine(folder, relative);
-        EvaluationItem[] items = [.. (manifest.Samples ?? [])
+        IReadOnlyList<ManifestSample?> samples = manifest.Samples ?? [];
+        int empty = samples.ToList().IndexOf(null);
+        if (empty >= 0)
+        {
+            throw new MedExplainInputException(path, $"sample {empty} is null, not an object with a \"scan\".");
+        }
+
+        EvaluationItem[] items = [.. samples.OfType<ManifestSample>()
             .Where(s => s.Model is null || s.Model == modelName)
             .Take(max)
             .Select(s => new EvaluationItem(
@@ -71,7 +81,7 @@ public static class EvaluationSet
         return items.Length > 0 ? items : throw new MedExplainInputException(path, $"lists no scans for model '{modelName}'.");
     }
 
-    private sealed record Manifest(IReadOnlyList<ManifestSample>? Samples);
+    private sealed record Manifest(IReadOnlyList<ManifestSample?>? Samples);
 
     private sealed record ManifestSample(string? Scan, string? Model, string? LesionMask, string? Regions, string? ConfounderMask);
 }

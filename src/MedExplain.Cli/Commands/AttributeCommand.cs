@@ -64,6 +64,9 @@ internal static class AttributeCommand
         };
         command.SetAction(result => console.Guard(() =>
         {
+            using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory);
+            OutputLocation.CheckFile(result.GetValue(output)!, "output", result.GetValue(input), result.GetValue(model), result.GetValue(card),
+                result.GetValue(background), result.GetValue(targetMask), result.GetValue(featureMask), result.GetValue(patterns), result.GetValue(baseline));
             IAttributionMethod chosen = AttributionMethods.Get(result.GetValue(method)!);
             ClassTarget classTarget = ClassTarget.Parse(result.GetValue(target)!)
                 ?? throw new MedExplainParameterException("target", $"'{result.GetValue(target)}' is not a class index, a comma-separated list of them, or 'predicted'.");

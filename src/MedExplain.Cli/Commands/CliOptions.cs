@@ -82,6 +82,15 @@ internal static class CliOptions
         },
     };
 
+    /// <summary>A count that must be 1 or more (items, scans).</summary>
+    public static int AtLeastOne(int value, string parameter) =>
+        value >= 1 ? value : throw new MedExplainParameterException(parameter, $"must be 1 or more, not {value}.");
+
+    /// <summary>The memory limit of a command's reads: --max-memory when the user gave it (refused beyond what the machine
+    /// has), else the library's default share of the machine. Dispose it when the command ends.</summary>
+    public static IDisposable? MemoryScope(ParseResult result, Option<long> maxMemory) =>
+        result.GetResult(maxMemory) is { Implicit: false } ? MemoryLimit.Use(result.GetValue(maxMemory)) : null;
+
     /// <summary>Parses "8", "4,8,8" or "10mm" into voxels per spatial axis (array order); millimetres use the model grid's spacing.</summary>
     /// <param name="text">The option's text, or null.</param>
     /// <param name="option">The option's name, for messages.</param>

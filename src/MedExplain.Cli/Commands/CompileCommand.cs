@@ -23,6 +23,7 @@ internal static class CompileCommand
         };
         command.SetAction(result => console.Guard(() =>
         {
+            OutputLocation.CheckFile(result.GetValue(output)!, "output", result.GetValue(model), result.GetValue(card));
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             int size = result.GetValue(batch);
             int[] shape = size >= 1
@@ -30,7 +31,7 @@ internal static class CompileCommand
                 : throw new MedExplainParameterException("batch", $"must be at least 1, not {size}.");
             var graph = ExplanationGraphExport.Export(loaded, result.GetValue(method)!, shape, new AttributionOptions { Steps = result.GetValue(steps), Over = result.GetValue(over) });
             string path = result.GetValue(output)!;
-            File.WriteAllBytes(path, graph.ToByteArray());
+            AtomicFile.WriteAllBytes(path, graph.ToByteArray());
             console.Out.WriteLine($"{path}: {result.GetValue(method)} graph for input {FloatTensor.FormatShape(shape)}; " +
                                   $"inputs {string.Join(", ", graph.Graph.Input.Select(i => $"'{i.Name}'"))}, " +
                                   $"outputs {string.Join(", ", graph.Graph.Output.Select(o => $"'{o.Name}'"))}; {graph.Graph.Node.Count} nodes.");

@@ -26,6 +26,7 @@ internal static class ConvertCommand
         command.SetAction(result => console.Guard(() =>
         {
             string target = result.GetValue(output)!;
+            OutputLocation.CheckFile(target, "output", result.GetValue(input));
             MedicalImage image = MedicalImageReader.Read(result.GetValue(input)!, new ImageReadOptions(result.GetValue(series), result.GetValue(volume)));
             if (NiftiReader.HasNiftiName(target) && !target.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase))
             {

@@ -36,6 +36,8 @@ internal static class EvaluateCommand
         };
         command.SetAction(result => console.Guard(() =>
         {
+            OutputLocation.CheckFolder(result.GetValue(output)!, "out", result.GetValue(data), result.GetValue(masks), result.GetValue(atlases), result.GetValue(model));
+            int most = CliOptions.AtLeastOne(result.GetValue(maxItems), "max-items");
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             string[] chosenMethods = Split(result.GetValue(methods));
             string by = result.GetValue(curveBy)!;
@@ -58,7 +60,7 @@ internal static class EvaluateCommand
                     others, shuffledModel, by == "atlas", new AttributionOptions { Steps = 16, Samples = 16 });
                 settings.Validate();
                 string modelName = loaded.Card?.Name ?? ScanFolder.Stem(Path.GetFileNameWithoutExtension(loaded.FilePath));
-                IReadOnlyList<EvaluationItem> items = EvaluationSet.Load(result.GetValue(data)!, result.GetValue(masks), result.GetValue(atlases), modelName, Math.Max(1, result.GetValue(maxItems)));
+                IReadOnlyList<EvaluationItem> items = EvaluationSet.Load(result.GetValue(data)!, result.GetValue(masks), result.GetValue(atlases), modelName, most);
                 console.Error.WriteLine($"evaluating {chosenMethods.Length} method(s) on {items.Count} scan(s) with {settings.Metrics.Count} metric(s)");
                 NoteMissingInputs(console.Error, settings, items);
                 string folder = result.GetValue(output)!;

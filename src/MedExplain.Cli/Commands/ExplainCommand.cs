@@ -43,6 +43,8 @@ internal static class ExplainCommand
         };
         command.SetAction(result => console.Guard(() =>
         {
+            using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory);
+            OutputLocation.CheckFolder(result.GetValue(output)!, "out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask));
             string targetText = result.GetValue(target)!;
             ClassTarget classTarget = ClassTarget.Parse(targetText)
                 ?? throw new MedExplainParameterException("target", $"'{targetText}' is not a class index or 'predicted'.");
@@ -66,7 +68,7 @@ internal static class ExplainCommand
                 ["steps"] = options.Steps.ToString(CultureInfo.InvariantCulture),
                 ["samples"] = options.Samples.ToString(CultureInfo.InvariantCulture),
                 ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-                ["max memory"] = ByteSize.Format(options.MaxMemoryBytes),
+                ["max memory"] = MemoryLimit.Format(options.MaxMemoryBytes),
                 ["methods"] = result.GetValue(methods) ?? "the card's recommended methods (or the defaults)",
             };
             foreach ((string name, string? value) in new[]

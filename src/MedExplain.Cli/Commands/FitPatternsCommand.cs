@@ -23,8 +23,10 @@ internal static class FitPatternsCommand
         };
         command.SetAction(result => console.Guard(() =>
         {
+            OutputLocation.CheckFile(result.GetValue(output)!, "output", result.GetValue(model), result.GetValue(card), result.GetValue(data));
+            int most = CliOptions.AtLeastOne(result.GetValue(maxItems), "max-items");
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
-            FloatTensor items = Items(result.GetValue(data)!, loaded, Math.Max(1, result.GetValue(maxItems)));
+            FloatTensor items = Items(result.GetValue(data)!, loaded, most);
             PatternSet patterns = PatternFitter.Fit(loaded, items, new ProgressLines(console.Error));
             string path = result.GetValue(output)!;
             NpzArchive.Write(path, patterns.Patterns);

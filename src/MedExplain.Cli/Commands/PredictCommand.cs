@@ -36,6 +36,11 @@ internal static class PredictCommand
         };
         command.SetAction(result => console.Guard(() =>
         {
+            using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory);
+            if (result.GetValue(output) is { } outputFolder)
+            {
+                OutputLocation.CheckFolder(outputFolder, "out", result.GetValue(input), result.GetValue(model));
+            }
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             string inputPath = result.GetValue(input)!;
             var options = new PredictorOptions { MaxMemoryBytes = result.GetValue(maxMemory) };

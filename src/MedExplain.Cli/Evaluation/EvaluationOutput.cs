@@ -13,8 +13,8 @@ internal static class EvaluationOutput
     public static void WriteFiles(EvaluationResult result, string folder)
     {
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "metrics.csv"), "scan,method,metric,value\n" + string.Concat(result.Values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{Csv(v.Scan)},{v.Method},{v.Metric},{v.Value:R}\n"))));
-        File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(
+        AtomicFile.WriteAllText(Path.Combine(folder, "metrics.csv"), "scan,method,metric,value\n" + string.Concat(result.Values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{Csv(v.Scan)},{v.Method},{v.Metric},{v.Value:R}\n"))));
+        AtomicFile.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(
             new
             {
                 values = result.Values.Select(v => new { scan = v.Scan, method = v.Method, metric = v.Metric, value = v.Value }),

@@ -67,7 +67,7 @@ internal sealed class HtmlReport
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Made by MedExplain. {E(note)}</p>");
         html.Append(body);
         html.Append("</body></html>");
-        File.WriteAllText(path, html.ToString(), Encoding.UTF8);
+        AtomicFile.WriteAllText(path, html.ToString());
     }
 
     private void Prediction(Explanation explanation)

@@ -8,7 +8,7 @@ internal static class PredictionText
     public static void Write(TextWriter w, string input, PredictionResult result)
     {
         w.WriteLine($"{input}: {result.Items.Count} item(s) in {result.Runs} run(s) of up to {result.Plan.BatchSize} " +
-                    $"({ByteSize.Format(result.Plan.MemoryBudgetBytes)} free for activations, about {ByteSize.Format(result.Plan.BytesPerItem)} per item)");
+                    $"({MemoryLimit.Format(result.Plan.MemoryBudgetBytes)} free for activations, about {MemoryLimit.Format(result.Plan.BytesPerItem)} per item)");
         foreach (ClassPrediction item in result.Items)
         {
             w.WriteLine($"  [{item.Item}] {Line(item, result.ClassNames)}");

@@ -11,7 +11,7 @@ internal static class DicomPixelDecoder
     public static (float[] Samples, PixelModule Module, string Photometric) Decode(DicomFile file)
     {
         PixelModule module = ReadModule(file);
-        var output = new float[(long)module.SamplesPerFrame * module.Frames];
+        float[] output = MemoryLimit.NewFloats((long)module.SamplesPerFrame * module.Frames, file.Path, "the pixels");
         string photometric = DecodeInto(file, module, output);
         return (output, module, photometric);
     }

@@ -123,7 +123,7 @@ public static class DicomSeriesReader
 
         // Each slice decodes straight into its place in the volume (channel planes stay outermost), with its own rescale.
         int perSlice = first.Rows * first.Columns, channels = first.SamplesPerPixel, count = slices.Count;
-        var voxels = new float[(long)perSlice * count * channels];
+        float[] voxels = MemoryLimit.NewFloats((long)perSlice * count * channels, folder, "the volume");
         string photometric = first.Photometric;
         ParallelWork.For(count, k =>
         {

@@ -64,7 +64,7 @@ public static class NiftiReader
 
         BoundedReader.Skip(data, start, path);
         float[] interleaved = SampleReader.Read(data, samples, type, header.BigEndian, fileLength, path);
-        float[] voxels = channels == 1 ? interleaved : Planar(interleaved, channels);
+        float[] voxels = channels == 1 ? interleaved : Planar(interleaved, channels, path);
         if (header.HasScaling && channels == 1)
         {
             System.Numerics.Tensors.TensorPrimitives.Multiply(voxels, (float)header.SclSlope, voxels);
@@ -152,10 +152,10 @@ public static class NiftiReader
         return product;
     }
 
-    private static float[] Planar(float[] interleaved, int channels)
+    private static float[] Planar(float[] interleaved, int channels, string path)
     {
         int count = interleaved.Length / channels;
-        var planar = new float[interleaved.Length];
+        float[] planar = MemoryLimit.NewFloats(interleaved.Length, path, "the channels, reordered");
         for (int n = 0; n < count; n++)
         {
             for (int c = 0; c < channels; c++)

@@ -22,13 +22,24 @@ public static class NiftiWriter
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(image);
         byte[] header = Header(image, type, description);
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        Directory.CreateDirectory(folder!);
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        using Stream output = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Fastest) : file;
-        output.Write(header);
-        output.Write(new byte[VoxOffset - header.Length]);
-        output.Write(Samples(image.Voxels, type));
+        AtomicFile.Write(path, file =>
+        {
+            if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            {
+                WriteBody(file);
+                return;
+            }
+
+            using var gzip = new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true);
+            WriteBody(gzip);
+        });
+
+        void WriteBody(Stream output)
+        {
+            output.Write(header);
+            output.Write(new byte[VoxOffset - header.Length]);
+            output.Write(Samples(image.Voxels, type));
+        }
     }
 
     private static byte[] Header(MedicalImage image, SampleType type, string description)

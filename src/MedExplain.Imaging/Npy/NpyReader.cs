@@ -103,6 +103,8 @@ public static class NpyReader
             throw new MedExplainInputException(source, $"holds {count} values; arrays beyond {Array.MaxLength / 4} values are not supported.");
         }
 
+        // The bytes and the floats they become are both held for a moment.
+        MemoryLimit.Reserve(bytes + (count * sizeof(float)), source, "the array");
         var raw = new byte[bytes];
         stream.ReadExactly(raw);
         float[] values = NpyDType.ToFloat(raw, parsed);

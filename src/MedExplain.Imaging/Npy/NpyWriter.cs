@@ -11,8 +11,7 @@ public static class NpyWriter
     public static void Write(string path, FloatTensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        using FileStream stream = File.Create(path);
-        Write(stream, tensor);
+        AtomicFile.Write(path, stream => Write(stream, tensor));
     }
 
     /// <summary>Writes <paramref name="tensor"/> to a stream.</summary>

@@ -1,3 +1,4 @@
+using MedExplain.Imaging.IO;
 using System.IO.Compression;
 
 namespace MedExplain.Imaging.Npy;
@@ -12,13 +13,15 @@ public static class NpzArchive
     public static void Write(string path, IReadOnlyDictionary<string, FloatTensor> arrays)
     {
         ArgumentNullException.ThrowIfNull(arrays);
-        File.Delete(path); // overwrite, as every other writer does
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
-        foreach ((string name, FloatTensor array) in arrays)
+        AtomicFile.Write(path, stream =>
         {
-            using Stream entry = zip.CreateEntry(Uri.EscapeDataString(name) + ".npy", CompressionLevel.Optimal).Open();
-            NpyWriter.Write(entry, array);
-        }
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            foreach ((string name, FloatTensor array) in arrays)
+            {
+                using Stream entry = zip.CreateEntry(Uri.EscapeDataString(name) + ".npy", CompressionLevel.Optimal).Open();
+                NpyWriter.Write(entry, array);
+            }
+        });
     }
 
     /// <summary>Reads every array.</summary>
@@ -37,10 +40,10 @@ public static class NpzArchive
             var arrays = new Dictionary<string, FloatTensor>(StringComparer.Ordinal);
             foreach (ZipArchiveEntry entry in zip.Entries.Where(e => e.Name.EndsWith(".npy", StringComparison.Ordinal)))
             {
+                // The entry's size as the archive declares it bounds the inflating, so a bomb stops at it.
+                MemoryLimit.Reserve(entry.Length, path, $"entry '{entry.FullName}'");
                 using Stream stream = entry.Open();
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                copy.Position = 0;
+                using var copy = new MemoryStream(BoundedReader.ReadExactly(stream, entry.Length, path, $"entry '{entry.FullName}'"));
                 arrays[Uri.UnescapeDataString(entry.FullName[..^4])] = NpyReader.Read(copy, $"{path}:{entry.FullName}");
             }
 

@@ -27,6 +27,11 @@ internal static class Png16Decoder
             at += 12 + length;
             if (type == "IHDR")
             {
+                if (length != 13 || width != 0)
+                {
+                    throw new MedExplainInputException(path, length != 13 ? $"has an IHDR chunk of {length} bytes; PNG's is 13." : "has a second IHDR chunk; a PNG has one.");
+                }
+
                 (width, height, colorType) = (BinaryPrimitives.ReadInt32BigEndian(data), BinaryPrimitives.ReadInt32BigEndian(data[4..]), data[9]);
                 if (data[12] != 0)
                 {
@@ -50,6 +55,7 @@ internal static class Png16Decoder
         }
 
         int stride = width * samples * 2;
+        MemoryLimit.Reserve(((long)height * (stride + 1)) + ((long)width * height * (samples >= 3 ? 3 : 1) * sizeof(float)), path, $"the {width}×{height} image");
         idat.Position = 0;
         using var inflater = new ZLibStream(idat, CompressionMode.Decompress);
         byte[] raw = BoundedReader.ReadExactly(inflater, (long)height * (stride + 1), path, "the PNG image data");

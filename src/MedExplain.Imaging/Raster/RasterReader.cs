@@ -41,6 +41,8 @@ public static class RasterReader
         }
 
         bool gray = info.ColorType == SKColorType.Gray8;
+        long pixels = (long)info.Width * info.Height;
+        MemoryLimit.Reserve(pixels * ((gray ? 1 : 4) + ((gray ? 1 : 3) * sizeof(float))), path, $"the {info.Width}×{info.Height} image");
         using var bitmap = new SKBitmap(new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul));
         SKCodecResult decoded = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
         if (decoded is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))

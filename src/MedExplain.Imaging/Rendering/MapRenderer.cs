@@ -63,8 +63,7 @@ public sealed class MapRenderer
     {
         ArgumentNullException.ThrowIfNull(bitmap);
         using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        using FileStream file = File.Create(path);
-        png.SaveTo(file);
+        AtomicFile.Write(path, png.SaveTo);
     }
 
     private (int X, int Y, int Z) Centre() => (_view.Dims[0] / 2, _view.Dims[1] / 2, _view.Dims[2] / 2);

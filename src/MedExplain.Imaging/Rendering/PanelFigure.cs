@@ -93,8 +93,8 @@ public sealed class PanelFigure
 
         using SKImage snapshot = SKImage.FromBitmap(surface);
         using SKData png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        using FileStream file = File.Create(path);
-        png.SaveTo(file);
+        AtomicFile.Write(path, png.SaveTo);
+
         foreach ((_, List<SKBitmap> tiles) in _rows)
         {
             tiles.ForEach(t => t.Dispose());

@@ -28,10 +28,16 @@ internal static class SampleReader
                 : $"claims {bytes} bytes of voxel data, more than a {fileLength}-byte compressed file can hold.");
         }
 
-        var values = new float[count];
+        float[] values = MemoryLimit.NewFloats(count, path, "the voxels");
         if (type == SampleType.Float32 && bigEndian != BitConverter.IsLittleEndian)
         {
-            Fill(stream, MemoryMarshal.AsBytes(values.AsSpan()), 0, bytes, path);
+            // Straight into the array, a chunk at a time: one span of bytes cannot cover more than 2^29 floats.
+            for (long start = 0; start < count; start += Chunk / sizeof(float))
+            {
+                int n = (int)Math.Min(Chunk / sizeof(float), count - start);
+                Fill(stream, MemoryMarshal.AsBytes(values.AsSpan((int)start, n)), start * sizeof(float), bytes, path);
+            }
+
             return values;
         }
 

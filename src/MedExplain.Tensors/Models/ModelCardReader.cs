@@ -27,19 +27,10 @@ public static class ModelCardReader
     /// <exception cref="MedExplainInputException">The file is missing, not JSON, or breaks the schema.</exception>
     public static ModelCard Read(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new MedExplainInputException(path, "model card not found.");
-        }
-
-        if (new FileInfo(path).Length > MaxCardBytes)
-        {
-            throw new MedExplainInputException(path, $"model card is larger than {MaxCardBytes / 1024} KiB; is this the right file?");
-        }
-
+        byte[] bytes = BoundedFile.ReadAllBytes(path, MaxCardBytes, "model card");
         try
         {
-            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            using JsonDocument document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             return Parse(new JsonFields(path, document.RootElement, string.Empty));
         }
         catch (JsonException e)

@@ -150,11 +150,8 @@ public sealed class DicomFile
                     throw new MedExplainInputException(path, "inflates to more than 2 GiB; refused.");
                 }
 
-                if (output.Length % (64 << 20) + n > 64 << 20)
-                {
-                    // Checked while inflating, every 64 MiB: a bomb stops at the memory limit, not after it.
-                    MemoryLimit.Reserve(64 << 20, path, "the inflated data set");
-                }
+                // Checked while inflating: a bomb stops at the memory limit, not after it.
+                MemoryLimit.Reserve(output.Length + n, path, "the inflated data set");
 
                 output.Write(buffer, 0, n);
             }

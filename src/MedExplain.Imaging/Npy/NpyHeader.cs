@@ -37,6 +37,17 @@ internal sealed partial record NpyHeader(string Descriptor, bool FortranOrder, i
             throw new MedExplainInputException(source, $"has an unreadable shape in its NPY header: ({shape.Groups[1].Value}).", e);
         }
 
+        if (dims.FirstOrDefault(d => d < 0) is int negative and < 0)
+        {
+            throw new MedExplainInputException(source, $"has dimension {negative} in its NPY shape ({shape.Groups[1].Value}); dimensions are 0 or more.");
+        }
+
+        long count = 1;
+        foreach (int dim in dims)
+        {
+            count = dim == 0 || count <= long.MaxValue / 16 / dim ? count * dim : throw new MedExplainInputException(source, $"has an NPY shape ({shape.Groups[1].Value}) whose size overflows.");
+        }
+
         return new NpyHeader(descriptor, order.Groups[1].Value == "True", dims);
     }
 

@@ -70,8 +70,13 @@ public static class NpyReader
         else if (major is 2 or 3)
         {
             Span<byte> extra = stackalloc byte[2];
-            stream.ReadExactly(extra);
-            headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian([.. preamble[8..], .. extra]));
+            if (stream.ReadAtLeast(extra, 2, throwOnEndOfStream: false) < 2)
+            {
+                throw new MedExplainInputException(source, "is truncated inside its NPY header.");
+            }
+
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian([.. preamble[8..], .. extra]);
+            headerLength = length <= 1 << 20 ? (int)length : throw new MedExplainInputException(source, $"has an NPY header of {length} bytes; that is not a real array header.");
         }
         else
         {
@@ -106,7 +111,11 @@ public static class NpyReader
         // The bytes and the floats they become are both held for a moment.
         MemoryLimit.Reserve(bytes + (count * sizeof(float)), source, "the array");
         var raw = new byte[bytes];
-        stream.ReadExactly(raw);
+        if (stream.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false) < raw.Length)
+        {
+            throw new MedExplainInputException(source, $"is truncated: its header promises {bytes} bytes of {parsed.Descriptor}, but the data ends early.");
+        }
+
         float[] values = NpyDType.ToFloat(raw, parsed);
         int[] shape = parsed.Shape;
         return parsed.FortranOrder ? FortranToRowMajor(values, shape) : new FloatTensor(shape, values);

@@ -35,6 +35,7 @@ public static class RasterReader
             throw new MedExplainInputException(path, $"is {info.Width}×{info.Height} pixels; images up to {MaxSide} pixels a side are supported.");
         }
 
+        RefuseImpossibleSize(path);
         if (IsSixteenBitPng(path))
         {
             return Png16Decoder.Decode(path, MaxSide);
@@ -45,12 +46,37 @@ public static class RasterReader
         MemoryLimit.Reserve(pixels * ((gray ? 1 : 4) + ((gray ? 1 : 3) * sizeof(float))), path, $"the {info.Width}×{info.Height} image");
         using var bitmap = new SKBitmap(new SKImageInfo(info.Width, info.Height, gray ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Unpremul));
         SKCodecResult decoded = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
-        if (decoded is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        if (decoded == SKCodecResult.IncompleteInput)
+        {
+            throw new MedExplainInputException(path, "is truncated: its image data ends before the last row (a partial image is not read as a whole one).");
+        }
+
+        if (decoded != SKCodecResult.Success)
         {
             throw new MedExplainInputException(path, $"could not be decoded ({decoded}).");
         }
 
         return gray ? FromGray(bitmap) : FromRgba(bitmap);
+    }
+
+    /// <summary>Refuses a PNG whose header claims more image data than its compressed bytes can hold: deflate expands at
+    /// most about 1032 times, so such a file is a lie or a bomb, and is refused before anything is allocated.</summary>
+    private static void RefuseImpossibleSize(string path)
+    {
+        Span<byte> head = stackalloc byte[26];
+        using FileStream stream = File.OpenRead(path);
+        if (stream.ReadAtLeast(head, 26, throwOnEndOfStream: false) < 26 || !head[..8].SequenceEqual((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        {
+            return;
+        }
+
+        long width = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(head[16..]), height = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(head[20..]);
+        int samples = head[25] switch { 2 => 3, 4 => 2, 6 => 4, _ => 1 };
+        long raw = height * (1 + (((width * head[24] * samples) + 7) / 8));
+        if (raw > stream.Length * Samples.SampleReader.MaxDeflateRatio)
+        {
+            throw new MedExplainInputException(path, $"claims {width}×{height} pixels ({raw} bytes of image data), more than its {stream.Length}-byte file can hold.");
+        }
     }
 
     /// <summary>Gets a value indicating whether the file is a PNG whose IHDR says 16 bits per sample.</summary>

@@ -15,7 +15,7 @@ internal static class CompileCommand
         Option<string> method = new("--method") { Description = $"The method: {string.Join(", ", ExplanationGraphExport.Methods)}.", Required = true };
         Option<int> steps = new("--steps") { Description = "Integrated Gradients: number of path points inside the graph.", DefaultValueFactory = _ => 32 };
         Option<string?> over = CliOptions.Over();
-        Option<int> batch = new("--batch") { Description = "The batch size the saved graph takes (its shapes are fixed).", DefaultValueFactory = _ => 1 };
+        Option<int> batch = new("--batch") { Description = $"The batch size the saved graph takes (its shapes are fixed), 1 to {ExplanationGraphExport.MaxBatch}.", DefaultValueFactory = _ => 1 };
         Option<string> output = new("--output", "-o") { Description = "The ONNX file to write.", Required = true };
         var command = new Command("compile", "Save a method's explanation graph as one ONNX model mapping (input, seed) to (model outputs, attribution), runnable in any ONNX Runtime.")
         {
@@ -26,9 +26,8 @@ internal static class CompileCommand
             OutputLocation.CheckFile(result.GetValue(output)!, "output", result.GetValue(model), result.GetValue(card));
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             int size = result.GetValue(batch);
-            int[] shape = size >= 1
-                ? loaded.InputShapeFor(size) ?? throw new MedExplainInputException(loaded.FilePath, "the model leaves its spatial size open and has no card to fix it; write a model card.")
-                : throw new MedExplainParameterException("batch", $"must be at least 1, not {size}.");
+            ExplanationGraphExport.ValidateBatch(size);
+            int[] shape = loaded.InputShapeFor(size) ?? throw new MedExplainInputException(loaded.FilePath, "the model leaves its spatial size open and has no card to fix it; write a model card.");
             var graph = ExplanationGraphExport.Export(loaded, result.GetValue(method)!, shape, new AttributionOptions { Steps = result.GetValue(steps), Over = result.GetValue(over) });
             string path = result.GetValue(output)!;
             AtomicFile.WriteAllBytes(path, graph.ToByteArray());

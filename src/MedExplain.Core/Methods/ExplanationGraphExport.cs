@@ -13,6 +13,21 @@ public static class ExplanationGraphExport
     /// <summary>The name of the attribution output.</summary>
     public const string AttributionOutput = "attribution";
 
+    /// <summary>The largest batch an exported graph takes: its shapes are fixed, and Integrated Gradients' graph holds
+    /// batch × steps path points.</summary>
+    public const int MaxBatch = 1024;
+
+    /// <summary>Checks a batch size for export.</summary>
+    /// <param name="batch">The batch size.</param>
+    /// <exception cref="MedExplainParameterException">Not from 1 to <see cref="MaxBatch"/>.</exception>
+    public static void ValidateBatch(int batch)
+    {
+        if (batch is < 1 or > MaxBatch)
+        {
+            throw new MedExplainParameterException("batch", $"must be from 1 to {MaxBatch}, not {batch}.");
+        }
+    }
+
     /// <summary>Gets the methods that export as one graph.</summary>
     public static IReadOnlyList<string> Methods { get; } = [.. AttributionMethods.Descriptors.Where(d => d.ExportsAsGraph).Select(d => d.Name)];
 
@@ -25,6 +40,8 @@ public static class ExplanationGraphExport
     public static ModelProto Export(OnnxModel model, string method, int[] inputShape, AttributionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        ValidateBatch(inputShape[0]);
         if (!Methods.Contains(method))
         {
             throw new MedExplainParameterException("method", $"'{method}' does not export as one graph; these do: {string.Join(", ", Methods)}.");

@@ -1,4 +1,3 @@
-using MedExplain.Imaging.IO;
 using System.IO.Compression;
 
 namespace MedExplain.Imaging.Npy;
@@ -40,11 +39,9 @@ public static class NpzArchive
             var arrays = new Dictionary<string, FloatTensor>(StringComparer.Ordinal);
             foreach (ZipArchiveEntry entry in zip.Entries.Where(e => e.Name.EndsWith(".npy", StringComparison.Ordinal)))
             {
-                // The entry's size as the archive declares it bounds the inflating, so a bomb stops at it.
-                MemoryLimit.Reserve(entry.Length, path, $"entry '{entry.FullName}'");
+                // Straight from the inflating stream: the array's header sizes the read, checked against the memory limit.
                 using Stream stream = entry.Open();
-                using var copy = new MemoryStream(BoundedReader.ReadExactly(stream, entry.Length, path, $"entry '{entry.FullName}'"));
-                arrays[Uri.UnescapeDataString(entry.FullName[..^4])] = NpyReader.Read(copy, $"{path}:{entry.FullName}");
+                arrays[Uri.UnescapeDataString(entry.FullName[..^4])] = NpyReader.Read(stream, $"{path}:{entry.FullName}");
             }
 
             return arrays;

@@ -33,8 +33,13 @@ public sealed record ImageMetadata
     /// <summary>Gets the NIfTI orientation code of the affine (1 scanner, 2 aligned, 3 Talairach, 4 MNI), 0 when unknown.</summary>
     public int WorldCode { get; init; } = 1;
 
-    /// <summary>Gets further non-identifying fields worth showing (acquisition parameters, series description).</summary>
+    /// <summary>Gets further non-identifying fields worth showing (acquisition parameters, coded values).</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets the free-text fields the file carries (DICOM Series Description, Manufacturer's Model Name and window
+    /// names; the NIfTI description). Sites write names into them, so no output, report or message shows them; only a
+    /// user who asks sees them on the console (docs/privacy.md).</summary>
+    public IReadOnlyDictionary<string, string> FreeText { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Gets what the reader noticed and could live with (no orientation, non-uniform slice spacing…).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -43,5 +48,6 @@ public sealed record ImageMetadata
 /// <summary>A display window: values from centre − width/2 to centre + width/2 span black to white.</summary>
 /// <param name="Center">The window centre (level).</param>
 /// <param name="Width">The window width, greater than 0.</param>
-/// <param name="Explanation">The name the file gives it, such as BRAIN, or null.</param>
-public sealed record DisplayWindow(double Center, double Width, string? Explanation = null);
+/// <param name="Label">How MedExplain chose it (such as the percentile window), or null; never the file's own window
+/// name, which is free text (<see cref="ImageMetadata.FreeText"/>).</param>
+public sealed record DisplayWindow(double Center, double Width, string? Label = null);

@@ -84,13 +84,29 @@ public sealed class ExplainCommandTests : IDisposable
         {
             Rows = 128, Columns = 128, BitsStored = 12, Modality = "MR",
             Stored = DicomFixture.RandomValues(128 * 128, 12, isSigned: false, seed: 3),
-            ExtraLines = [@"(0020,0032) DS [0\0\0]", @"(0020,0037) DS [1\0\0\0\1\0]", @"(0028,0030) DS [1.7\1.7]"],
+            ExtraLines =
+            [
+                @"(0020,0032) DS [0\0\0]", @"(0020,0037) DS [1\0\0\0\1\0]", @"(0028,0030) DS [1.7\1.7]",
+                // Free text that sites fill with names: never copied anywhere.
+                "(0008,103e) LO [Head for Smith^Anna]", "(0008,1090) LO [Scanner of Dr Jones]",
+                @"(0028,1050) DS [40\600]", @"(0028,1051) DS [80\1200]", @"(0028,1055) LO [Smith window\Other]",
+            ],
         };
         string dicom = fixture.Write(_temp, "mr");
 
-        (int code, _, string error) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", dicom, "--methods", "gradient,grad-cam", "--out", _temp.File("out"));
+        (int code, string stdout, string error) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", dicom, "--methods", "gradient,grad-cam", "--out", _temp.File("out"));
+        (int infoCode, string info, _) = CliRunner.Run("image-info", dicom);
+        (_, string infoJson, _) = CliRunner.Run("image-info", dicom, "--json");
+        (_, string asked, _) = CliRunner.Run("image-info", dicom, "--show-descriptions");
 
-        Assert.True(code == 0, error);
+        Assert.True(code == 0 && infoCode == 0, error);
+        foreach (string printed in new[] { stdout, error, info, infoJson })
+        {
+            Assert.DoesNotContain("Smith", printed, StringComparison.Ordinal);
+            Assert.DoesNotContain("Jones", printed, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Head for Smith^Anna", asked, StringComparison.Ordinal);
         string html = File.ReadAllText(_temp.File("out/report.html"));
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
@@ -102,6 +118,8 @@ public sealed class ExplainCommandTests : IDisposable
             string text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file));
             Assert.DoesNotContain("Doe^Jane", text, StringComparison.Ordinal);
             Assert.DoesNotContain("PATIENT-ID-123", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Smith", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Jones", text, StringComparison.Ordinal);
         }
 
         Assert.True(File.Exists(_temp.File("out/maps/mr-scan.nii.gz")), "a DICOM scan also gets a NIfTI base image for viewers");

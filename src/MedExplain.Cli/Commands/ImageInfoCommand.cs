@@ -13,9 +13,10 @@ internal static class ImageInfoCommand
         Option<bool> json = CliOptions.Json();
         Option<string?> series = CliOptions.Series();
         Option<int> volume = CliOptions.Volume();
+        Option<bool> showDescriptions = new("--show-descriptions") { Description = "Also print the file's free-text fields (series description, model name, window names, NIfTI description) on the console; they may name people, so nothing else ever shows them." };
         var command = new Command("image-info", "Show a scan's dims, spacing, RAS+ affine, modality, data type, transfer syntax and voxel statistics (identity fields are never shown).")
         {
-            input, json, series, volume,
+            input, json, series, volume, showDescriptions,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -26,7 +27,7 @@ internal static class ImageInfoCommand
             }
             else
             {
-                info.WriteText(console.Out);
+                info.WriteText(console.Out, result.GetValue(showDescriptions));
             }
 
             return ExitCodes.Success;

@@ -145,7 +145,7 @@ internal sealed class HtmlReport
 
         if (m.Windows.Count > 0)
         {
-            rows["windows"] = string.Join("; ", m.Windows.Select(w => $"{w.Center}/{w.Width}{(w.Explanation is null ? string.Empty : $" {w.Explanation}")}"));
+            rows["windows"] = string.Join("; ", m.Windows.Select(w => $"{w.Center}/{w.Width}"));
         }
 
         foreach ((string key, string value) in m.Properties)

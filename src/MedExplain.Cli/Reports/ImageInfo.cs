@@ -32,6 +32,10 @@ internal sealed record ImageInfo(
     IReadOnlyDictionary<string, string> Properties,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>Gets the file's free-text fields: never in the JSON, on the console only when asked (--show-descriptions).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, string> FreeText { get; init; } = new Dictionary<string, string>();
+
     public static ImageInfo Of(string path, ImageReadOptions options)
     {
         MedicalImage image;
@@ -76,7 +80,10 @@ internal sealed record ImageInfo(
             statistics.Sum,
             image.Metadata.Windows,
             image.Metadata.Properties,
-            image.Metadata.Warnings);
+            image.Metadata.Warnings)
+        {
+            FreeText = image.Metadata.FreeText,
+        };
     }
 
     private static ImageInfo HeaderOnly(string path, string problem)
@@ -85,13 +92,16 @@ internal sealed record ImageInfo(
         return new ImageInfo(
             path, metadata.Format, metadata.FileDims, channels, affine.Spacing, Rows(affine), affine.AxisCodes, metadata.Modality, metadata.DataType,
             metadata.TransferSyntax, metadata.Photometric, null, null, null, null, null, metadata.Windows, metadata.Properties,
-            [.. metadata.Warnings, $"pixels not decoded: {problem}"]);
+            [.. metadata.Warnings, $"pixels not decoded: {problem}"])
+        {
+            FreeText = metadata.FreeText,
+        };
     }
 
     private static IReadOnlyList<IReadOnlyList<double>> Rows(Affine affine) =>
         [.. Enumerable.Range(0, 4).Select(r => (IReadOnlyList<double>)[.. Enumerable.Range(0, 4).Select(c => affine[r, c])])];
 
-    public void WriteText(TextWriter w)
+    public void WriteText(TextWriter w, bool showFreeText = false)
     {
         w.WriteLine($"{Source}");
         w.WriteLine($"  format       {Format}{(TransferSyntax is null ? string.Empty : $", transfer syntax {TransferSyntax}")}");
@@ -107,7 +117,7 @@ internal sealed record ImageInfo(
         w.WriteLine(VoxelCount is null ? "  voxels       not decoded" : $"  voxels       {VoxelCount}: min {Min:0.####}, max {Max:0.####}, mean {Mean:0.####}, sum {Sum:0.####}");
         foreach (DisplayWindow window in Windows)
         {
-            w.WriteLine($"  window       centre {window.Center}, width {window.Width}{(window.Explanation is null ? string.Empty : $" ({window.Explanation})")}");
+            w.WriteLine($"  window       centre {window.Center}, width {window.Width}");
         }
 
         foreach ((string key, string value) in Properties)
@@ -118,6 +128,15 @@ internal sealed record ImageInfo(
         foreach (string warning in Warnings)
         {
             w.WriteLine($"  note: {warning}");
+        }
+
+        if (showFreeText)
+        {
+            w.WriteLine(FreeText.Count == 0 ? "  free text    none" : "  free text (as the file has it; may name people, do not copy it into reports):");
+            foreach ((string key, string value) in FreeText)
+            {
+                w.WriteLine($"    {key,-22} {value}");
+            }
         }
     }
 }

@@ -6,12 +6,18 @@ namespace MedExplain.Imaging.Dicom;
 /// <summary>Reads one DICOM file as a <see cref="MedicalImage"/>: frames become slices, values get the modality transform (HU for CT).</summary>
 public static class DicomImageReader
 {
+    /// <summary>Free text that sites fill with names (PS3.15's Basic Profile removes Series Description): kept apart.</summary>
+    private static readonly (DicomTag Tag, string Name)[] FreeTextFields =
+    [
+        (DicomTag.SeriesDescription, "seriesDescription"),
+        (new DicomTag(0x0008, 0x1090), "manufacturerModelName"),
+        (DicomTag.WindowExplanation, "windowExplanation"),
+    ];
+
     private static readonly (DicomTag Tag, string Name)[] SafeProperties =
     [
         (DicomTag.SopClassUid, "sopClassUid"),
-        (DicomTag.SeriesDescription, "seriesDescription"),
         (new DicomTag(0x0008, 0x0070), "manufacturer"),
-        (new DicomTag(0x0008, 0x1090), "manufacturerModelName"),
         (new DicomTag(0x0018, 0x0015), "bodyPartExamined"),
         (new DicomTag(0x0018, 0x0060), "kvp"),
         (new DicomTag(0x0018, 0x0080), "repetitionTime"),
@@ -77,6 +83,15 @@ public static class DicomImageReader
             }
         }
 
+        var freeText = new Dictionary<string, string>();
+        foreach ((DicomTag tag, string name) in FreeTextFields)
+        {
+            if (d.Text(tag) is { Length: > 0 } value)
+            {
+                freeText[name] = value;
+            }
+        }
+
         properties["bitsStored"] = module.BitsStored.ToString(CultureInfo.InvariantCulture);
         if (photometric != module.Photometric)
         {
@@ -94,18 +109,18 @@ public static class DicomImageReader
             TransferSyntax = file.Syntax.Uid,
             Photometric = photometric,
             Properties = properties,
+            FreeText = freeText,
             Warnings = warnings,
         };
     }
 
-    /// <summary>Gets the windows (multi-valued centre/width pairs) with their explanations.</summary>
+    /// <summary>Gets the windows (multi-valued centre/width pairs); their names are free text, kept apart.</summary>
     internal static IReadOnlyList<DisplayWindow> Windows(DicomDataset d)
     {
         double[] centers = d.Numbers(DicomTag.WindowCenter) ?? [];
         double[] widths = d.Numbers(DicomTag.WindowWidth) ?? [];
-        string[] names = d.Texts(DicomTag.WindowExplanation);
         return [.. Enumerable.Range(0, Math.Min(centers.Length, widths.Length)).Where(n => widths[n] >= 1)
-            .Select(n => new DisplayWindow(centers[n], widths[n], n < names.Length && names[n].Length > 0 ? names[n] : null))];
+            .Select(n => new DisplayWindow(centers[n], widths[n]))];
     }
 
     /// <summary>Gets the modality transform: the Modality LUT when present, else Rescale Slope/Intercept.</summary>

@@ -11,7 +11,7 @@ public static class DicomSeriesReader
     /// <param name="folder">The folder; files that are not DICOM are ignored.</param>
     public static IReadOnlyList<DicomSeriesSummary> Scan(string folder) =>
         [.. Headers(folder, withPixels: false).GroupBy(h => h.SeriesUid).Select(g => new DicomSeriesSummary(
-            g.Key, g.First().File.Dataset.Text(DicomTag.Modality), g.First().File.Dataset.Text(DicomTag.SeriesDescription), g.Count()))
+            g.Key, g.First().File.Dataset.Text(DicomTag.Modality), g.Count()))
             .OrderBy(s => s.SeriesInstanceUid, StringComparer.Ordinal)];
 
     /// <summary>Reads one series as a volume: i = column, j = row, k = slice in order along the normal.</summary>
@@ -166,10 +166,10 @@ public static class DicomSeriesReader
 /// <summary>One series found in a folder.</summary>
 /// <param name="SeriesInstanceUid">The series UID.</param>
 /// <param name="Modality">The modality, if given.</param>
-/// <param name="Description">The series description, if given.</param>
 /// <param name="Images">How many image files it has.</param>
-public sealed record DicomSeriesSummary(string SeriesInstanceUid, string? Modality, string? Description, int Images)
+/// <remarks>No description: it is free text that may name the patient.</remarks>
+public sealed record DicomSeriesSummary(string SeriesInstanceUid, string? Modality, int Images)
 {
     /// <inheritdoc/>
-    public override string ToString() => $"{SeriesInstanceUid} ({Modality ?? "?"}{(Description is null ? string.Empty : ", " + Description)}, {Images} images)";
+    public override string ToString() => $"{SeriesInstanceUid} ({Modality ?? "?"}, {Images} images)";
 }

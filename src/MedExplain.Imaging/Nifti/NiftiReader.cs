@@ -80,7 +80,7 @@ public static class NiftiReader
             FileDims = sizes,
             WorldCode = header.SformCode > 0 ? header.SformCode : header.QformCode,
             Warnings = warning is null ? [] : [warning],
-            Properties = header.Description.Length > 0 ? new Dictionary<string, string> { ["description"] = header.Description } : new Dictionary<string, string>(),
+            FreeText = header.Description.Length > 0 ? new Dictionary<string, string> { ["description"] = header.Description } : new Dictionary<string, string>(),
         });
     }
 

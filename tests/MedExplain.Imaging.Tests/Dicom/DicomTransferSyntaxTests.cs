@@ -54,7 +54,8 @@ public sealed class DicomTransferSyntaxTests : IDisposable
         AssertValues(fixture, image, slope: 1.5, intercept: -1024);
         Assert.Equal("CT", image.Metadata.Modality);
         Assert.Equal("int16", image.Metadata.DataType);
-        Assert.Equal([new DisplayWindow(40, 400, "BRAIN"), new DisplayWindow(-600, 1500, "LUNG")], image.Metadata.Windows);
+        Assert.Equal([new DisplayWindow(40, 400), new DisplayWindow(-600, 1500)], image.Metadata.Windows);
+        Assert.Equal(@"BRAIN\LUNG", image.Metadata.FreeText["windowExplanation"]);
     }
 
     [SkippableFact]

@@ -32,10 +32,10 @@ internal static class AttributeCommand
         Option<string> target = new("--target") { Description = "The class to explain: an index for every item, one index per item (1,0,2), or 'predicted'.", DefaultValueFactory = _ => "predicted" };
         Option<string?> targetMask = new("--target-mask") { Description = "An NPY mask over the target output (one output item, or one per input item) to explain Σ mask ⊙ output instead of a class: a region of a segmentation output, or a regression output." };
         Option<string?> outputName = new("--output-name") { Description = "The model output to explain; default: the card's, else the first output." };
-        Option<int> steps = new("--steps") { Description = "Integrated Gradients: number of path points.", DefaultValueFactory = _ => 32 };
+        Option<int> steps = new("--steps") { Description = $"Integrated Gradients: number of path points, 1 to {AttributionOptions.MaxSteps}.", DefaultValueFactory = _ => 32 };
         Option<string> integration = new("--integration") { Description = $"Integrated Gradients: {string.Join(", ", Integrations.Keys)}.", DefaultValueFactory = _ => "gauss-legendre" };
         Option<string> baseline = new("--baseline") { Description = "Integrated Gradients, DeepLIFT and occlusion: the baseline (reference) input: zeros, mean, blur, uniform, constant:VALUE, or an NPY file (one item or the batch).", DefaultValueFactory = _ => "zeros" };
-        Option<int> samples = new("--samples") { Description = "SmoothGrad family: noisy copies per item; Expected Gradients: baseline draws per item; shapley-sampling: orderings; kernel-shap: coalitions.", DefaultValueFactory = _ => 32 };
+        Option<int> samples = new("--samples") { Description = $"SmoothGrad family: noisy copies per item; Expected Gradients: baseline draws per item; shapley-sampling: orderings; kernel-shap: coalitions. From 1 to {AttributionOptions.MaxSamples}.", DefaultValueFactory = _ => 32 };
         Option<double> noise = new("--noise") { Description = "SmoothGrad family: noise σ as a fraction of each item's value range.", DefaultValueFactory = _ => 0.15 };
         Option<int> seed = new("--seed") { Description = "Seed of every random draw (noise, uniform baselines, background draws).", DefaultValueFactory = _ => 0 };
         Option<string?> background = new("--background") { Description = "Expected Gradients and DeepSHAP: an NPY batch of background inputs (baselines to draw from; DeepSHAP's references)." };
@@ -48,7 +48,7 @@ internal static class AttributeCommand
         Option<string?> window = new("--window") { Description = "occlusion: the window, one size for every spatial axis or one per axis in array order (8 or 4,8,8); add mm for millimetres (10mm)." };
         Option<string?> stride = new("--stride") { Description = "occlusion: the step between windows, as --window; default half the window." };
         Option<string?> featureMask = new("--feature-mask") { Description = "feature-ablation, shapley-sampling, kernel-shap: an NPY (or NIfTI/PNG on the model grid) of integer region labels, shaped like one input item or its spatial part; default: a grid of patches." };
-        Option<int?> cells = new("--cells") { Description = "rise: grid cells per spatial axis of its random masks (the cell size is the axis over this); default 8 for images, 4 for volumes." };
+        Option<int?> cells = new("--cells") { Description = $"rise: grid cells per spatial axis of its random masks (the cell size is the axis over this); default 8 for images, 4 for volumes; 1 to {AttributionOptions.MaxRiseCells}." };
         Option<bool> noAntithetic = new("--no-antithetic") { Description = "shapley-sampling: draw every ordering independently instead of pairing each with its reverse." };
         Option<string?> regionNames = new("--region-names") { Description = "A names table for the --feature-mask labels: one region per line, \"LABEL NAME\" (spaces, tabs or a comma; an atlas's .txt such as AAL's works)." };
         Option<string?> patterns = new("--patterns") { Description = "patternnet, pattern-attribution: the patterns file written by fit-patterns (.npz)." };

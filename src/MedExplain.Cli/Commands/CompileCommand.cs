@@ -13,7 +13,7 @@ internal static class CompileCommand
         Option<string> model = CliOptions.Model();
         Option<string?> card = CliOptions.Card();
         Option<string> method = new("--method") { Description = $"The method: {string.Join(", ", ExplanationGraphExport.Methods)}.", Required = true };
-        Option<int> steps = new("--steps") { Description = "Integrated Gradients: number of path points inside the graph.", DefaultValueFactory = _ => 32 };
+        Option<int> steps = new("--steps") { Description = $"Integrated Gradients: number of path points inside the graph, 1 to {AttributionOptions.MaxSteps}.", DefaultValueFactory = _ => 32 };
         Option<string?> over = CliOptions.Over();
         Option<int> batch = new("--batch") { Description = $"The batch size the saved graph takes (its shapes are fixed), 1 to {ExplanationGraphExport.MaxBatch}.", DefaultValueFactory = _ => 1 };
         Option<string> output = new("--output", "-o") { Description = "The ONNX file to write.", Required = true };

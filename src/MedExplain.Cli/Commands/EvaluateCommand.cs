@@ -23,9 +23,9 @@ internal static class EvaluateCommand
         Option<string?> atlases = new("--atlases") { Description = "The folder of the atlas label maps (NAME-regions.*); default: the scans' folder." };
         Option<string> methods = new("--methods") { Description = "Comma-separated methods.", DefaultValueFactory = _ => "gradient,integrated-gradients,grad-cam" };
         Option<string> metrics = new("--metrics") { Description = $"Comma-separated metrics: {EvaluationMetrics.Names}. Those a scan lacks the input for (mask, atlas, replica) are left out for it.", DefaultValueFactory = _ => DefaultMetrics };
-        Option<int> steps = new("--steps") { Description = "Deletion/insertion steps.", DefaultValueFactory = _ => 20 };
+        Option<int> steps = new("--steps") { Description = $"Deletion/insertion steps, 2 to {EvaluationSettings.MaxSteps}.", DefaultValueFactory = _ => 20 };
         Option<string> curveBy = new("--curve-by") { Description = "What deletion/insertion removes a step at a time: voxels, or atlas regions (whole, ranked by mean attribution).", DefaultValueFactory = _ => "voxels" };
-        Option<int> repeats = new("--repeats") { Description = "Runs with seeds 0..N-1 for repeatability (stochastic methods differ between seeds).", DefaultValueFactory = _ => 2 };
+        Option<int> repeats = new("--repeats") { Description = $"Runs with seeds 0..N-1 for repeatability (stochastic methods differ between seeds), 1 to {EvaluationSettings.MaxRepeats}.", DefaultValueFactory = _ => 2 };
         Option<string?> replicas = new("--replicas") { Description = "Comma-separated models trained like --model (other seeds): each adds a run to repeatability." };
         Option<string?> shuffled = new("--shuffled-labels-model") { Description = "A model trained like --model on shuffled labels, for the data randomisation check (label-randomisation)." };
         Option<int> maxItems = new("--max-items") { Description = "Evaluate at most this many scans.", DefaultValueFactory = _ => 50 };

@@ -26,8 +26,8 @@ internal static class ExplainCommand
         Option<string?> series = CliOptions.Series();
         Option<int> volume = CliOptions.Volume();
         Option<int?> slice = new("--slice") { Description = "For a 2D model and a volume: the slice to explain (after reorientation to the card's axes); default: the middle one." };
-        Option<int> steps = new("--steps") { Description = "Integrated Gradients: path points.", DefaultValueFactory = _ => 32 };
-        Option<int> samples = new("--samples") { Description = "SmoothGrad family: noisy copies.", DefaultValueFactory = _ => 32 };
+        Option<int> steps = new("--steps") { Description = $"Integrated Gradients: path points, 1 to {AttributionOptions.MaxSteps}.", DefaultValueFactory = _ => 32 };
+        Option<int> samples = new("--samples") { Description = $"SmoothGrad family: noisy copies, 1 to {AttributionOptions.MaxSamples}.", DefaultValueFactory = _ => 32 };
         Option<int> seed = new("--seed") { Description = "Seed of every random draw.", DefaultValueFactory = _ => 0 };
         Option<string?> composite = new("--composite") { Description = $"lrp: the composite ({string.Join(", ", LrpComposite.Names)})." };
         Option<string?> background = new("--background") { Description = "deepshap and expected-gradients: an NPY batch of model-ready background inputs." };

@@ -133,6 +133,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
         { "no rise cells", ["attribute", "-m", Model2d, "-i", Scan2d, "--method", "rise", "--cells", "0", "-o", "{out}/x.npy"], "--cells" },
         { "NaN window", ["explain", "-m", Model2d, "-i", Scan2d, "--methods", "occlusion", "--window", "NaNmm", "--out", "{out}/explain"], "--window" },
         { "NaN baseline", ["attribute", "-m", Model2d, "-i", Scan2d, "--method", "integrated-gradients", "--baseline", "constant:NaN", "-o", "{out}/x.npy"], "--baseline" },
+        { "empty background", ["attribute", "-m", Model2d, "-i", Scan2d, "--method", "expected-gradients", "--background", "{npy:(0, 1, 128, 128):0}", "-o", "{out}/x.npy"], "--background" },
         { "export batch beyond reason", ["compile", "-m", Model2d, "--method", "gradient", "--batch", "2000000000", "-o", "{out}/g.onnx"], "--batch" },
         { "export steps beyond reason", ["compile", "-m", Model2d, "--method", "integrated-gradients", "--steps", "1000000000", "-o", "{out}/g.onnx"], "--steps" },
         { "curve steps beyond reason", ["evaluate", "-m", Model2d, "--data", RepoPaths.DemoScan("manifest.json"), "--steps", "1000000", "--out", "{out}/eval"], "--steps" },

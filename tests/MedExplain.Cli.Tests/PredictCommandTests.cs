@@ -8,6 +8,24 @@ public sealed class PredictCommandTests
     private static readonly string Model2d = RepoPaths.DemoModel("brain-lesion-2d");
 
     [Fact]
+    public void Predict_NaNVoxels_WarnsInTextAndJson()
+    {
+        using var dir = new TempDirectory();
+        var input = new FloatTensor([1, 1, 128, 128]);
+        input.Data[500] = float.NaN;
+        string path = dir.File("nan.npy");
+        MedExplain.Imaging.Npy.NpyWriter.Write(path, input);
+
+        (int code, string text, string error) = CliRunner.Run("predict", "--model", Model2d, "--input", path, "--no-normalize");
+        (_, string json, _) = CliRunner.Run("predict", "--model", Model2d, "--input", path, "--no-normalize", "--json");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("warning: the model's scores hold NaN", text, StringComparison.Ordinal);
+        using JsonDocument document = JsonDocument.Parse(json);
+        Assert.Contains("NaN", document.RootElement.GetProperty("items")[0].GetProperty("warning").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Predict_PngJson_GivesProbabilitiesThatSumToOne()
     {
         (int code, string output, string error) = CliRunner.Run("predict", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--json");

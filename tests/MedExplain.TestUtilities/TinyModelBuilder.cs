@@ -34,6 +34,13 @@ public sealed class TinyModelBuilder
         return this;
     }
 
+    /// <summary>An output of another element type than float (shape left to the runtime).</summary>
+    public TinyModelBuilder Output(string name, TensorProto.Types.DataType type)
+    {
+        _model.Graph.Output.Add(new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type } } });
+        return this;
+    }
+
     public TinyModelBuilder Initializer(string name, long[] dims, float[] values)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };

@@ -21,7 +21,7 @@ internal sealed record PredictionReport(
         result.Runs,
         result.Plan.MemoryBudgetBytes,
         result.Plan.BytesPerItem,
-        [.. result.Items.Select(i => new Item(i.Item, i.ClassIndex, i.ClassName, i.Confidence, i.Logits, i.Probabilities))]);
+        [.. result.Items.Select(i => new Item(i.Item, i.ClassIndex, i.ClassName, i.Confidence, i.Logits, i.Probabilities, i.Warning))]);
 
-    internal sealed record Item(int Index, int PredictedClass, string PredictedName, float Confidence, float[] Logits, float[] Probabilities);
+    internal sealed record Item(int Index, int PredictedClass, string PredictedName, float Confidence, float[] Logits, float[] Probabilities, string? Warning);
 }

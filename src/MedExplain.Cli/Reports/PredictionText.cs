@@ -12,6 +12,10 @@ internal static class PredictionText
         foreach (ClassPrediction item in result.Items)
         {
             w.WriteLine($"  [{item.Item}] {Line(item, result.ClassNames)}");
+            if (item.Warning is { } warning)
+            {
+                w.WriteLine($"      warning: {warning}");
+            }
         }
     }
 

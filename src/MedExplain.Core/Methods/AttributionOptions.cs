@@ -120,6 +120,14 @@ public sealed record AttributionOptions
         RequireFinite(BlurSigma > 0 && double.IsFinite(BlurSigma), BlurSigma, "baseline", "a blur σ that is finite and above 0");
         RequireFinite(Epsilon >= 0 && double.IsFinite(Epsilon), Epsilon, "epsilon", "finite and 0 or more");
         RequireFinite(float.IsFinite(BaselineValue), BaselineValue, "baseline", "a finite constant");
+        foreach ((FloatTensor? tensor, string parameter) in new[] { (Background, "background"), (BaselineArray, "baseline"), (TargetMask, "target-mask"), (FeatureMask, "feature-mask") })
+        {
+            if (tensor is { Data.Length: 0 })
+            {
+                throw new MedExplainParameterException(parameter, $"holds no values (shape {FloatTensor.FormatShape(tensor.Shape)}).");
+            }
+        }
+
         if (MaxMemoryBytes <= 0)
         {
             throw new MedExplainParameterException("max-memory", $"must be above 0 bytes, not {MaxMemoryBytes}.");

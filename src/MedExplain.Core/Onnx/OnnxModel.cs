@@ -202,7 +202,7 @@ public sealed class OnnxModel : IDisposable
             OrtTensorTypeAndShapeInfo info = results[i].GetTensorTypeAndShape();
             if (info.ElementDataType != TensorElementType.Float)
             {
-                throw new NotSupportedException($"Output '{outputNames[i]}' holds {info.ElementDataType}; MedExplain reads float32 outputs.");
+                throw new MedExplainInputException(FilePath, $"output '{outputNames[i]}' holds {info.ElementDataType.ToString().ToLowerInvariant()} values; MedExplain reads float32 scores. Export the logits (or probabilities) rather than, say, their ArgMax.");
             }
 
             tensors[i] = new FloatTensor(Array.ConvertAll(info.Shape, d => checked((int)d)), results[i].GetTensorDataAsSpan<float>().ToArray());

@@ -79,6 +79,17 @@ public sealed class DicomDataset
     /// <param name="fallback">The value when absent.</param>
     public double Number(DicomTag tag, double fallback) => Numbers(tag) is [var first, ..] ? first : fallback;
 
+    /// <summary>Gets the first decimal-string value, <paramref name="fallback"/> when absent, and refuses one that is
+    /// present but no finite number (a value that decides every voxel must not silently become its default).</summary>
+    /// <param name="tag">The tag.</param>
+    /// <param name="fallback">The value when absent.</param>
+    /// <param name="path">The file, for messages.</param>
+    /// <param name="name">The attribute's name, for messages.</param>
+    public double Number(DicomTag tag, double fallback, string path, string name) =>
+        Get(tag) is null || Text(tag) is null ? fallback
+        : Numbers(tag) is [var first, ..] ? first
+        : throw new MedExplainInputException(path, $"has {name} {tag} '{Text(tag)}', which is not a number.");
+
     /// <summary>Gets an unsigned 16-bit (US) value, or null when absent.</summary>
     /// <param name="tag">The tag.</param>
     public int? UnsignedShort(DicomTag tag) => UnsignedShorts(tag) is [var first, ..] ? first : null;

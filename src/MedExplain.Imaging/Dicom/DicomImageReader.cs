@@ -131,6 +131,6 @@ public static class DicomImageReader
             return Dicom.ModalityTransform.FromLut(lut, module.Signed, path);
         }
 
-        return new ModalityTransform(d.Number(DicomTag.RescaleSlope, 1), d.Number(DicomTag.RescaleIntercept, 0), null, 0);
+        return new ModalityTransform(d.Number(DicomTag.RescaleSlope, 1, path, "Rescale Slope"), d.Number(DicomTag.RescaleIntercept, 0, path, "Rescale Intercept"), null, 0);
     }
 }

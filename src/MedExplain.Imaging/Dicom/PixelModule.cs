@@ -37,7 +37,7 @@ internal sealed record PixelModule(
         int bitsStored = d.UnsignedShort(DicomTag.BitsStored) ?? bitsAllocated;
         int highBit = d.UnsignedShort(DicomTag.HighBit) ?? (bitsStored - 1);
         int samples = d.UnsignedShort(DicomTag.SamplesPerPixel) ?? 1;
-        double frames = d.Number(DicomTag.NumberOfFrames, 1);
+        double frames = d.Number(DicomTag.NumberOfFrames, 1, path, "Number of Frames");
         string photometric = d.Text(DicomTag.PhotometricInterpretation) ?? (samples == 3 ? "RGB" : "MONOCHROME2");
         if (rows == 0 || columns == 0)
         {

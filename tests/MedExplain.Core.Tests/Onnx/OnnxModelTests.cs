@@ -21,6 +21,20 @@ public sealed class OnnxModelTests
     }
 
     [Fact]
+    public void Forward_AnIntegerOutput_IsRefusedNamingTheModelAndTheOutput()
+    {
+        using var dir = new TempDirectory();
+        string path = new TinyModelBuilder().Input("x", null, 4).Output("label", global::Onnx.TensorProto.Types.DataType.Int64)
+            .Node("ArgMax", ["x"], ["label"], attributes: ("axis", 1L)).Save(dir.File("argmax.onnx"));
+        using OnnxModel model = OnnxModel.Load(path);
+
+        var error = Assert.Throws<MedExplainInputException>(() => model.Run(new FloatTensor([1, 4], [0, 3, 1, 2]), ["label"]));
+
+        Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("'label' holds int64", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OpInventory_DemoModel_CountsTheArchitecturesLayers()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));

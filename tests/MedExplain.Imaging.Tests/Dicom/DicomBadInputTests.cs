@@ -29,6 +29,16 @@ public sealed class DicomBadInputTests : IDisposable
                 new DicomBytes().Text(0x0028, 0x0008, "IS", "2147483647").Image(2, 3).Long(0x7FE0, 0x0010, "OW", (uint)pixels.Length, pixels).ToArray(),
                 "more than MedExplain holds"
             },
+            {
+                "frames not a number",
+                new DicomBytes().Text(0x0028, 0x0008, "IS", "abc ").Image(2, 3).Long(0x7FE0, 0x0010, "OW", (uint)pixels.Length, pixels).ToArray(),
+                "Number of Frames (0028,0008) 'abc', which is not a number"
+            },
+            {
+                "rescale slope not a number",
+                new DicomBytes().Image(2, 3).Text(0x0028, 0x1053, "DS", "x1").Long(0x7FE0, 0x0010, "OW", (uint)pixels.Length, pixels).ToArray(),
+                "Rescale Slope"
+            },
             { "no transfer syntax", [.. new byte[128], .. "DICM"u8, .. new DicomBytes().ToArray()[144..]], "Transfer Syntax" },
             { "1-bit", new DicomBytes().Image(2, 3).UnsignedShort(0x0028, 0x0100, 1).Long(0x7FE0, 0x0010, "OW", (uint)pixels.Length, pixels).ToArray(), "Bits Allocated 1" },
             { "tiny JPEG claiming a huge image", new DicomBytes("1.2.840.10008.1.2.4.70").Image(20000, 20000).Long(0x7FE0, 0x0010, "OB", 0xFFFFFFFF, [.. Fragment([]), .. Fragment([0xFF, 0xD8, 0xFF, 0xD9]), 0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]).ToArray(), "no supported codec compresses that far" },

@@ -16,20 +16,9 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
         {
             return body();
         }
-        catch (MedExplainParameterException e)
-        {
-            // The library names its parameters; options are the same words with two dashes.
-            Error.WriteLine($"error: --{e.Parameter}: {e.Problem}");
-            return ExitCodes.BadInput;
-        }
-        catch (UnknownNameException e)
-        {
-            Error.WriteLine($"error: {e.Message.TrimEnd('.')} (see 'medexplain inspect').");
-            return ExitCodes.BadInput;
-        }
         catch (MedExplainInputException e)
         {
-            Error.WriteLine($"error: {e.Message}");
+            Error.WriteLine($"error: {Describe(e)}");
             return ExitCodes.BadInput;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -51,5 +40,31 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
             Error.WriteLine("This is a bug in MedExplain; please report it with the command you ran.");
             return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>A user error in the command line's words: the library names its parameters, options are the same words
+    /// with two dashes; a name the model lacks points to 'medexplain inspect'.</summary>
+    public static string Describe(MedExplainInputException e) => e switch
+    {
+        MedExplainParameterException p => $"--{p.Parameter}: {p.Problem}",
+        UnknownNameException => $"{e.Message.TrimEnd('.')} (see 'medexplain inspect').",
+        _ => e.Message,
+    };
+
+    /// <summary>Exit 0 when nothing failed; else each failed method's error and exit 2, saying the rest was written.</summary>
+    public static int Failed(CliConsole console, IReadOnlyList<MedExplain.Pipelines.MethodFailure> failures, string report)
+    {
+        foreach (MedExplain.Pipelines.MethodFailure failure in failures)
+        {
+            console.Error.WriteLine($"error: {failure.Method}: {Describe(failure.Error)}");
+        }
+
+        if (failures.Count == 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        console.Error.WriteLine($"{failures.Count} method(s) failed; what the others finished is written ({report}).");
+        return ExitCodes.BadInput;
     }
 }

@@ -87,7 +87,11 @@ public sealed record MeanCurve(string Method, string Metric, double[] Scores);
 /// <summary>Everything an evaluation found.</summary>
 /// <param name="Values">Every metric of every method's map of every scan.</param>
 /// <param name="Curves">The mean curves.</param>
-public sealed record EvaluationResult(IReadOnlyList<MetricValue> Values, IReadOnlyList<MeanCurve> Curves);
+public sealed record EvaluationResult(IReadOnlyList<MetricValue> Values, IReadOnlyList<MeanCurve> Curves)
+{
+    /// <summary>Gets the methods that failed and why; the others' values are complete.</summary>
+    public IReadOnlyList<MethodFailure> Failures { get; init; } = [];
+}
 
 /// <summary>One scan to evaluate on, with its lesion mask, atlas labels and confounder mask where there are any.</summary>
 /// <param name="Scan">The scan.</param>
@@ -122,17 +126,26 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
         ArgumentNullException.ThrowIfNull(items);
         settings.Validate();
         Scan[] scans = [.. items.Select(Prepare)];
+        var failures = new List<MethodFailure>();
         foreach (string methodName in settings.Methods)
         {
-            IAttributionMethod method = AttributionMethods.Get(methodName);
-            Attribution[] attributions = Maps(method, methodName, model, scans, settings.Options);
-            int[] targets = [.. attributions.Select(a => a.TargetClasses[0])];
-            float[][] maps = [.. attributions.Select(a => a.Values.Data)];
-            AddCohortMetrics(methodName, scans, maps, targets);
-            AddScanMetrics(method, methodName, scans, maps, targets);
+            try
+            {
+                IAttributionMethod method = AttributionMethods.Get(methodName);
+                Attribution[] attributions = Maps(method, methodName, model, scans, settings.Options);
+                int[] targets = [.. attributions.Select(a => a.TargetClasses[0])];
+                float[][] maps = [.. attributions.Select(a => a.Values.Data)];
+                AddCohortMetrics(methodName, scans, maps, targets);
+                AddScanMetrics(method, methodName, scans, maps, targets);
+            }
+            catch (MedExplainInputException e)
+            {
+                // The other methods still run; what this one finished before failing stays in the values.
+                failures.Add(new MethodFailure(methodName, e));
+            }
         }
 
-        return new EvaluationResult(_values, _curves);
+        return new EvaluationResult(_values, _curves) { Failures = failures };
     }
 
     private void AddCohortMetrics(string methodName, Scan[] scans, float[][] maps, int[] targets)

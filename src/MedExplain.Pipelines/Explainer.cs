@@ -67,13 +67,26 @@ public static class Explainer
             ? [.. settings.Select(m => (m.Name, m.ToOptions()))]
             : [.. Methods(request.Methods, model).Select(name => (name, request.Options))];
         var maps = new List<MethodMap>();
+        var failures = new List<MethodFailure>();
         for (int m = 0; m < runs.Length; m++)
         {
             (string method, AttributionOptions options) = runs[m];
             options = ForScan(options) with { TargetMask = regionMask ?? options.TargetMask };
             log?.Invoke($"method {m + 1}/{runs.Length}: {AttributionMethods.Label(method, options.Over)}");
             var clock = Stopwatch.StartNew();
-            Attribution attribution = AttributionMethods.Get(method).Attribute(model, input.Batch, target, options, progressFor?.Invoke(method));
+            Attribution attribution;
+            try
+            {
+                attribution = AttributionMethods.Get(method).Attribute(model, input.Batch, target, options, progressFor?.Invoke(method));
+            }
+            catch (MedExplainInputException e)
+            {
+                // One method the user must fix (a missing background, an unsupported op) must not cost the others.
+                failures.Add(new MethodFailure(AttributionMethods.Label(method, options.Over), e));
+                log?.Invoke($"method {m + 1}/{runs.Length}: failed: {e.Message}");
+                continue;
+            }
+
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
             maps.Add(new MethodMap(
                 AttributionMethods.Label(method, options.Over),
@@ -95,6 +108,7 @@ public static class Explainer
         {
             RegionNames = request.RegionNames,
             Segmentation = segmentation,
+            Failures = failures,
         };
     }
 

@@ -34,7 +34,16 @@ public sealed record Explanation(
     /// <summary>Gets, for a segmentation model, its segmentation on the scan's grid and the class whose predicted region
     /// the maps explain (<see cref="Prediction"/> then holds each class's mean probability over that region); else null.</summary>
     public SegmentationExplained? Segmentation { get; init; }
+
+    /// <summary>Gets the methods that could not run on this scan and why (a user error each); the others' maps are in
+    /// <see cref="Maps"/>, so finished work is never lost to a later method's failure.</summary>
+    public IReadOnlyList<MethodFailure> Failures { get; init; } = [];
 }
+
+/// <summary>A method that could not run, and why.</summary>
+/// <param name="Method">The method.</param>
+/// <param name="Error">The error, naming the file or parameter.</param>
+public sealed record MethodFailure(string Method, MedExplainInputException Error);
 
 /// <summary>A segmentation and the class whose predicted region an explanation explains.</summary>
 /// <param name="OnScan">The segmentation on the scan's grid.</param>

@@ -176,6 +176,33 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Explain_AMethodThatFails_KeepsTheOthersMapsAndReport()
+    {
+        string folder = _dir.File("explain");
+
+        (int code, _, string error) = CliRunner.Run("explain", "-m", Model2d, "-i", Scan2d, "--methods", "gradient,deepshap,saliency", "--out", folder);
+
+        Assert.Equal(2, code);
+        Assert.Contains("error: deepshap: --background: deepshap needs a background set", error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "maps", "slice-02-tumour-gradient.npy")));
+        Assert.True(File.Exists(Path.Combine(folder, "maps", "slice-02-tumour-saliency.npy")));
+        Assert.Contains("Not computed", File.ReadAllText(Path.Combine(folder, "report.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_AMethodThatFails_KeepsTheOthersMetrics()
+    {
+        string folder = _dir.File("evaluate");
+
+        (int code, _, string error) = CliRunner.Run("evaluate", "-m", Model2d, "--data", RepoPaths.DemoScan("manifest.json"), "--methods", "deepshap,gradient",
+            "--metrics", "deletion", "--steps", "4", "--max-items", "2", "--out", folder);
+
+        Assert.Equal(2, code);
+        Assert.Contains("error: deepshap:", error, StringComparison.Ordinal);
+        Assert.Equal(2, File.ReadLines(Path.Combine(folder, "metrics.csv")).Count(line => line.Contains(",gradient,deletion,", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void Bombs_InAFreshProcess_StayUnderOneGibibyte()
     {

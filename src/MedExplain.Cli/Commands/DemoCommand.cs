@@ -43,7 +43,7 @@ internal static class DemoCommand
 
             if (!result.GetValue(noMaps))
             {
-                string report = ExplainCommand.Run(console, [.. ReportSamples(manifest).Select(s => ReportRequest(folder, s))], Path.Combine(result.GetValue(output)!, "report"), "MedExplain demo: brain-MRI lesion models on the bundled scans");
+                (string report, _) = ExplainCommand.Run(console, [.. ReportSamples(manifest).Select(s => ReportRequest(folder, s))], Path.Combine(result.GetValue(output)!, "report"), "MedExplain demo: brain-MRI lesion models on the bundled scans");
                 console.Out.WriteLine($"== HTML report (maps on the scans' own grids, NIfTI overlays, metadata): {report}");
             }
 

@@ -64,7 +64,7 @@ internal static class EvaluateCommand
                 console.Error.WriteLine($"evaluating {chosenMethods.Length} method(s) on {items.Count} scan(s) with {settings.Metrics.Count} metric(s)");
                 NoteMissingInputs(console.Error, settings, items);
                 string folder = result.GetValue(output)!;
-                (_, string report) = Run(console, loaded, settings, items, folder, $"MedExplain evaluation: {modelName}", new Dictionary<string, string>
+                (EvaluationResult evaluation, string report) = Run(console, loaded, settings, items, folder, $"MedExplain evaluation: {modelName}", new Dictionary<string, string>
                 {
                     ["model"] = Path.GetFileName(loaded.FilePath),
                     ["data"] = result.GetValue(data)!,
@@ -78,7 +78,7 @@ internal static class EvaluateCommand
                     ["target"] = "the predicted class of each scan",
                 });
                 console.Out.WriteLine($"report: {report}");
-                return ExitCodes.Success;
+                return CliConsole.Failed(console, evaluation.Failures, report);
             }
             finally
             {

@@ -102,16 +102,18 @@ internal static class ExplainCommand
                 RegionNames = result.GetValue(regionNames) is { } namesFile ? RegionNames.Read(namesFile) : new Dictionary<int, string>(),
             };
             string folder = result.GetValue(output)!;
-            string report = Run(console, [request], folder, $"MedExplain: {Path.GetFileName(request.InputPath.TrimEnd('/', '\\'))}");
+            (string report, IReadOnlyList<MethodFailure> failures) = Run(console, [request], folder, $"MedExplain: {Path.GetFileName(request.InputPath.TrimEnd('/', '\\'))}");
             console.Out.WriteLine($"report: {report}");
-            return ExitCodes.Success;
+            return CliConsole.Failed(console, failures, report);
         }));
         return command;
     }
 
-    /// <summary>Explains each request and writes all of them into one report; returns the report's path.</summary>
-    public static string Run(CliConsole console, IReadOnlyList<ExplainRequest> requests, string folder, string title)
+    /// <summary>Explains each request and writes all of them into one report; returns the report's path and the methods
+    /// that failed (their errors are printed; the rest is written).</summary>
+    public static (string Report, IReadOnlyList<MethodFailure> Failures) Run(CliConsole console, IReadOnlyList<ExplainRequest> requests, string folder, string title)
     {
+        var failures = new List<MethodFailure>();
         Directory.CreateDirectory(folder);
         var report = new HtmlReport(title);
         bool interactive = !Console.IsErrorRedirected && ReferenceEquals(console.Error, Console.Error);
@@ -122,10 +124,11 @@ internal static class ExplainCommand
                 ? $"{request.InputPath}: segmentation; explaining the predicted region of {explanation.Prediction.ClassName} ({segmentation.OnScan.Volumes[segmentation.Region].Voxels} voxels, {segmentation.OnScan.Volumes[segmentation.Region].Millilitres:0.###} mL, mean probability {explanation.Prediction.Confidence * 100:0.0}%)"
                 : $"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");
             ExplanationWriter.Write(explanation, folder, ScanFolder.Stem(request.InputPath), report, console.Out);
+            failures.AddRange(explanation.Failures);
         }
 
         string path = Path.Combine(folder, "report.html");
         report.Save(path);
-        return path;
+        return (path, failures);
     }
 }

@@ -44,6 +44,11 @@ internal sealed class HtmlReport
             _body.Append("</div>");
         }
 
+        foreach (MethodFailure failure in explanation.Failures)
+        {
+            _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\"><h4>{E(failure.Method)}</h4><p><b>Not computed:</b> {E(CliConsole.Describe(failure.Error))}</p></div>");
+        }
+
         _body.Append("</div>");
         Metadata(explanation);
         Table("Parameters used", explanation.Parameters);

@@ -69,6 +69,12 @@ public static class ModelCardReader
             throw input.Error("channels", "must be at least 1");
         }
 
+        // One item must fit one array: a card is also what sizes the inputs of models with open dimensions.
+        if (spatial.Aggregate((long)channels, (product, size) => Math.Min(product * size, long.MaxValue / 65536)) > Array.MaxLength)
+        {
+            throw input.Error("spatialSize", $"makes one input item of {channels} × {string.Join(" × ", spatial)} values, more than one array holds ({Array.MaxLength})");
+        }
+
         string[] classes = root.RequiredStringArray("classNames");
         if (classes.Length == 0 || classes.Any(string.IsNullOrWhiteSpace) || classes.Distinct().Count() != classes.Length)
         {

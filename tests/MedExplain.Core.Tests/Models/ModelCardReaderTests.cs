@@ -50,6 +50,7 @@ public sealed class ModelCardReaderTests
         { "bad layout", CardJson.Minimal(layout: "NHWC"), "\"input.layout\" is \"NHWC\"" },
         { "spatial rank", CardJson.Minimal(layout: "NCDHW"), "\"input.spatialSize\" must list 3" },
         { "string size", CardJson.Minimal(spatial: "[\"128\", 128]"), "\"input.spatialSize\" must hold integers" },
+        { "overflowing size", CardJson.Minimal(spatial: "[2000000000, 2000000000]"), "more than one array holds" },
         { "no classes", CardJson.Minimal(classes: 0), "\"classNames\" must list" },
         { "typo field", CardJson.Minimal(extra: ", \"clasNames\": []"), "\"clasNames\" is not part of the schema" },
         { "bad window", CardJson.Minimal().Replace("\"kind\": \"none\"", "\"kind\": \"window\", \"center\": 40, \"width\": 0", StringComparison.Ordinal), "\"input.normalization.width\" is 0" },

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Fuzzes a MedExplain reader with AFL++ through SharpFuzz, then copies what AFL found into the regression corpus.
-# usage: fuzz/run.sh dicom|nifti [SECONDS]
+# usage: fuzz/run.sh dicom|nifti|npy|npz|png|card|manifest [SECONDS]
 # Needs: afl++ (Debian package afl++) and the sharpfuzz tool (dotnet tool install --global SharpFuzz.CommandLine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: fuzz/run.sh dicom|nifti [SECONDS]}
+target=${1:?usage: fuzz/run.sh dicom|nifti|npy|npz|png|card|manifest [SECONDS]}
 seconds=${2:-300}
 out=fuzz/out
 work=fuzz/findings/$target
 
 rm -rf "$out"
 dotnet publish fuzz/MedExplain.Fuzz -c Release -o "$out" >/dev/null
-# Instrument only our code: AFL then steers by branches of the readers, not of the runtime.
+# Instrument only our code: AFL then steers by branches of the reader, not of the runtime.
 command -v sharpfuzz >/dev/null || export PATH="$PATH:$HOME/.dotnet/tools"
-sharpfuzz "$out/MedExplain.Imaging.dll" >/dev/null
+case "$target" in
+  card) assembly=MedExplain.Tensors ;;
+  manifest) assembly=MedExplain.Pipelines ;;
+  *) assembly=MedExplain.Imaging ;;
+esac
+sharpfuzz "$out/$assembly.dll" >/dev/null
 
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 rm -rf "$work"

@@ -10,7 +10,7 @@ public sealed class FuzzRegressionTests
     public static TheoryData<string, string> Findings()
     {
         var data = new TheoryData<string, string>();
-        foreach (string reader in new[] { "dicom", "nifti" })
+        foreach (string reader in new[] { "dicom", "nifti", "npy", "npz", "png" })
         {
             string folder = RepoPaths.TestData(Path.Combine("fuzz", reader));
             string[] files = Directory.Exists(folder) ? Directory.GetFiles(folder) : [];
@@ -32,7 +32,14 @@ public sealed class FuzzRegressionTests
         {
             try
             {
-                _ = reader == "dicom" ? DicomImageReader.Read(path) : NiftiReader.Read(path);
+                _ = reader switch
+                {
+                    "dicom" => DicomImageReader.Read(path),
+                    "nifti" => NiftiReader.Read(path),
+                    "npy" => MedicalImageReader.FromArray(MedExplain.Imaging.Npy.NpyReader.Read(path), path, "NPY", "float32"),
+                    "npz" => (object)MedExplain.Imaging.Npy.NpzArchive.Read(path),
+                    _ => MedExplain.Imaging.Raster.RasterReader.Read(path),
+                };
             }
             catch (MedExplainInputException e)
             {

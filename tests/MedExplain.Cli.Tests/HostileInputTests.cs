@@ -108,6 +108,7 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
         { "npy overflowing shape", ["image-info", "{npy:(99999999, 99999999, 99999999):0}"], "overflows" },
         { "npy short v2 header", ["image-info", "{npy-v2-short}"], "truncated" },
         { "npy lying about its data", ["image-info", "{npy:(1, 64, 64):16}"], "truncated" },
+        { "card that does not exist", ["predict", "-m", Model2d, "--card", "{out}/missing.card.json", "-i", Scan2d], "model card not found" },
         { "card from a device", ["predict", "-m", Model2d, "--card", "/dev/zero", "-i", Scan2d], "too large for a model card" },
         { "manifest with a null sample", ["evaluate", "-m", Model2d, "--data", "{manifest-null}", "--out", "{out}/eval"], "sample 0 is null" },
         { "png 16-bit with a second short IHDR", ["image-info", "{png16-second-ihdr}"], "IHDR" },

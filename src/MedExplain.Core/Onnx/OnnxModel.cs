@@ -83,8 +83,10 @@ public sealed class OnnxModel : IDisposable
         runtime ??= RuntimeOptions.Default;
         ArgumentNullException.ThrowIfNull(path);
         ModelProto proto = ReadProto(path);
-        cardPath ??= ModelCardReader.CardPathFor(path);
-        ModelCard? card = File.Exists(cardPath) ? ModelCardReader.Read(cardPath) : null;
+        // A card the caller names must exist: running on without it would skip its normalisation and class names.
+        ModelCard? card = cardPath is not null ? ModelCardReader.Read(cardPath)
+            : File.Exists(ModelCardReader.CardPathFor(path)) ? ModelCardReader.Read(ModelCardReader.CardPathFor(path))
+            : null;
         InferenceSession session = CreateSession(path, runtime);
         var model = new OnnxModel(path, proto, session, card, runtime);
         try

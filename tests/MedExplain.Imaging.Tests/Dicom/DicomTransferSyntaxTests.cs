@@ -103,6 +103,20 @@ public sealed class DicomTransferSyntaxTests : IDisposable
         Assert.Equal(DicomImageReader.Read(decodedByDcmtk).Voxels, image.Voxels);
     }
 
+    [SkippableFact]
+    public void JpegLossless_CutShort_IsTruncatedNotHalfAnImage()
+    {
+        var fixture = new DicomFixture { Rows = 32, Columns = 32, BitsStored = 12, Stored = DicomFixture.RandomValues(32 * 32, 12, isSigned: false, seed: 5) };
+        string compressed = DicomFixture.Convert(_temp, fixture.Write(_temp, "image"), "dcmcjpeg", "dcmtk", "+e1");
+        byte[] stream = DicomFile.Read(compressed).Dataset.Get(DicomTag.PixelData)!.Fragments![1].ToArray();
+        int scan = Enumerable.Range(0, stream.Length - 1).First(i => stream[i] == 0xFF && stream[i + 1] == 0xDA);
+        byte[] cut = [.. stream[..(scan + ((stream.Length - scan) / 2))], 0xFF, 0xD9]; // half the entropy-coded data, then EOI
+
+        Assert.Equal(32 * 32, MedExplain.Imaging.Dicom.Codecs.JpegLosslessDecoder.Decode(stream, "whole", (32, 32, 1)).Samples.Length);
+        var error = Assert.Throws<MedExplainInputException>(() => MedExplain.Imaging.Dicom.Codecs.JpegLosslessDecoder.Decode(cut, "cut.dcm", (32, 32, 1)));
+        Assert.Contains("is truncated", error.Message, StringComparison.Ordinal);
+    }
+
     [SkippableTheory]
     [InlineData(8, false)]
     [InlineData(16, false)]

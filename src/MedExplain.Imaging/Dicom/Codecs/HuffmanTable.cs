@@ -75,6 +75,7 @@ internal ref struct BitReader
     private int _position;
     private uint _buffer;
     private int _count;
+    private int _missing;
 
     public BitReader(ReadOnlySpan<byte> data, int position)
     {
@@ -84,6 +85,10 @@ internal ref struct BitReader
 
     /// <summary>Gets the byte position after the bits consumed so far (whole bytes buffered count as consumed).</summary>
     public readonly int Position => _position;
+
+    /// <summary>Gets how many bytes were read as zeros past the data or at a marker: a stream that needs more than a
+    /// byte or two of them is truncated.</summary>
+    public readonly int Missing => _missing;
 
     /// <summary>Reads <paramref name="n"/> bits (1..16); past the data or a marker it reads zeros, so corrupt streams end instead of hanging.</summary>
     public int Read(int n)
@@ -116,6 +121,7 @@ internal ref struct BitReader
     {
         if (_position >= _data.Length)
         {
+            _missing++;
             return 0;
         }
 
@@ -133,6 +139,7 @@ internal ref struct BitReader
             return 0xFF;
         }
 
+        _missing++;
         return 0; // a marker: leave it for the caller
     }
 }

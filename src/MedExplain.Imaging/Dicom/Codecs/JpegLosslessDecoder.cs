@@ -132,6 +132,11 @@ internal static class JpegLosslessDecoder
             }
         }
 
+        if (bits.Missing > 2)
+        {
+            throw new MedExplainInputException(path, $"is truncated: its JPEG lossless stream ends {bits.Missing} bytes before the last row (a partial image is not read as a whole one).");
+        }
+
         if (pointTransform > 0)
         {
             for (int n = 0; n < samples.Length; n++)

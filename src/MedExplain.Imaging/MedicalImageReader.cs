@@ -25,7 +25,39 @@ public static class MedicalImageReader
     /// <param name="path">A file or a folder of DICOM slices.</param>
     /// <param name="options">Which series or volume to take; null for the defaults.</param>
     /// <exception cref="MedExplainInputException">The input is missing, of an unknown format, or broken.</exception>
-    public static MedicalImage Read(string path, ImageReadOptions? options = null)
+    public static MedicalImage Read(string path, ImageReadOptions? options = null) => WarnOfNonFinite(ReadAny(path, options));
+
+    /// <summary>Adds a warning when voxels or geometry hold NaN or infinities: such a scan reads, but predictions and maps
+    /// of it mean little, and every surface shows the reader's warnings.</summary>
+    private static MedicalImage WarnOfNonFinite(MedicalImage image)
+    {
+        int bad = 0;
+        foreach (float v in image.Voxels)
+        {
+            bad += float.IsFinite(v) ? 0 : 1;
+        }
+
+        bool badGeometry = Enumerable.Range(0, 16).Any(n => !double.IsFinite(image.Affine[n / 4, n % 4]));
+        if (bad == 0 && !badGeometry)
+        {
+            return image;
+        }
+
+        List<string> warnings = [.. image.Metadata.Warnings];
+        if (bad > 0)
+        {
+            warnings.Add($"{bad} of {image.Voxels.Length} voxels are NaN or infinite; predictions and maps of this scan mean little.");
+        }
+
+        if (badGeometry)
+        {
+            warnings.Add("the file's geometry (affine) holds NaN or infinite values; where the scan lies is unknown.");
+        }
+
+        return new MedicalImage(image.Dims, image.Channels, image.Voxels, image.Affine, image.Metadata with { Warnings = warnings });
+    }
+
+    private static MedicalImage ReadAny(string path, ImageReadOptions? options)
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new ImageReadOptions();

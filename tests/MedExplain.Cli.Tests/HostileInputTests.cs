@@ -177,6 +177,23 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void NaNVoxels_AreAWarningInTextAndJson()
+    {
+        var scan = new FloatTensor([1, 1, 8, 8]);
+        scan.Data[3] = float.NaN;
+        scan.Data[9] = float.PositiveInfinity;
+        string path = _dir.File("nan.npy");
+        MedExplain.Imaging.Npy.NpyWriter.Write(path, scan);
+
+        (int code, string text, _) = CliRunner.Run("image-info", path);
+        (_, string json, _) = CliRunner.Run("image-info", path, "--json");
+
+        Assert.Equal(0, code);
+        Assert.Contains("note: 2 of 64 voxels are NaN or infinite", text, StringComparison.Ordinal);
+        Assert.Contains("2 of 64 voxels are NaN or infinite", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Explain_AMethodThatFails_KeepsTheOthersMapsAndReport()
     {
         string folder = _dir.File("explain");

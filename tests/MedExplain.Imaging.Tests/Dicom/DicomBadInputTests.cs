@@ -58,6 +58,30 @@ public sealed class DicomBadInputTests : IDisposable
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void DeflatedDataSet_InflatingPastTheMemoryLimit_StopsThere()
+    {
+        // 64 MiB of pixel zeros deflate to about 64 KiB; under a 16 MiB limit the inflating stops at the limit.
+        const uint length = 64 << 20;
+        var compressed = new MemoryStream();
+        using (var deflate = new System.IO.Compression.DeflateStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            deflate.Write([0xE0, 0x7F, 0x10, 0x00, (byte)'O', (byte)'W', 0, 0, .. BitConverter.GetBytes(length)]);
+            var zeros = new byte[1 << 20];
+            for (int k = 0; k < 64; k++)
+            {
+                deflate.Write(zeros);
+            }
+        }
+
+        string path = _temp.Write("bomb.dcm", new DicomBytes("1.2.840.10008.1.2.1.99").Raw(compressed.ToArray()).ToArray());
+        using IDisposable limit = MemoryLimit.Use(16 << 20);
+
+        var error = Assert.Throws<MedExplainInputException>(() => DicomImageReader.Read(path));
+
+        Assert.Contains("the inflated data set would take", error.Message, StringComparison.Ordinal);
+    }
+
     private static byte[] Fragment(byte[] value) => [0xFE, 0xFF, 0x00, 0xE0, .. BitConverter.GetBytes(value.Length), .. value];
 
     [Fact]

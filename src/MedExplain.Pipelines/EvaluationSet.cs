@@ -54,7 +54,7 @@ public static class EvaluationSet
         Manifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<Manifest>(BoundedFile.ReadAllBytes(path, MaxManifestBytes, "manifest"), ManifestJson) ?? throw new MedExplainInputException(path, "manifest is empty.");
+            manifest = JsonSerializer.Deserialize<Manifest>(BoundedFile.ReadUtf8(path, MaxManifestBytes, "manifest"), ManifestJson) ?? throw new MedExplainInputException(path, "manifest is empty.");
         }
         catch (JsonException e)
         {

@@ -4,6 +4,28 @@ namespace MedExplain;
 /// length the file system reports as 0.</summary>
 public static class BoundedFile
 {
+    /// <summary>A text file (JSON) as bytes that are valid UTF-8, refused once more than <paramref name="maxBytes"/> arrive.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The most it may hold.</param>
+    /// <param name="what">What it should be, for messages ("model card").</param>
+    /// <exception cref="MedExplainInputException">Missing, unreadable, too large, or not UTF-8.</exception>
+    public static byte[] ReadUtf8(string path, int maxBytes, string what)
+    {
+        byte[] bytes = ReadAllBytes(path, maxBytes, what);
+        try
+        {
+            _ = StrictUtf8.GetCharCount(bytes);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new MedExplainInputException(path, $"is not UTF-8 text (byte {e.Index} of the file is no valid character); a {what} is UTF-8 JSON.", e);
+        }
+
+        return bytes;
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>The whole file, refused once more than <paramref name="maxBytes"/> arrive.</summary>
     /// <param name="path">The file.</param>
     /// <param name="maxBytes">The most it may hold.</param>

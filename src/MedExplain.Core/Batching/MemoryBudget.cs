@@ -5,7 +5,7 @@ namespace MedExplain.Batching;
 /// bookkeeping.</summary>
 public static class MemoryBudget
 {
-    /// <summary>Memory kept aside for the runtime's arenas and session state beyond the activations: 64 MiB.</summary>
+    /// <summary>Memory kept aside for the runtime's arenas and session state beyond the activations: 128 MiB.</summary>
     public const long Reserve = 128L << 20;
 
     /// <summary>The bytes left for one call's activations under <paramref name="processBudgetBytes"/> (at least 1).</summary>

@@ -156,7 +156,7 @@ public sealed class DicomFile
                 output.Write(buffer, 0, n);
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException) // zlib reports some corruption as an IOException
         {
             throw new MedExplainInputException(path, $"has a corrupt deflated data set ({e.Message}).", e);
         }

@@ -82,7 +82,7 @@ internal static class BoundedReader
                 count -= n;
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException) // zlib reports some corruption as an IOException
         {
             throw new MedExplainInputException(path, $"has corrupt compressed data ({e.Message}).", e);
         }
@@ -98,7 +98,7 @@ internal static class BoundedReader
                 throw new MedExplainInputException(path, $"is truncated: {what} needs {total} bytes but the file ends after {before + got}.");
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException) // zlib reports some corruption as an IOException
         {
             throw new MedExplainInputException(path, $"has corrupt compressed data ({e.Message}).", e);
         }

@@ -98,7 +98,7 @@ public static class NiftiReader
                 got += stream.ReadAtLeast(start.AsSpan(348, 192), 192, throwOnEndOfStream: false);
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException) // zlib reports some corruption as an IOException
         {
             throw new MedExplainInputException(path, $"has corrupt gzip data ({e.Message}).", e);
         }

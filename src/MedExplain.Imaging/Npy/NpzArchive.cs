@@ -46,7 +46,7 @@ public static class NpzArchive
 
             return arrays;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException) // zlib reports some corruption as an IOException
         {
             throw new MedExplainInputException(path, $"is not an .npz archive ({e.Message}).", e);
         }

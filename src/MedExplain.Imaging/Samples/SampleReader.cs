@@ -65,7 +65,7 @@ internal static class SampleReader
                 throw new MedExplainInputException(path, $"is truncated: the voxel data needs {total} bytes but the file ends after {before + got}.");
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException) // zlib reports some corruption as an IOException
         {
             throw new MedExplainInputException(path, $"has corrupt compressed data ({e.Message}).", e);
         }

@@ -27,7 +27,7 @@ public static class ModelCardReader
     /// <exception cref="MedExplainInputException">The file is missing, not JSON, or breaks the schema.</exception>
     public static ModelCard Read(string path)
     {
-        byte[] bytes = BoundedFile.ReadAllBytes(path, MaxCardBytes, "model card");
+        byte[] bytes = BoundedFile.ReadUtf8(path, MaxCardBytes, "model card");
         try
         {
             using JsonDocument document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });

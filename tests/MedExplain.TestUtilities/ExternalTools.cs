@@ -9,7 +9,7 @@ namespace MedExplain.TestUtilities;
 /// </remarks>
 public static class ExternalTools
 {
-    private static readonly Lazy<string?> PythonWithNibabel = new(FindPythonWithNibabel);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> PythonsWith = new(StringComparer.Ordinal);
 
     /// <summary>Skips (or, in CI, fails) unless <paramref name="command"/> is on the PATH.</summary>
     /// <param name="command">The tool, such as dcmdump.</param>
@@ -17,10 +17,16 @@ public static class ExternalTools
     public static void Require(string command, string package) => RequireThat(OnPath(command) is not null, $"{command} (Debian package {package})");
 
     /// <summary>Gets a python3 that can import nibabel, skipping (or failing in CI) when none can.</summary>
-    public static string RequireNibabel()
+    public static string RequireNibabel() => RequirePythonModule("nibabel", "python3-nibabel");
+
+    /// <summary>Gets a python3 that can import <paramref name="module"/>, skipping (or failing in CI) when none can.</summary>
+    /// <param name="module">The module, such as onnx.</param>
+    /// <param name="package">The Debian package that installs it.</param>
+    public static string RequirePythonModule(string module, string package)
     {
-        RequireThat(PythonWithNibabel.Value is not null, "python3 with nibabel (Debian package python3-nibabel)");
-        return PythonWithNibabel.Value!;
+        string? python = PythonsWith.GetOrAdd(module, FindPythonWith);
+        RequireThat(python is not null, $"python3 with {module} (Debian package {package})");
+        return python!;
     }
 
     /// <summary>Runs a command and returns its standard output; fails the test with its standard error on a non-zero exit.</summary>
@@ -65,13 +71,13 @@ public static class ExternalTools
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, command)).FirstOrDefault(File.Exists);
 
-    // Debian's python3 holds python3-nibabel; a python3 earlier on the PATH (pyenv, venv) may not.
-    private static string? FindPythonWithNibabel() =>
+    // Debian's python3 holds the python3-* packages; a python3 earlier on the PATH (pyenv, venv) may not.
+    private static string? FindPythonWith(string module) =>
         new[] { "/usr/bin/python3", OnPath("python3") }.Where(p => p is not null && File.Exists(p)).FirstOrDefault(p =>
         {
             try
             {
-                Run(p!, "-c", "import nibabel");
+                Run(p!, "-c", "import " + module);
                 return true;
             }
             catch (InvalidOperationException)

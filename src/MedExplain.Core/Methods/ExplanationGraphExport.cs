@@ -73,6 +73,6 @@ public static class ExplanationGraphExport
         graph.Node.Add(node);
         graph.Output.Add(new ValueInfoProto { Name = AttributionOutput });
         compiled.Model.DocString = $"MedExplain {method} explanation graph for {Path.GetFileName(model.FilePath)} at input shape {FloatTensor.FormatShape(inputShape)}; inputs '{input}' and '{compiled.SeedName}' (one-hot rows on '{model.ScoreOutput.Name}').";
-        return compiled.Model;
+        return ExportedGraphTyping.Finish(compiled.Model, model, inputShape, AttributionOutput);
     }
 }

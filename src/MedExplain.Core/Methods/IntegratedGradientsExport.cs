@@ -69,7 +69,7 @@ internal static class IntegratedGradientsExport
         graph.Output.Add(new ValueInfoProto { Name = ExplanationGraphExport.AttributionOutput });
         compiled.Model.DocString = $"MedExplain integrated-gradients over {rules.Name} ({m} points, {integration}) for {Path.GetFileName(model.FilePath)}: inputs '{input}' {FloatTensor.FormatShape(inputShape)}, " +
                                    $"'{compiled.SeedName}' (N, {classes}) one-hot rows on '{model.ScoreOutput.Name}', 'baseline' like the input; output '{ExplanationGraphExport.AttributionOutput}'.";
-        return compiled.Model;
+        return ExportedGraphTyping.Finish(compiled.Model, model, inputShape, ExplanationGraphExport.AttributionOutput);
     }
 
     private static NodeProto Node(string op, string[] inputs, string output, bool keepDims = true)

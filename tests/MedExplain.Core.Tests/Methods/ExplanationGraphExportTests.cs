@@ -52,6 +52,32 @@ public sealed class ExplanationGraphExportTests
         Assert.True(Numerics.RelativeL2(results[0].GetTensorDataAsSpan<float>(), expected.Values.Data) < 1e-5);
     }
 
+    [SkippableTheory]
+    [InlineData("gradient", null)]
+    [InlineData("saliency", null)]
+    [InlineData("input-x-gradient", null)]
+    [InlineData("guided-backprop", null)]
+    [InlineData("deconvnet", null)]
+    [InlineData("integrated-gradients", null)]
+    [InlineData("integrated-gradients", "guided-backprop")]
+    public void Export_EveryMethod_PassesTheOnnxCheckersFullCheck(string method, string? over)
+    {
+        string python = ExternalTools.RequirePythonModule("onnx", "python3-onnx");
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
+        using var dir = new TempDirectory();
+        string path = dir.File($"{method}.onnx");
+
+        global::Onnx.ModelProto graph = ExplanationGraphExport.Export(model, method, [2, 1, 128, 128], new AttributionOptions { Steps = 3, Over = over });
+        File.WriteAllBytes(path, graph.ToByteArray());
+
+        // full_check runs ONNX's shape inference in strict mode: every output typed and every shape consistent.
+        string report = ExternalTools.Run(python, "-c",
+            "import onnx, sys; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); " +
+            "print(m.producer_name, [d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim])", path);
+        Assert.Equal("MedExplain [2, 1, 128, 128]", report.Trim());
+        Assert.Contains(method, graph.DocString, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Export_MultiPassMethod_SaysWhichMethodsExport()
     {

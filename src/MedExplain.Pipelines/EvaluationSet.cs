@@ -41,13 +41,8 @@ public static class EvaluationSet
             throw new MedExplainInputException(data, $"holds no scans ({string.Join(", ", MedicalImageReader.ScanExtensions)}).");
         }
 
-        return [.. scans.Select(s => new EvaluationItem(s, Companion(s, masks ?? data, "-mask"), Companion(s, atlases ?? data, "-regions"), Companion(s, data, "-confounder")))];
+        return [.. scans.Select(s => new EvaluationItem(s, ScanFolder.Companion(s, masks ?? data, "-mask"), ScanFolder.Companion(s, atlases ?? data, "-regions"), ScanFolder.Companion(s, data, "-confounder")))];
     }
-
-    private static string? Companion(string scan, string folder, string suffix) =>
-        Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, ScanFolder.Stem(scan) + suffix + ".*").Where(ScanFolder.IsScan).Order(StringComparer.Ordinal).FirstOrDefault()
-            : null;
 
     private static EvaluationItem[] FromManifest(string path, string modelName, int max)
     {

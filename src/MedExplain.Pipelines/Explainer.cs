@@ -24,7 +24,7 @@ public static class Explainer
         ArgumentNullException.ThrowIfNull(request);
         using OnnxModel model = OnnxModel.Load(request.ModelPath, request.CardPath);
         PreparedScan input = ModelInputLoader.Prepare(request.InputPath, model.InputSpec, normalize: true, request.Read, request.Slice);
-        float[]? mask = request.LesionMaskPath is { } maskPath ? LesionMask(maskPath, input.Scan) : null;
+        float[]? mask = request.LesionMaskPath is { } maskPath ? LabelMaps.OnScanGrid(maskPath, input.Scan) : null;
         foreach (string step in input.Transform.Steps)
         {
             log?.Invoke($"input: {step}");
@@ -142,16 +142,5 @@ public static class Explainer
         }
 
         return sum;
-    }
-
-    private static float[] LesionMask(string path, MedicalImage scan)
-    {
-        MedicalImage mask = MedicalImageReader.Read(path);
-        if (!mask.Dims.SequenceEqual(scan.Dims))
-        {
-            throw new MedExplainInputException(path, $"is a mask of {string.Join("×", mask.Dims)} voxels; the scan has {string.Join("×", scan.Dims)}.");
-        }
-
-        return mask.Voxels[..scan.VoxelsPerChannel];
     }
 }

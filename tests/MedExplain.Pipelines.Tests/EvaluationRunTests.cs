@@ -101,4 +101,25 @@ public sealed class EvaluationRunTests
 
         Assert.StartsWith("no/such/folder: not found", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Run_DemoFolder_GivesTheLocalisationOfTheManifest()
+    {
+        // The folder holds every slice as PNG and as NIfTI, with masks in both: one scan per slice, each paired with
+        // the mask of its own format, must give the manifest's numbers.
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
+        var settings = new EvaluationSettings(["gradient"], [EvaluationMetrics.Get("pointing-game"), EvaluationMetrics.Get("relevance-mass")], Steps: 4, Repeats: 1,
+            Replicas: [], ShuffledLabels: null, CurvesByAtlas: false, new AttributionOptions());
+        IReadOnlyList<EvaluationItem> folder = EvaluationSet.Load(Path.GetDirectoryName(RepoPaths.DemoScan("2d/x"))!, null, null, "brain-lesion-2d", 50);
+        IReadOnlyList<EvaluationItem> manifest = EvaluationSet.Load(RepoPaths.DemoScan("manifest.json"), null, null, "brain-lesion-2d", 50);
+
+        EvaluationResult fromFolder = new EvaluationRun(model, settings, _ => new Progress<BatchProgress>()).Run(folder);
+        EvaluationResult fromManifest = new EvaluationRun(model, settings, _ => new Progress<BatchProgress>()).Run(manifest);
+
+        Assert.Equal(manifest.Count, folder.Count);
+        foreach (string metric in new[] { "pointing-game", "relevance-mass" })
+        {
+            Assert.Equal(fromManifest.Values.Where(v => v.Metric == metric).Average(v => v.Value), fromFolder.Values.Where(v => v.Metric == metric).Average(v => v.Value), 3);
+        }
+    }
 }

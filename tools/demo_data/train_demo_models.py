@@ -227,7 +227,8 @@ def train_3d(template, classes, record):
         np.save(stem + ".npy", volume[None, None])
         synth.write_nifti(stem + ".nii.gz", volume.transpose(2, 1, 0), (2.83, 3.39, 2.83))
         synth.write_nifti(stem + "-mask.nii.gz", mask.transpose(2, 1, 0), (2.83, 3.39, 2.83), mask=True)
-        record("brain-lesion-3d", model3d, stem + ".npy", volume, classes[i], stem + "-mask.nii.gz")
+        # The scan a mask is paired with must be placed in space like the mask: the NIfTI, not the NPY.
+        record("brain-lesion-3d", model3d, stem + ".nii.gz", volume, classes[i], stem + "-mask.nii.gz")
     export(model3d, "brain-lesion-3d", synth.zscore(test_x[:1])[:, None], card_for(
         "brain-lesion-3d", "T1 brain MRI volume (64 cubed): normal, ring-enhancing tumour-like mass, or infarct-like region.",
         "NCDHW", [64, 64, 64], classes,

@@ -18,7 +18,7 @@ internal static class EvaluateCommand
     {
         Option<string> model = CliOptions.Model();
         Option<string?> card = CliOptions.Card();
-        Option<string> data = new("--data") { Description = "A folder of scans (NAME-mask.* and NAME-regions.* beside a scan NAME.* are its lesion mask and atlas labels), or a manifest .json like demo/scans/manifest.json.", Required = true };
+        Option<string> data = new("--data") { Description = "A folder of scans (NAME-mask.*, NAME-regions.* and NAME-confounder.* beside a scan NAME.* are its lesion mask, atlas labels and confounder mask, in the scan's own format where there is one; of twins such as NAME.png and NAME.nii.gz the NIfTI is taken; masks are placed by their geometry), or a manifest .json like demo/scans/manifest.json.", Required = true };
         Option<string?> masks = new("--masks") { Description = "The folder of the lesion masks (NAME-mask.*); default: the scans' folder." };
         Option<string?> atlases = new("--atlases") { Description = "The folder of the atlas label maps (NAME-regions.*); default: the scans' folder." };
         Option<string> methods = new("--methods") { Description = "Comma-separated methods.", DefaultValueFactory = _ => "gradient,integrated-gradients,grad-cam" };

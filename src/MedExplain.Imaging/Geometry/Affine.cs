@@ -125,6 +125,33 @@ public sealed class Affine : IEquatable<Affine>
         }
     }
 
+    /// <summary>The inverse: world millimetres to voxel index.</summary>
+    /// <exception cref="InvalidOperationException">The 3×3 part is singular.</exception>
+    public Affine Inverse()
+    {
+        double a = this[0, 0], b = this[0, 1], c = this[0, 2], d = this[1, 0], e = this[1, 1], f = this[1, 2], g = this[2, 0], h = this[2, 1], k = this[2, 2];
+        double det = (a * ((e * k) - (f * h))) - (b * ((d * k) - (f * g))) + (c * ((d * h) - (e * g)));
+        if (Math.Abs(det) < 1e-12 || !double.IsFinite(det))
+        {
+            throw new InvalidOperationException("The affine is singular and has no inverse.");
+        }
+
+        double[] r =
+        [
+            ((e * k) - (f * h)) / det, ((c * h) - (b * k)) / det, ((b * f) - (c * e)) / det,
+            ((f * g) - (d * k)) / det, ((a * k) - (c * g)) / det, ((c * d) - (a * f)) / det,
+            ((d * h) - (e * g)) / det, ((b * g) - (a * h)) / det, ((a * e) - (b * d)) / det,
+        ];
+        double tx = this[0, 3], ty = this[1, 3], tz = this[2, 3];
+        return new Affine(
+        [
+            r[0], r[1], r[2], -((r[0] * tx) + (r[1] * ty) + (r[2] * tz)),
+            r[3], r[4], r[5], -((r[3] * tx) + (r[4] * ty) + (r[5] * tz)),
+            r[6], r[7], r[8], -((r[6] * tx) + (r[7] * ty) + (r[8] * tz)),
+            0, 0, 0, 1,
+        ]);
+    }
+
     /// <summary>Gets the largest absolute difference to another affine.</summary>
     /// <param name="other">The other affine.</param>
     public double MaxDifference(Affine other)

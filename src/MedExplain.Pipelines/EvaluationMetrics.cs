@@ -53,7 +53,7 @@ public static class EvaluationMetrics
     /// <param name="name">The name.</param>
     /// <exception cref="MedExplainParameterException">No metric has that name; the message lists those that do.</exception>
     public static IMetric Get(string name) =>
-        All.FirstOrDefault(m => m.Name == name) ?? throw new MedExplainParameterException("metrics", $"'{name}' is not a metric; the metrics are: {Names}.");
+        All.FirstOrDefault(m => m.Name == name) ?? throw new MedExplainParameterException("metrics", $"'{name}' is not a metric.{NameSuggestion.For(name, All.Select(m => m.Name))} The metrics are: {Names}.");
 
     private static double? TopOverlap(ScanEvidence s, RegionStatistic statistic) => s.Runs.Count >= 2 && s.Atlas is { } atlas
         ? RegionRelevance.TopOverlap([.. s.Runs.Select(map => RegionRelevance.Of(Explainer.SumChannels(map, s.Input.Shape[1]), atlas))], statistic)

@@ -28,6 +28,35 @@ public sealed class AttributeCommandTests
     }
 
     [Fact]
+    public void Attribute_TargetByClassName_ExplainsThatClass()
+    {
+        using var dir = new TempDirectory();
+
+        (int code, string stdout, string error) = CliRunner.Run("attribute", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-02-tumour.png"),
+            "--method", "gradient", "--target", "Infarct", "--out", dir.File("g.npy"), "--json");
+
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(stdout);
+        Assert.Equal(2, json.RootElement.GetProperty("items")[0].GetProperty("targetClass").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("--method", "gradcam", "Did you mean 'grad-cam'?")]
+    [InlineData("--target", "tumor", "Did you mean 'tumour'?")]
+    [InlineData("--composite", "epsilon-pluss", "Did you mean 'epsilon-plus'?")]
+    public void Attribute_AMistypedName_GetsASuggestion(string option, string value, string suggestion)
+    {
+        using var dir = new TempDirectory();
+        string[] args = ["attribute", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--out", dir.File("x.npy"),
+            .. option == "--method" ? new[] { "--method", value } : ["--method", "lrp", option, value]];
+
+        (int code, _, string error) = CliRunner.Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Contains(suggestion, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Attribute_SmoothGradOverLrp_RecordsBothMethods()
     {
         using var dir = new TempDirectory();
@@ -87,7 +116,7 @@ public sealed class AttributeCommandTests
     {
         { ["--method", "lime-juice"], "no method is called 'lime-juice'" },
         { ["--method", "gradient", "--target", "9"], "Target class 9 is out of range" },
-        { ["--method", "gradient", "--target", "first"], "'first' is not a class index" },
+        { ["--method", "gradient", "--target", "first"], "'first' is not 'predicted', a class index" },
         { ["--method", "integrated-gradients", "--integration", "simpson"], "'simpson' is not one of" },
         { ["--method", "integrated-gradients", "--baseline", "purple"], "'purple' is not zeros" },
         { ["--method", "integrated-gradients", "--steps", "0"], "--steps: must be from 1 to 10000, not 0" },

@@ -20,3 +20,17 @@ public sealed class InputExceptionTests
         Assert.Equal(("steps", "steps"), (e.Subject, e.Parameter));
     }
 }
+
+/// <summary>Suggestions for mistyped names: near ones only.</summary>
+public sealed class NameSuggestionTests
+{
+    [Theory]
+    [InlineData("gradcam", " Did you mean 'grad-cam'?")]
+    [InlineData("integrated-gradient", " Did you mean 'integrated-gradients'?")]
+    [InlineData("magic", "")]
+    [InlineData("x", "")]
+    public void For_AName_SuggestsOnlyANearOne(string given, string expected)
+    {
+        Assert.Equal(expected, NameSuggestion.For(given, MedExplain.Methods.AttributionMethods.Names));
+    }
+}

@@ -55,7 +55,7 @@ internal static class AttributeCommand
         Option<bool> conservation = new("--conservation") { Description = "LRP: also print, for the first item, how much relevance reaches each linear layer's input (conservation check)." };
         Option<bool> noNormalize = new("--no-normalize") { Description = "The input already holds model-ready values: skip the card's intensity normalisation." };
         Option<long> maxMemory = CliOptions.MaxMemory();
-        Option<string> output = new("--output", "-o") { Description = "Where to write the attribution (NPY, float32, shaped like the input batch).", Required = true };
+        Option<string> output = new("--out", "-o", "--output") { Description = "Where to write the attribution (NPY, float32, shaped like the input batch).", Required = true };
         Option<bool> json = CliOptions.Json();
         var command = new Command("attribute", "Compute an attribution map with one method and write it as NPY; attributions explain the model's pre-softmax output.")
         {
@@ -65,12 +65,11 @@ internal static class AttributeCommand
         command.SetAction(result => console.Guard(() =>
         {
             using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory);
-            OutputLocation.CheckFile(result.GetValue(output)!, "output", result.GetValue(input), result.GetValue(model), result.GetValue(card),
+            OutputLocation.CheckFile(result.GetValue(output)!, "out", result.GetValue(input), result.GetValue(model), result.GetValue(card),
                 result.GetValue(background), result.GetValue(targetMask), result.GetValue(featureMask), result.GetValue(patterns), result.GetValue(baseline));
             IAttributionMethod chosen = AttributionMethods.Get(result.GetValue(method)!);
-            ClassTarget classTarget = ClassTarget.Parse(result.GetValue(target)!)
-                ?? throw new MedExplainParameterException("target", $"'{result.GetValue(target)}' is not a class index, a comma-separated list of them, or 'predicted'.");
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
+            ClassTarget classTarget = CliOptions.Target(result.GetValue(target)!, loaded.Card?.ClassNames);
             string inputPath = result.GetValue(input)!;
             PreparedScan? scan = inputPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? null : ModelInputLoader.Prepare(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
             FloatTensor batch = scan?.Batch ?? ModelInputLoader.Load(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));

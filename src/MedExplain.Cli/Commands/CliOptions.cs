@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MedExplain.Methods;
 using MedExplain.Prediction;
 
 namespace MedExplain.Cli.Commands;
@@ -81,6 +82,11 @@ internal static class CliOptions
             return 0;
         },
     };
+
+    /// <summary>--target: "predicted", indices, or the card's class names.</summary>
+    public static ClassTarget Target(string text, IReadOnlyList<string>? classNames) =>
+        ClassTarget.Parse(text, classNames) ?? throw new MedExplainParameterException("target",
+            $"'{text}' is not 'predicted', a class index, a comma-separated list of them{(classNames is { Count: > 0 } ? $", or a class name ({string.Join(", ", classNames)}).{NameSuggestion.For(text, classNames)}" : ".")}");
 
     /// <summary>A count that must be 1 or more (items, scans).</summary>
     public static int AtLeastOne(int value, string parameter) =>

@@ -16,14 +16,14 @@ internal static class CompileCommand
         Option<int> steps = new("--steps") { Description = $"Integrated Gradients: number of path points inside the graph, 1 to {AttributionOptions.MaxSteps}.", DefaultValueFactory = _ => 32 };
         Option<string?> over = CliOptions.Over();
         Option<int> batch = new("--batch") { Description = $"The batch size the saved graph takes (its shapes are fixed), 1 to {ExplanationGraphExport.MaxBatch}.", DefaultValueFactory = _ => 1 };
-        Option<string> output = new("--output", "-o") { Description = "The ONNX file to write.", Required = true };
+        Option<string> output = new("--out", "-o", "--output") { Description = "The ONNX file to write.", Required = true };
         var command = new Command("compile", "Save a method's explanation graph as one ONNX model mapping (input, seed) to (model outputs, attribution), runnable in any ONNX Runtime.")
         {
             model, card, method, steps, over, batch, output,
         };
         command.SetAction(result => console.Guard(() =>
         {
-            OutputLocation.CheckFile(result.GetValue(output)!, "output", result.GetValue(model), result.GetValue(card));
+            OutputLocation.CheckFile(result.GetValue(output)!, "out", result.GetValue(model), result.GetValue(card));
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             int size = result.GetValue(batch);
             ExplanationGraphExport.ValidateBatch(size);

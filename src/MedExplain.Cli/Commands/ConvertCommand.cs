@@ -12,7 +12,7 @@ internal static class ConvertCommand
     public static Command Create(CliConsole console)
     {
         Argument<string> input = CliOptions.ScanArgument();
-        Option<string> output = new("--output", "-o")
+        Option<string> output = new("--out", "-o", "--output")
         {
             Description = "The file to write: .nii or .nii.gz (NIfTI-1 with the scan's RAS+ affine, qform = sform) or .npy (array (C,) K, J, I).",
             Required = true,
@@ -26,7 +26,7 @@ internal static class ConvertCommand
         command.SetAction(result => console.Guard(() =>
         {
             string target = result.GetValue(output)!;
-            OutputLocation.CheckFile(target, "output", result.GetValue(input));
+            OutputLocation.CheckFile(target, "out", result.GetValue(input));
             MedicalImage image = MedicalImageReader.Read(result.GetValue(input)!, new ImageReadOptions(result.GetValue(series), result.GetValue(volume)));
             if (NiftiReader.HasNiftiName(target) && !target.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase))
             {

@@ -19,7 +19,7 @@ internal static class DemoCommand
         {
             Description = "The demo folder (models/ and scans/); defaults to the copy shipped with the program.",
         };
-        Option<string> output = new("--out")
+        Option<string> output = new("--out", "--output")
         {
             Description = "Where to write the attribution figures.",
             DefaultValueFactory = _ => "medexplain-demo-output",

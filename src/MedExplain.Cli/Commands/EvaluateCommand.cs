@@ -29,7 +29,7 @@ internal static class EvaluateCommand
         Option<string?> replicas = new("--replicas") { Description = "Comma-separated models trained like --model (other seeds): each adds a run to repeatability." };
         Option<string?> shuffled = new("--shuffled-labels-model") { Description = "A model trained like --model on shuffled labels, for the data randomisation check (label-randomisation)." };
         Option<int> maxItems = new("--max-items") { Description = "Evaluate at most this many scans.", DefaultValueFactory = _ => 50 };
-        Option<string> output = new("--out", "-o") { Description = "The folder for metrics.csv, metrics.json and report.html.", Required = true };
+        Option<string> output = new("--out", "-o", "--output") { Description = "The folder for metrics.csv, metrics.json and report.html.", Required = true };
         var command = new Command("evaluate", "Evaluate attribution methods on a set of scans: faithfulness (completeness, deletion/insertion, sensitivity-n, infidelity), localisation against lesion masks, top-10 atlas regions, repeatability across seeds and replica models, and the randomisation sanity checks.")
         {
             model, card, data, masks, atlases, methods, metrics, steps, curveBy, repeats, replicas, shuffled, maxItems, output,

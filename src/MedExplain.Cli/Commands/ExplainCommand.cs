@@ -22,7 +22,7 @@ internal static class ExplainCommand
         Option<string?> over = CliOptions.Over();
         Option<string> target = new("--target") { Description = "The class to explain: an index, or 'predicted'.", DefaultValueFactory = _ => "predicted" };
         Option<string?> mask = new("--mask") { Description = "A lesion mask on the scan's grid (any readable format), outlined in the figures." };
-        Option<string> output = new("--out", "-o") { Description = "The folder for maps, figures and report.html.", Required = true };
+        Option<string> output = new("--out", "-o", "--output") { Description = "The folder for maps, figures and report.html.", Required = true };
         Option<string?> series = CliOptions.Series();
         Option<int> volume = CliOptions.Volume();
         Option<int?> slice = new("--slice") { Description = "For a 2D model and a volume: the slice to explain (after reorientation to the card's axes); default: the middle one." };
@@ -46,8 +46,8 @@ internal static class ExplainCommand
             using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory);
             OutputLocation.CheckFolder(result.GetValue(output)!, "out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask));
             string targetText = result.GetValue(target)!;
-            ClassTarget classTarget = ClassTarget.Parse(targetText)
-                ?? throw new MedExplainParameterException("target", $"'{targetText}' is not a class index or 'predicted'.");
+            string cardPath = result.GetValue(card) ?? MedExplain.Models.ModelCardReader.CardPathFor(result.GetValue(model)!);
+            ClassTarget classTarget = CliOptions.Target(targetText, File.Exists(cardPath) ? MedExplain.Models.ModelCardReader.Read(cardPath).ClassNames : null);
             var options = new AttributionOptions
             {
                 Steps = result.GetValue(steps),

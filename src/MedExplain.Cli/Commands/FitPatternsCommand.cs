@@ -16,14 +16,14 @@ internal static class FitPatternsCommand
         Option<string?> card = CliOptions.Card();
         Option<string> data = new("--data") { Description = "The data set: a folder of scans (each read and prepared as by predict) or an NPY batch of model-ready inputs.", Required = true };
         Option<int> maxItems = new("--max-items") { Description = "Use at most this many items of the data set.", DefaultValueFactory = _ => 256 };
-        Option<string> output = new("--output", "-o") { Description = "The patterns file to write (.npz; pass it to attribute --patterns).", Required = true };
+        Option<string> output = new("--out", "-o", "--output") { Description = "The patterns file to write (.npz; pass it to attribute --patterns).", Required = true };
         var command = new Command("fit-patterns", "Estimate PatternNet/PatternAttribution patterns (two-component estimator) of a model's Conv and Gemm layers on a data set.")
         {
             model, card, data, maxItems, output,
         };
         command.SetAction(result => console.Guard(() =>
         {
-            OutputLocation.CheckFile(result.GetValue(output)!, "output", result.GetValue(model), result.GetValue(card), result.GetValue(data));
+            OutputLocation.CheckFile(result.GetValue(output)!, "out", result.GetValue(model), result.GetValue(card), result.GetValue(data));
             int most = CliOptions.AtLeastOne(result.GetValue(maxItems), "max-items");
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             FloatTensor items = Items(result.GetValue(data)!, loaded, most);

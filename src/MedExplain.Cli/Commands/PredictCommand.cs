@@ -26,7 +26,7 @@ internal static class PredictCommand
         };
         Option<long> maxMemory = CliOptions.MaxMemory();
         Option<bool> json = CliOptions.Json();
-        Option<string?> output = new("--out", "-o")
+        Option<string?> output = new("--out", "-o", "--output")
         {
             Description = "Segmentation models: the folder for NAME-segmentation.nii.gz (labels, uint8) and NAME-probabilities.nii.gz (one volume per class), on the scan's grid with its affine.",
         };

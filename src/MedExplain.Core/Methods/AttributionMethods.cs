@@ -98,7 +98,7 @@ public static class AttributionMethods
     internal static IAttributionMethod Engine(string name, string parameter) => Find(name, parameter).Method;
 
     private static Entry Find(string name, string parameter) =>
-        ByName.GetValueOrDefault(name) ?? throw new MedExplainParameterException(parameter, $"no method is called '{name}'; the methods are: {string.Join(", ", Names)}.");
+        ByName.GetValueOrDefault(name) ?? throw new MedExplainParameterException(parameter, $"no method is called '{name}'.{NameSuggestion.For(name, Names)} The methods are: {string.Join(", ", Names)}.");
 
     private static Entry Add(IAttributionMethod method, MethodFamily family, string summary, MethodRequirements requires = MethodRequirements.None, bool exports = false) =>
         new(method, new FiniteResultCheck(method), new MethodDescriptor(method.Name, family, summary)

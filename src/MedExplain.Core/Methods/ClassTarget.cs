@@ -19,10 +19,11 @@ public sealed record ClassTarget
     /// <param name="indices">The class indices.</param>
     public static ClassTarget PerItem(IReadOnlyList<int> indices) => new(indices);
 
-    /// <summary>Parses "predicted", "3" or "1,0,2".</summary>
+    /// <summary>Parses "predicted", "3" or "1,0,2", or class names ("tumour", "tumour,normal") when the model has them.</summary>
     /// <param name="text">The text.</param>
+    /// <param name="classNames">The model's class names (its card's), or null.</param>
     /// <returns>The target, or null when the text is neither form.</returns>
-    public static ClassTarget? Parse(string text)
+    public static ClassTarget? Parse(string text, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Equals("predicted", StringComparison.OrdinalIgnoreCase))
@@ -34,10 +35,18 @@ public sealed record ClassTarget
         var classes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
-            if (!int.TryParse(parts[i], out classes[i]) || classes[i] < 0)
+            if (int.TryParse(parts[i], out classes[i]) && classes[i] >= 0)
+            {
+                continue;
+            }
+
+            int named = classNames is null ? -1 : classNames.ToList().FindIndex(n => n.Equals(parts[i], StringComparison.OrdinalIgnoreCase));
+            if (named < 0)
             {
                 return null;
             }
+
+            classes[i] = named;
         }
 
         return classes.Length == 1 ? Class(classes[0]) : PerItem(classes);

@@ -41,7 +41,7 @@ public static class LrpComposite
 
             // Deep Taylor decomposition: z⁺ through the ReLU layers, z^B at the bounded input layer.
             Composites.DeepTaylor => ("zbox", "zplus", "zplus"),
-            _ => throw new MedExplainParameterException("composite", $"'{composite}' is not a composite; the composites are: {string.Join(", ", Names)}."),
+            _ => throw new MedExplainParameterException("composite", $"'{composite}' is not a composite.{NameSuggestion.For(composite, Names)} The composites are: {string.Join(", ", Names)}."),
         };
 
         // Zennit's first-layer map applies to convolutions only in epsilon-gamma-box, to any linear layer in the -flat ones.

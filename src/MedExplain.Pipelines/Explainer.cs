@@ -98,6 +98,7 @@ public static class Explainer
             {
                 Regions = attribution.Regions?[0],
                 Summary = AttributionMethods.Summarize(method, options.Over),
+                Warnings = attribution.Warnings,
             });
         }
 

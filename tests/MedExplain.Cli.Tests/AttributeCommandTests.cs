@@ -27,6 +27,23 @@ public sealed class AttributeCommandTests
         Assert.True(Math.Abs(gap) < 0.01 * Math.Abs(score), $"gap {gap} vs score {score}");
     }
 
+    [Theory]
+    [InlineData("kernel-shap")]
+    [InlineData("lime")]
+    public void Attribute_TooFewCoalitionsForTheRegions_WarnsInTextAndJson(string method)
+    {
+        using var dir = new TempDirectory();
+        string[] args = ["attribute", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--method", method, "--out", dir.File("k.npy")];
+
+        (int code, string text, string error) = CliRunner.Run(args);
+        (_, string json, _) = CliRunner.Run([.. args, "--json"]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"warning: {method} drew 32 coalitions for 64 regions", text, StringComparison.Ordinal);
+        using JsonDocument document = JsonDocument.Parse(json);
+        Assert.Contains("2176", document.RootElement.GetProperty("warnings")[0].GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Attribute_TargetByClassName_ExplainsThatClass()
     {

@@ -10,7 +10,8 @@ internal sealed record AttributionReport(
     string Method,
     string Shape,
     double Seconds,
-    IReadOnlyList<AttributionReport.Item> Items)
+    IReadOnlyList<AttributionReport.Item> Items,
+    IReadOnlyList<string> Warnings)
 {
     public static AttributionReport Of(string model, string input, string output, Attribution a, TimeSpan elapsed, IReadOnlyDictionary<int, string>? names = null) => new(
         model,
@@ -25,11 +26,17 @@ internal sealed record AttributionReport(
             a.TargetScores[i],
             Sum(a.Values.Item(i)),
             a.Diagnostics.ToDictionary(d => d.Key.Name, d => d.Value[i]),
-            a.Regions?[i]?.Select(r => new Region(r.Label, names?.GetValueOrDefault(r.Label), r.Score, r.StandardError, r.Voxels)).ToList()))]);
+            a.Regions?[i]?.Select(r => new Region(r.Label, names?.GetValueOrDefault(r.Label), r.Score, r.StandardError, r.Voxels)).ToList()))],
+        a.Warnings);
 
     public void WriteText(TextWriter w)
     {
         w.WriteLine($"{Method} on {Input}: attribution {Shape} written to {Output} in {Seconds:0.00} s");
+        foreach (string warning in Warnings)
+        {
+            w.WriteLine($"  warning: {warning}");
+        }
+
         foreach (Item item in Items)
         {
             string extra = string.Concat(item.Diagnostics.Select(d => $", {d.Key} {d.Value:G4}"));

@@ -40,6 +40,11 @@ internal sealed class HtmlReport
             MethodMap map = explanation.Maps[m];
             string diagnostics = string.Join(", ", map.Diagnostics.Select(d => $"{d.Key.Name} {d.Value:0.####}"));
             _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\"><h4>{E(map.Method)}</h4><img alt=\"{E(map.Method)}\" src=\"{Png(panels[m])}\"><p>{E(map.Summary)}</p><p class=\"muted\">explains {(explanation.Segmentation is null ? "class" : "the predicted region of")} {E(explanation.ClassNames[map.TargetClass])} ({(explanation.Segmentation is null ? "logit" : "summed score")} {map.TargetScore:0.###}); {map.Seconds:0.00} s{(diagnostics.Length > 0 ? "; " + E(diagnostics) : string.Empty)}</p>");
+            foreach (string warning in map.Warnings)
+            {
+                _body.Append(CultureInfo.InvariantCulture, $"<p><b>Warning:</b> {E(warning)}</p>");
+            }
+
             RegionTable(map, explanation.RegionNames);
             _body.Append("</div>");
         }

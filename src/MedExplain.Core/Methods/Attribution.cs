@@ -15,6 +15,9 @@ public sealed record Attribution(
 {
     /// <summary>Gets, for region-level methods, each item's regions with their scores (and standard errors where sampled); else null.</summary>
     public IReadOnlyList<IReadOnlyList<RegionScore>>? Regions { get; init; }
+
+    /// <summary>Gets what the method warns of about this run (too few samples for the features), for every surface to show.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>One region's attribution.</summary>

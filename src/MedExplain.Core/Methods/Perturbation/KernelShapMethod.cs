@@ -48,7 +48,10 @@ internal sealed class KernelShapMethod : RegionMethod
 
         bool[][] all = [.. coalitions];
         double[] kernel = [.. weights];
-        return new CoalitionPlan(all, scores => Estimate(all, kernel, scores, features));
+        return new CoalitionPlan(all, scores => Estimate(all, kernel, scores, features))
+        {
+            Warning = enumerate ? null : CoalitionPlan.Undersampled(Name, options.Samples, features),
+        };
     }
 
     private static RegionEstimate Estimate(bool[][] coalitions, double[] weights, float[] scores, int features)

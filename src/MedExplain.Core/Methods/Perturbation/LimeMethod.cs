@@ -26,7 +26,7 @@ internal sealed class LimeMethod : RegionMethod
         }
 
         bool[][] all = [.. coalitions];
-        return new CoalitionPlan(all, scores => Fit(all, scores, features));
+        return new CoalitionPlan(all, scores => Fit(all, scores, features)) { Warning = CoalitionPlan.Undersampled(Name, options.Samples, features) };
     }
 
     private static RegionEstimate Fit(bool[][] coalitions, float[] scores, int features)

@@ -25,6 +25,7 @@ internal abstract class RegionMethod : IAttributionMethod
         var values = new FloatTensor(inputs.Shape);
         var tables = new List<IReadOnlyList<RegionScore>>();
         var diagnostics = new Dictionary<Diagnostic, float[]>();
+        var warnings = new SortedSet<string>(StringComparer.Ordinal);
         for (int item = 0; item < inputs.BatchSize; item++)
         {
             float[] x = inputs.Item(item).ToArray(), baseline = baselines.Item(item).ToArray();
@@ -32,6 +33,11 @@ internal abstract class RegionMethod : IAttributionMethod
             int current = item;
             var random = new Random(SampleSeed.For(options.Seed, 0)); // The same draws for every item: its map must not depend on its place in the batch.
             CoalitionPlan plan = Plan(regions.Count, options, random);
+            if (plan.Warning is { } warning)
+            {
+                warnings.Add(warning);
+            }
+
             bool[][] coalitions = plan.Coalitions;
             float[] scores = evaluator.Evaluate(itemShape, coalitions.Length, (k, destination) => regions.Fill(coalitions[k], x, baseline, destination),
                 output => targets.Dot(current, output), progress, cancellationToken);
@@ -49,7 +55,7 @@ internal abstract class RegionMethod : IAttributionMethod
             }
         }
 
-        return new Attribution(Name, values, targets.Classes, targets.Scores, diagnostics) { Regions = tables };
+        return new Attribution(Name, values, targets.Classes, targets.Scores, diagnostics) { Regions = tables, Warnings = [.. warnings] };
     }
 
     /// <summary>The coalitions to score for one item, and how their scores become one value per feature. Methods keep no
@@ -78,7 +84,20 @@ internal abstract class RegionMethod : IAttributionMethod
 /// <summary>The coalitions of one item and the estimator that reads their scores.</summary>
 /// <param name="Coalitions">Which features keep the input, per coalition.</param>
 /// <param name="Estimate">Scores (in coalition order) to one value per feature.</param>
-internal sealed record CoalitionPlan(bool[][] Coalitions, Func<float[], RegionEstimate> Estimate);
+internal sealed record CoalitionPlan(bool[][] Coalitions, Func<float[], RegionEstimate> Estimate)
+{
+    /// <summary>Gets a warning when the coalitions are too few for the features to give stable values, else null.</summary>
+    public string? Warning { get; init; }
+
+    /// <summary>The warning for a sampled fit with <paramref name="samples"/> draws over <paramref name="features"/>
+    /// features: fewer than 2 × features + 2048 leave the values unstable from seed to seed.</summary>
+    public static string? Undersampled(string method, int samples, int features)
+    {
+        int adequate = (2 * features) + 2048;
+        return samples >= adequate ? null
+            : $"{method} drew {samples} coalitions for {features} regions; fewer than 2 × regions + 2048 = {adequate} give values that change from seed to seed. Use samples {adequate} or more.";
+    }
+}
 
 /// <summary>A region method's result for one item.</summary>
 /// <param name="Values">One value per feature.</param>

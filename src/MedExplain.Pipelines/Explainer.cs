@@ -99,6 +99,7 @@ public static class Explainer
                 Regions = attribution.Regions?[0],
                 Summary = AttributionMethods.Summarize(method, options.Over),
                 Warnings = attribution.Warnings,
+                CarriesSign = AttributionMethods.CarriesSign(method, options.Over),
             });
         }
 

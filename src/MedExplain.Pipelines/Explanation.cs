@@ -65,6 +65,9 @@ public sealed record MethodMap(string Method, int TargetClass, float TargetScore
     /// <summary>Gets what the map shows, in words a clinician can use.</summary>
     public string Summary { get; init; } = string.Empty;
 
+    /// <summary>Gets whether the map carries a sign (drawn with the diverging colour map), as the method defines it.</summary>
+    public bool CarriesSign { get; init; } = true;
+
     /// <summary>Gets what the method warns of about this map (too few samples), shown beside it.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

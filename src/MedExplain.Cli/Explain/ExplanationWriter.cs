@@ -42,12 +42,12 @@ internal static class ExplanationWriter
             NpyWriter.Write(Path.Combine(folder, npy), new FloatTensor([scan.Dims[2], scan.Dims[1], scan.Dims[0]], map.OnScan));
             files.Add(npy);
 
-            using SKBitmap panel = renderer.RenderMap(map.OnScan);
+            using SKBitmap panel = renderer.RenderMap(map.OnScan, carriesSign: map.CarriesSign);
             string png = $"figures/{stem}-{map.Method}.png";
             MapRenderer.SavePng(panel, Path.Combine(folder, png));
             files.Add(png);
             panels.Add(File.ReadAllBytes(Path.Combine(folder, png)));
-            tiles.Add(renderer.RenderMap(map.OnScan, at: planes));
+            tiles.Add(renderer.RenderMap(map.OnScan, at: planes, carriesSign: map.CarriesSign));
         }
 
         var figure = new PanelFigure($"{explanation.ModelName}: what drove the prediction", ["scan", .. explanation.Maps.Select(m => m.Method)], tileSize: 220);

@@ -11,6 +11,9 @@ namespace MedExplain.Methods;
 /// method is its class and one line here.</summary>
 public static class AttributionMethods
 {
+    /// <summary>Methods whose maps are magnitudes, never negative.</summary>
+    private static readonly HashSet<string> Unsigned = new(StringComparer.Ordinal) { "saliency", "smoothgrad-sq", "vargrad", "activation-map", "grad-cam", "grad-cam-pp" };
+
     private static readonly Entry[] Entries =
     [
         Add(new SinglePassMethod("gradient", RuleSet.Gradient, GradientVariant.Raw), MethodFamily.Gradient, "How much the class score changes when each voxel changes a little (signed).", exports: true),
@@ -100,6 +103,12 @@ public static class AttributionMethods
     private static Entry Find(string name, string parameter) =>
         ByName.GetValueOrDefault(name) ?? throw new MedExplainParameterException(parameter, $"no method is called '{name}'.{NameSuggestion.For(name, Names)} The methods are: {string.Join(", ", Names)}.");
 
+    /// <summary>Whether a method's maps carry a sign; SmoothGrad's mean has the sign of what it averages.</summary>
+    /// <param name="method">The method.</param>
+    /// <param name="over">The <see cref="AttributionOptions.Over"/> it was run with.</param>
+    public static bool CarriesSign(string method, string? over) =>
+        method == "smoothgrad" ? Describe(over ?? "gradient").CarriesSign : Describe(method).CarriesSign;
+
     private static Entry Add(IAttributionMethod method, MethodFamily family, string summary, MethodRequirements requires = MethodRequirements.None, bool exports = false) =>
         new(method, new FiniteResultCheck(method), new MethodDescriptor(method.Name, family, summary)
         {
@@ -108,6 +117,7 @@ public static class AttributionMethods
             IsModifiedGradient = method is ISinglePassRecipe { IsModifiedGradient: true },
             Wraps = method is NoiseTunnelMethod or IntegratedGradientsMethod,
             ExportsAsGraph = exports,
+            CarriesSign = !Unsigned.Contains(method.Name),
         });
 
     private sealed record Entry(IAttributionMethod Method, IAttributionMethod Checked, MethodDescriptor Descriptor);

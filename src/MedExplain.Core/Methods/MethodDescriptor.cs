@@ -23,6 +23,10 @@ public sealed record MethodDescriptor(string Name, MethodFamily Family, string S
 
     /// <summary>Gets whether <see cref="ExplanationGraphExport"/> writes it as one standalone ONNX graph.</summary>
     public bool ExportsAsGraph { get; init; }
+
+    /// <summary>Gets whether its maps carry a sign (evidence for and against), so figures use the diverging colour map
+    /// centred on zero whatever the values of one scan; false for magnitudes (saliency, variances, ReLU'd CAMs).</summary>
+    public bool CarriesSign { get; init; } = true;
 }
 
 /// <summary>The families of attribution methods.</summary>

@@ -44,11 +44,13 @@ public sealed class MapRenderer
     /// <param name="map">Values on the scan's grid.</param>
     /// <param name="percentile">The |value| percentile shown at full colour.</param>
     /// <param name="at">The voxel (display order) the planes go through; null for the map's peak.</param>
-    public SKBitmap RenderMap(float[] map, double percentile = Overlay.DefaultPercentile, (int X, int Y, int Z)? at = null)
+    /// <param name="carriesSign">Whether the method's maps carry a sign (diverging colours centred on zero) or are
+    /// magnitudes (sequential); null to judge by this map's values, which flips from scan to scan for one method.</param>
+    public SKBitmap RenderMap(float[] map, double percentile = Overlay.DefaultPercentile, (int X, int Y, int Z)? at = null, bool? carriesSign = null)
     {
         ArgumentNullException.ThrowIfNull(map);
         float[] oriented = _view.Orient(map);
-        bool diverging = oriented.Any(v => v < 0);
+        bool diverging = carriesSign ?? oriented.Any(v => v < 0);
         return Render(oriented, Overlay.RobustMax(oriented, percentile), diverging, at ?? _view.Peak(oriented));
     }
 

@@ -33,3 +33,20 @@ public sealed class MethodDescriptorTests
         Assert.Equal("grad-cam", AttributionMethods.Label("grad-cam", "lrp-epsilon"));
     }
 }
+
+/// <summary>Which methods' maps carry a sign: decided by the method, for the colour map of every figure.</summary>
+public sealed class MapSignTests
+{
+    [Theory]
+    [InlineData("occlusion", null, true)]
+    [InlineData("integrated-gradients", null, true)]
+    [InlineData("saliency", null, false)]
+    [InlineData("grad-cam", null, false)]
+    [InlineData("smoothgrad", null, true)]
+    [InlineData("smoothgrad", "saliency", false)]
+    [InlineData("vargrad", "lrp-epsilon", false)]
+    public void CarriesSign_FollowsTheMethod(string method, string? over, bool expected)
+    {
+        Assert.Equal(expected, AttributionMethods.CarriesSign(method, over));
+    }
+}

@@ -68,3 +68,24 @@ public sealed class OverlayTests
         Assert.True(image.Data.Any(v => v < 100), "labels must draw dark text on the white background");
     }
 }
+
+/// <summary>The colour map follows the method, not one scan's values: an all-positive map of a signed method is drawn in
+/// the diverging map (red), of a magnitude in the sequential one.</summary>
+public sealed class MapColourTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void RenderMap_AllPositiveValues_UseTheMethodsColourMap(bool carriesSign)
+    {
+        var scan = new MedicalImage([32, 32, 1], 1, new float[32 * 32], Geometry.Affine.Identity,
+            new ImageMetadata { Format = "test", Source = "test", DataType = "float32", HasGeometry = false });
+        float[] map = [.. Enumerable.Repeat(1f, 32 * 32)];
+
+        using SKBitmap bitmap = new MedExplain.Imaging.Rendering.MapRenderer(scan).RenderMap(map, carriesSign: carriesSign);
+        SKColor centre = bitmap.GetPixel(bitmap.Width / 2, bitmap.Height / 2);
+
+        SKColor expected = carriesSign ? ColorMap.Diverging(1) : ColorMap.Sequential(1);
+        Assert.True(Math.Abs(centre.Red - (expected.Red * 0.85)) < 3 && Math.Abs(centre.Green - (expected.Green * 0.85)) < 3, $"{centre} for {expected}");
+    }
+}

@@ -8,6 +8,19 @@ public sealed class PredictCommandTests
     private static readonly string Model2d = RepoPaths.DemoModel("brain-lesion-2d");
 
     [Fact]
+    public void Predict_A2dModelOnAVolume_SaysWhichSliceItClassifies()
+    {
+        string volume = RepoPaths.DemoScan("3d/volume-02-tumour.nii.gz");
+
+        (int code, _, string error) = CliRunner.Run("predict", "--model", Model2d, "--input", volume);
+        (int chosenCode, _, string chosenError) = CliRunner.Run("predict", "--model", Model2d, "--input", volume, "--slice", "10");
+
+        Assert.True(code == 0 && chosenCode == 0, error + chosenError);
+        Assert.Contains("(the middle one); choose another with --slice", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("note:", chosenError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Predict_NaNVoxels_WarnsInTextAndJson()
     {
         using var dir = new TempDirectory();

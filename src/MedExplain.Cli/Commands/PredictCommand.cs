@@ -25,6 +25,7 @@ internal static class PredictCommand
             Description = "The input already holds model-ready values: skip the card's intensity normalisation.",
         };
         Option<long> maxMemory = CliOptions.MaxMemory();
+        Option<int?> slice = new("--slice") { Description = "For a 2D model and a volume: the slice to classify (after reorientation to the card's axes); default: the middle one, with a note saying so." };
         Option<bool> json = CliOptions.Json();
         Option<string?> output = new("--out", "-o", "--output")
         {
@@ -32,7 +33,7 @@ internal static class PredictCommand
         };
         var command = new Command("predict", "Classify an input with a model (class scores, probabilities, class names), or segment it with a segmentation model (labels and per-class volumes in mL on the scan's grid).")
         {
-            model, card, input, noNormalize, maxMemory, json, output,
+            model, card, input, noNormalize, maxMemory, slice, json, output,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -44,9 +45,18 @@ internal static class PredictCommand
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             string inputPath = result.GetValue(input)!;
             var options = new PredictorOptions { MaxMemoryBytes = result.GetValue(maxMemory) };
+            PreparedScan? prepared = inputPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)
+                ? null
+                : ModelInputLoader.Prepare(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize), slice: result.GetValue(slice));
+            if (prepared?.Transform.Slice is int chosen && result.GetValue(slice) is null)
+            {
+                // A 2D model sees one slice of a volume: which one decides the answer, so say it.
+                console.Error.WriteLine($"note: {inputPath} is a volume and the model takes 2D images: classifying slice {chosen} of {prepared.Scan.Dims[2]} (the middle one); choose another with --slice.");
+            }
+
             if (Segmenter.Segments(loaded))
             {
-                PreparedScan scan = ModelInputLoader.Prepare(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
+                PreparedScan scan = prepared ?? ModelInputLoader.Prepare(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
                 SegmentationResult segmentation = new Segmenter(loaded, options).Segment(scan.Batch, inputPath, new ProgressLines(console.Error));
                 ScanSegmentation onScan = ScanSegmentation.Of(scan, segmentation.Items[0], segmentation.ClassNames);
                 string[] written = result.GetValue(output) is { } folder ? SegmentationFiles.Write(onScan, folder, inputPath) : [];
@@ -62,7 +72,7 @@ internal static class PredictCommand
                 return ExitCodes.Success;
             }
 
-            FloatTensor batch = ModelInputLoader.Load(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
+            FloatTensor batch = prepared?.Batch ?? ModelInputLoader.Load(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
             var predictor = new Predictor(loaded, options);
             PredictionResult prediction = predictor.Predict(batch, inputPath, new ProgressLines(console.Error));
             if (result.GetValue(json))

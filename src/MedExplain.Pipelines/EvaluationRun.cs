@@ -91,7 +91,16 @@ public sealed record EvaluationResult(IReadOnlyList<MetricValue> Values, IReadOn
 {
     /// <summary>Gets the methods that failed and why; the others' values are complete.</summary>
     public IReadOnlyList<MethodFailure> Failures { get; init; } = [];
+
+    /// <summary>Gets what the numbers say as a whole (such as a shortcut the maps expose), for every report to carry.</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
 }
+
+/// <summary>A conclusion an evaluation draws, with the numbers it rests on.</summary>
+/// <param name="Kind">A stable name ("confounder").</param>
+/// <param name="Text">The conclusion, in a sentence or two.</param>
+/// <param name="Numbers">The numbers, by name.</param>
+public sealed record Finding(string Kind, string Text, IReadOnlyDictionary<string, double> Numbers);
 
 /// <summary>One scan to evaluate on, with its lesion mask, atlas labels and confounder mask where there are any.</summary>
 /// <param name="Scan">The scan.</param>
@@ -145,7 +154,7 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
             }
         }
 
-        return new EvaluationResult(_values, _curves) { Failures = failures };
+        return new EvaluationResult(_values, _curves) { Failures = failures, Findings = ConfounderFinding(scans) is { } finding ? [finding] : [] };
     }
 
     private void AddCohortMetrics(string methodName, Scan[] scans, float[][] maps, int[] targets)
@@ -186,6 +195,27 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
                 }
             }
         }
+    }
+
+    /// <summary>Whether the maps lean on the confounder: the relevance its area holds (mean over methods and scans) against
+    /// its share of the image. Three times its share or more says the model decides by it (a shortcut).</summary>
+    private Finding? ConfounderFinding(Scan[] scans)
+    {
+        double[] shares = [.. scans.Where(s => s.Confounder is not null).Select(s => s.Confounder!.Count(v => v > 0) / (double)s.Confounder!.Length)];
+        double[] masses = [.. _values.Where(v => v.Metric == "confounder-mass").Select(v => v.Value)];
+        if (shares.Length == 0 || masses.Length == 0)
+        {
+            return null;
+        }
+
+        double share = shares.Average(), mass = masses.Average(), ratio = mass / share;
+        string verdict = ratio >= 3
+            ? "The maps point at the confounder: the model decides by it, not by the finding (a shortcut)."
+            : "The maps do not single out the confounder.";
+        return new Finding(
+            "confounder",
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The confounder area is {share * 100:0.0}% of the image but holds {mass * 100:0.0}% of the positive attribution on the scans that have it (mean over methods): {ratio:0.0}× its share. {verdict}"),
+            new Dictionary<string, double> { ["areaShare"] = share, ["attributionShare"] = mass, ["ratio"] = ratio });
     }
 
     /// <summary>The maps of every run of each scan: seed 0 (already made), the other seeds, then each replica model.</summary>

@@ -37,9 +37,11 @@ public sealed class DemoCommandTests
             Assert.True(File.Exists(Path.Combine(figures.Path, "evaluation-" + model, "report.html")), $"{model}: evaluation report");
         }
 
-        // The evaluation summary measures where the shortcut model's maps put their relevance, and says so.
+        // The evaluation summary measures where the shortcut model's maps put their relevance, and says so, in the console
+        // and in the evaluation report.
         Assert.Contains("relevance-mass", output, StringComparison.Ordinal);
-        Assert.Contains("the maps point at the burned-in marker", output, StringComparison.Ordinal);
+        Assert.Contains("The maps point at the confounder", output, StringComparison.Ordinal);
+        Assert.Contains("The maps point at the confounder", File.ReadAllText(Path.Combine(figures.Path, "evaluation-shortcut-marker-2d", "report.html")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -135,4 +135,20 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("shortcut-marker-2d.onnx", error, StringComparison.Ordinal);
         Assert.Contains("same network", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Evaluate_ShortcutModel_CarriesTheConfounderFindingIntoJsonAndReport()
+    {
+        using var dir = new TempDirectory();
+
+        (int code, string stdout, string error) = CliRunner.Run("evaluate", "--model", RepoPaths.DemoModel("shortcut-marker-2d"), "--data", RepoPaths.DemoScan("manifest.json"),
+            "--methods", "integrated-gradients", "--metrics", "confounder-mass", "--out", dir.Path);
+
+        Assert.True(code == 0, error);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("metrics.json")));
+        System.Text.Json.JsonElement finding = json.RootElement.GetProperty("findings")[0];
+        Assert.Equal("confounder", finding.GetProperty("kind").GetString());
+        Assert.True(finding.GetProperty("numbers").GetProperty("ratio").GetDouble() >= 3, finding.GetProperty("text").GetString());
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(finding.GetProperty("text").GetString()!), File.ReadAllText(dir.File("report.html")), StringComparison.Ordinal);
+    }
 }

@@ -19,6 +19,7 @@ internal static class EvaluationOutput
             {
                 values = result.Values.Select(v => new { scan = v.Scan, method = v.Method, metric = v.Metric, value = v.Value }),
                 curves = result.Curves.Select(c => new { method = c.Method, metric = c.Metric, meanScores = c.Scores }),
+                findings = result.Findings.Select(f => new { kind = f.Kind, text = f.Text, numbers = f.Numbers }),
             },
             JsonOutput.Options));
     }
@@ -53,6 +54,15 @@ internal static class EvaluationOutput
     public static string WriteReport(EvaluationResult result, EvaluationSettings settings, string title, IReadOnlyDictionary<string, string> parameters, string folder)
     {
         var html = new StringBuilder();
+        if (result.Findings.Count > 0)
+        {
+            html.Append("<h2>Findings</h2>");
+            foreach (Finding finding in result.Findings)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<p><b>{E(finding.Kind)}:</b> {E(finding.Text)}</p>");
+            }
+        }
+
         html.Append("<h2>Means over the scans</h2><table class=\"kv\"><tr><th>metric</th><th>better</th>");
         foreach (string method in settings.Methods)
         {

@@ -14,7 +14,7 @@ public sealed class ExitCodeTests
         { new UnsupportedModelException("model.onnx", [("n1", "Scan")], "gradient"), 2, "error: model.onnx: the gradient rules" },
         { new FileNotFoundException("Could not find file '/x/y'."), 2, "error: Could not find file" },
         { new DirectoryNotFoundException("Could not find a part of the path '/x'."), 2, "check the path" },
-        { new UnauthorizedAccessException("Access to the path '/root/x' is denied."), 2, "permissions" },
+        { new UnauthorizedAccessException("Access to the path 'results/x.npy' is denied."), 2, "permissions" },
         { new IOException("No space left on device : '/full/x'"), 2, "free space" },
         { new OperationCanceledException(), 1, "cancelled" },
         { new InvalidOperationException("a bug"), 1, "This is a bug in MedExplain" },

@@ -22,6 +22,7 @@ public sealed class WrapperTests : IDisposable
     [InlineData("lrp-epsilon")]
     [InlineData("input-x-gradient")]
     [InlineData("guided-backprop")]
+    [InlineData("saliency")]
     public void SmoothGrad_OverAMethod_IsTheMeanOfItsMapsOfTheNoisyCopies(string inner)
     {
         var options = new AttributionOptions { Samples = 3, Noise = 0.2, Seed = 5, Over = inner };

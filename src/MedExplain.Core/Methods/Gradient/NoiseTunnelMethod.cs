@@ -43,9 +43,9 @@ internal sealed class NoiseTunnelMethod(string name, NoiseTunnelVariant variant)
             (copy, seed) => targets.WriteSeed(copy / samples, seed),
             (copy, signal, _) =>
             {
-                if (inner.Variant != GradientVariant.Raw)
+                if (inner.Variant == GradientVariant.TimesInput)
                 {
-                    NoisyCopy(copy, noisy); // the copy's own input, for input × gradient
+                    NoisyCopy(copy, noisy); // the copy's own input: only input × gradient reads it
                 }
 
                 SignalVariant.Apply(inner.Variant, signal, noisy, map);

@@ -100,7 +100,7 @@ internal static class DemoCommand
         w.WriteLine($"   {right}/{samples.Count} sample scans right, {result.Items.Count} scans in {result.Runs} run(s)");
         if (figures is not null)
         {
-            string panel = DemoPanel.Write(model, modelName, samples, folder, batch, result, figures);
+            string panel = DemoPanel.Write(Path.Combine(folder, "models", modelName + ".onnx"), modelName, samples, folder, figures);
             w.WriteLine($"   attribution figure ({string.Join(", ", DemoPanel.Methods)}): {panel}");
             DemoEvaluation.Run(console, model, modelName, folder, samples, figures);
         }

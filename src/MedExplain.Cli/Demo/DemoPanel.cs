@@ -1,75 +1,58 @@
-using MedExplain.Imaging.Raster;
+using MedExplain.Imaging;
 using MedExplain.Imaging.Rendering;
 using MedExplain.Methods;
-using MedExplain.Onnx;
-using MedExplain.Prediction;
+using MedExplain.Pipelines;
+using SkiaSharp;
 
 namespace MedExplain.Cli.Demo;
 
-/// <summary>The demo's figure for one model: each sample scan (with its lesion outline where a PNG mask exists) beside
-/// the maps of the default methods for the predicted class. Volumes show the axial slice where the first map peaks.</summary>
+/// <summary>The demo's figure for one model: each sample scan beside the maps of the default methods for the predicted
+/// class, explained by the library on the scan's own grid and drawn as the report draws it (radiological convention,
+/// physical aspect, lesion outline). Volumes show the axial slice where the lesion is largest, else where the first
+/// map peaks. Each method's colour scale is shared down its column, so its maps compare across scans.</summary>
 internal static class DemoPanel
 {
     public static readonly string[] Methods = ["integrated-gradients", "smoothgrad", "guided-backprop", "grad-cam"];
 
-    public static string Write(OnnxModel model, string modelName, IReadOnlyList<DemoManifest.Sample> samples, string folder, FloatTensor batch, PredictionResult prediction, string outputFolder)
+    private const int TileSize = 192;
+
+    public static string Write(string modelPath, string modelName, IReadOnlyList<DemoManifest.Sample> samples, string folder, string outputFolder)
     {
         var options = new AttributionOptions { Steps = 16, Samples = 16 };
-        // The classes the demo already predicted, so no method runs its own forward pass to find them.
-        ClassTarget predicted = ClassTarget.PerItem([.. prediction.Items.Select(p => p.ClassIndex)]);
-        Attribution[] maps = [.. Methods.Select(m => AttributionMethods.Get(m).Attribute(model, batch, predicted, options))];
-        var figure = new PanelFigure($"{modelName}: what drove each prediction (predicted class)", ["scan", .. Methods]);
-        int[] spatial = batch.Shape[2..];
-        int height = spatial[^2], width = spatial[^1], plane = height * width;
+        Explanation[] explained = [.. samples.Select(s => Explainer.Explain(new ExplainRequest(
+            modelPath, null, Path.Combine(folder, "scans", s.Scan), new ImageReadOptions(), null, Methods, ClassTarget.Predicted, options,
+            s.LesionMask is { } mask ? Path.Combine(folder, "scans", mask) : null, new Dictionary<string, string>())))];
+        if (explained.FirstOrDefault(e => e.Failures.Count > 0) is { } failed)
+        {
+            throw new InvalidOperationException($"The demo's {failed.Failures[0].Method} failed on {failed.Input.Scan.Metadata.Source}: {failed.Failures[0].Error.Message}");
+        }
+
+        ColourScale[] scales = [.. Methods.Select((_, m) => ColourScale.Of(explained.Select(e => e.Maps[m].OnScan), explained[0].Maps[m].CarriesSign))];
+        var figure = new PanelFigure($"{modelName}: what drove each prediction (predicted class)", ["scan", .. Methods.Select((m, i) => $"{m}\n{scales[i].Range}")]);
+        Plane[] axial = [Plane.Axial];
         for (int item = 0; item < samples.Count; item++)
         {
-            int slice = spatial.Length == 3 ? PeakSlice(maps[0].Values.Item(item), plane) : 0;
-            float[] scan = batch.Item(item).Slice(slice * plane, plane).ToArray();
-            float[] mask = LesionMask(folder, samples[item], plane);
-            var tiles = new List<SkiaSharp.SKBitmap> { Overlay.Render(scan, new float[plane], width, height, mask) };
-            foreach (Attribution map in maps)
+            Explanation e = explained[item];
+            var renderer = new MapRenderer(e.Input.Scan, e.LesionMask, TileSize);
+            (int X, int Y, int Z) at = renderer.Focus(e.Maps[0].OnScan);
+            var tiles = new List<SKBitmap> { renderer.RenderScan(at, axial) };
+            tiles.AddRange(e.Maps.Select((map, m) => renderer.RenderMap(map.OnScan, scales[m], at, axial)));
+            string where = !renderer.IsVolume ? string.Empty : renderer.FocusesOnLesion ? "\naxial: lesion at its largest" : $"\naxial: peak of\n{Methods[0]}";
+            figure.AddRow($"{Path.GetFileName(samples[item].Scan)}\ntruth {samples[item].Truth}\npredicted {e.Prediction.ClassName} {e.Prediction.Confidence * 100:0.0}%{where}", tiles);
+            if (!figure.Notes.Contains(renderer.ConventionNote))
             {
-                tiles.Add(Overlay.Render(scan, map.Values.Item(item).Slice(slice * plane, plane), width, height, mask));
+                figure.Notes.Add(renderer.ConventionNote);
             }
+        }
 
-            ClassPrediction p = prediction.Items[item];
-            string where = spatial.Length == 3 ? $"\naxial slice {slice}" : string.Empty;
-            figure.AddRow($"{Path.GetFileName(samples[item].Scan)}\ntruth {samples[item].Truth}\npredicted {p.ClassName} {p.Confidence * 100:0.0}%{where}", tiles);
+        if (explained.Any(e => e.LesionMask is not null))
+        {
+            figure.Notes.Add("Green: the lesion outline from the scan's mask.");
         }
 
         Directory.CreateDirectory(outputFolder);
         string path = Path.Combine(outputFolder, $"panel-{modelName}.png");
         figure.Save(path);
         return path;
-    }
-
-    /// <summary>The depth index whose slice holds the most |attribution|.</summary>
-    private static int PeakSlice(ReadOnlySpan<float> volume, int plane)
-    {
-        int best = 0;
-        double bestMass = -1;
-        for (int z = 0; z < volume.Length / plane; z++)
-        {
-            double mass = 0;
-            foreach (float v in volume.Slice(z * plane, plane))
-            {
-                mass += Math.Abs(v);
-            }
-
-            (best, bestMass) = mass > bestMass ? (z, mass) : (best, bestMass);
-        }
-
-        return best;
-    }
-
-    private static float[] LesionMask(string folder, DemoManifest.Sample sample, int plane)
-    {
-        if (sample.LesionMask is not { } mask || !RasterReader.Extensions.Contains(Path.GetExtension(mask)))
-        {
-            return [];
-        }
-
-        FloatTensor read = RasterReader.Read(Path.Combine(folder, "scans", mask));
-        return read.Data.Length == plane ? read.Data : [];
     }
 }

@@ -31,8 +31,10 @@ internal static class ExplanationWriter
         }
 
         var renderer = new MapRenderer(scan, explanation.LesionMask);
-        (int X, int Y, int Z)? planes = explanation.Maps.Count > 0 ? renderer.PeakOf(explanation.Maps[0].OnScan) : null;
+        (int X, int Y, int Z) planes = renderer.Focus(explanation.Maps.Count > 0 ? explanation.Maps[0].OnScan : null);
+        string through = renderer.FocusesOnLesion ? "the lesion at its largest" : explanation.Maps.Count > 0 ? $"the peak of {explanation.Maps[0].Method}" : "the centre";
         var panels = new List<byte[]>();
+        var scales = new List<ColourScale>();
         var tiles = new List<SKBitmap> { renderer.RenderScan(planes) };
         foreach (MethodMap map in explanation.Maps)
         {
@@ -42,21 +44,25 @@ internal static class ExplanationWriter
             NpyWriter.Write(Path.Combine(folder, npy), new FloatTensor([scan.Dims[2], scan.Dims[1], scan.Dims[0]], map.OnScan));
             files.Add(npy);
 
-            using SKBitmap panel = renderer.RenderMap(map.OnScan, carriesSign: map.CarriesSign);
+            // Methods measure different things, so each has its own scale, its range printed with it.
+            var scale = ColourScale.Of([map.OnScan], map.CarriesSign);
+            scales.Add(scale);
+            using SKBitmap panel = renderer.RenderMap(map.OnScan, scale, planes);
             string png = $"figures/{stem}-{map.Method}.png";
             MapRenderer.SavePng(panel, Path.Combine(folder, png));
             files.Add(png);
             panels.Add(File.ReadAllBytes(Path.Combine(folder, png)));
-            tiles.Add(renderer.RenderMap(map.OnScan, at: planes, carriesSign: map.CarriesSign));
+            tiles.Add(renderer.RenderMap(map.OnScan, scale, planes));
         }
 
-        var figure = new PanelFigure($"{explanation.ModelName}: what drove the prediction", ["scan", .. explanation.Maps.Select(m => m.Method)], tileSize: 220);
+        var figure = new PanelFigure($"{explanation.ModelName}: what drove the prediction", ["scan", .. explanation.Maps.Select((m, i) => $"{m.Method}\n{scales[i].Range}")]);
+        figure.Notes.Add(renderer.ConventionNote + (explanation.LesionMask is null ? string.Empty : " Green: the lesion outline."));
         string label = $"{Path.GetFileName(scan.Metadata.Source.TrimEnd('/', '\\'))}\npredicted {explanation.Prediction.ClassName}\n{explanation.Prediction.Confidence * 100:0.0}%";
-        figure.AddRow(planes is { } p && renderer.IsVolume ? $"{label}\nplanes through\nvoxel ({p.X}, {p.Y}, {p.Z})" : label, tiles);
+        figure.AddRow(renderer.IsVolume ? $"{label}\nplanes through\n{through}" : label, tiles);
         string figurePath = $"figures/{stem}.png";
         figure.Save(Path.Combine(folder, figurePath));
         files.Insert(0, figurePath);
-        report.Add(explanation, File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, files);
+        report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null), files);
         log.WriteLine($"wrote {files.Count} files under {folder}");
     }
 

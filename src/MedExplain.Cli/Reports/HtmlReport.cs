@@ -18,12 +18,12 @@ internal sealed class HtmlReport
 
     /// <summary>Adds one explained scan: prediction, the method figure, one panel per method, scan metadata, parameters.</summary>
     /// <param name="explanation">The run.</param>
-    /// <param name="figure">The PNG of the scan beside every method's map.</param>
-    /// <param name="panels">One PNG per method, in the order of <see cref="Explanation.Maps"/>.</param>
+    /// <param name="figures">The rendered figures and how they were drawn.</param>
     /// <param name="files">Files written for this scan, relative to the report.</param>
-    public void Add(Explanation explanation, byte[] figure, IReadOnlyList<byte[]> panels, IReadOnlyList<string> files)
+    public void Add(Explanation explanation, ExplanationFigures figures, IReadOnlyList<string> files)
     {
         ArgumentNullException.ThrowIfNull(explanation);
+        ArgumentNullException.ThrowIfNull(figures);
         MedicalImage scan = explanation.Input.Scan;
         string scanName = Path.GetFileName(scan.Metadata.Source.TrimEnd('/', '\\'));
         _body.Append(CultureInfo.InvariantCulture, $"<section><h2>{E(scanName)} — model {E(explanation.ModelName)}</h2>");
@@ -33,13 +33,13 @@ internal sealed class HtmlReport
         }
 
         Prediction(explanation);
-        _body.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"scan and attribution maps\" src=\"{Png(figure)}\"><figcaption>The scan and each method's map for class <b>{E(explanation.ClassNames[explanation.Maps.Count > 0 ? explanation.Maps[0].TargetClass : explanation.Prediction.ClassIndex])}</b>, drawn on the scan's own voxels{(scan.Is2D ? string.Empty : "; volumes in axial, coronal and sagittal planes through each map's peak")}. Red raised the score, blue lowered it; the colour scale of each map runs to its 99.5th percentile of |value|.{(explanation.LesionMask is null ? string.Empty : " Green: the lesion mask.")}</figcaption></figure>");
+        _body.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"scan and attribution maps\" src=\"{Png(figures.Overview)}\"><figcaption>The scan and each method's map for class <b>{E(explanation.ClassNames[explanation.Maps.Count > 0 ? explanation.Maps[0].TargetClass : explanation.Prediction.ClassIndex])}</b>, drawn on the scan's own voxels{(figures.Through is { } through ? $"; axial, coronal and sagittal planes through {E(through)}" : string.Empty)}. {E(figures.Convention)} Signed maps: red raised the score, blue lowered it; magnitudes run from black to yellow. Each method has its own colour scale, its range under its name (the 99.5th percentile of |value|): methods measure different things, so compare places, not colours, across methods.{(explanation.LesionMask is null ? string.Empty : " Green: the lesion outline.")}</figcaption></figure>");
         _body.Append("<h3>Methods</h3><div class=\"methods\">");
         for (int m = 0; m < explanation.Maps.Count; m++)
         {
             MethodMap map = explanation.Maps[m];
             string diagnostics = string.Join(", ", map.Diagnostics.Select(d => $"{d.Key.Name} {d.Value:0.####}"));
-            _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\"><h4>{E(map.Method)}</h4><img alt=\"{E(map.Method)}\" src=\"{Png(panels[m])}\"><p>{E(map.Summary)}</p><p class=\"muted\">explains {(explanation.Segmentation is null ? "class" : "the predicted region of")} {E(explanation.ClassNames[map.TargetClass])} ({(explanation.Segmentation is null ? "logit" : "summed score")} {map.TargetScore:0.###}); {map.Seconds:0.00} s{(diagnostics.Length > 0 ? "; " + E(diagnostics) : string.Empty)}</p>");
+            _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\" style=\"flex-basis:{Math.Max(340, PngWidth(figures.Panels[m]) + 24)}px\"><h4>{E(map.Method)} <span class=\"muted\">colour scale {E(figures.Scales[m].Range)}</span></h4><img alt=\"{E(map.Method)}\" src=\"{Png(figures.Panels[m])}\"><p>{E(map.Summary)}</p><p class=\"muted\">explains {(explanation.Segmentation is null ? "class" : "the predicted region of")} {E(explanation.ClassNames[map.TargetClass])} ({(explanation.Segmentation is null ? "logit" : "summed score")} {map.TargetScore:0.###}); {map.Seconds:0.00} s{(diagnostics.Length > 0 ? "; " + E(diagnostics) : string.Empty)}</p>");
             foreach (string warning in map.Warnings)
             {
                 _body.Append(CultureInfo.InvariantCulture, $"<p><b>Warning:</b> {E(warning)}</p>");
@@ -190,17 +190,20 @@ internal sealed class HtmlReport
 
     private static string Png(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
 
+    /// <summary>A PNG's width from its header (IHDR, bytes 16–19, big-endian).</summary>
+    private static int PngWidth(byte[] png) => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4));
+
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
     private const string Style = """
         body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}
         h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}h3{margin-top:1.5em}
-        .muted{color:#666;font-size:.92em}img{max-width:100%;image-rendering:pixelated}
-        figure{margin:1em 0}figcaption{color:#555;font-size:.9em;margin-top:.4em}
+        .muted{color:#666;font-size:.92em}img{image-rendering:pixelated}
+        figure{margin:1em 0;overflow-x:auto}figcaption{color:#555;font-size:.9em;margin-top:.4em}
         table{border-collapse:collapse}td,th{padding:.25em .7em;text-align:left;vertical-align:top}
         .kv th{color:#555;font-weight:normal;white-space:nowrap}.kv tr:nth-child(odd){background:#f6f6f6}
         .prediction tr.top{font-weight:bold}.bar{height:.8em;background:#c8102e;border-radius:2px}
-        .methods{display:flex;flex-wrap:wrap;gap:1em}.method{flex:1 1 340px;border:1px solid #e3e3e3;border-radius:6px;padding:.6em}
+        .methods{display:flex;flex-wrap:wrap;gap:1em}.method{flex:1 0 auto;max-width:100%;box-sizing:border-box;overflow-x:auto;border:1px solid #e3e3e3;border-radius:6px;padding:.6em}
         .method h4{margin:.2em 0 .5em}.plots{display:flex;flex-wrap:wrap;gap:1em}
         """;
 }

@@ -9,35 +9,8 @@ public static class Overlay
     /// <summary>The percentile of |map| that maps to full colour.</summary>
     public const double DefaultPercentile = 99.5;
 
-    /// <summary>Renders one slice.</summary>
-    /// <param name="slice">The scan slice, row-major, any intensity range (shown min to max).</param>
-    /// <param name="map">The attribution, same grid.</param>
-    /// <param name="width">Columns.</param>
-    /// <param name="height">Rows.</param>
-    /// <param name="mask">An optional lesion mask to outline, same grid.</param>
-    /// <param name="percentile">The |map| percentile shown at full colour.</param>
-    public static SKBitmap Render(ReadOnlySpan<float> slice, ReadOnlySpan<float> map, int width, int height, ReadOnlySpan<float> mask = default, double percentile = DefaultPercentile)
-    {
-        if (slice.Length != width * height || map.Length != width * height)
-        {
-            throw new ArgumentException($"Slice ({slice.Length}) and map ({map.Length}) must both hold {width}×{height} values.", nameof(map));
-        }
-
-        (float low, float high) = Range(slice);
-        bool signed = false;
-        foreach (float v in map)
-        {
-            signed |= v < 0;
-        }
-
-        var gray = new float[slice.Length];
-        for (int i = 0; i < gray.Length; i++)
-        {
-            gray[i] = high > low ? (slice[i] - low) / (high - low) : 0;
-        }
-
-        return RenderGray(gray, map, width, height, RobustMax(map, percentile), signed, mask);
-    }
+    /// <summary>The colour of lesion outlines.</summary>
+    public static readonly SKColor OutlineColour = new(60, 230, 90);
 
     /// <summary>Renders one slice whose grey levels are already windowed to [0, 1], with a colour scale shared across slices.</summary>
     /// <param name="gray">Display grey levels in [0, 1], row-major.</param>
@@ -46,8 +19,7 @@ public static class Overlay
     /// <param name="height">Rows.</param>
     /// <param name="scale">The |value| shown at full colour (from <see cref="RobustMax"/> over the whole map).</param>
     /// <param name="diverging">True for the diverging colour map, false for the sequential one.</param>
-    /// <param name="mask">An optional lesion mask to outline, same grid.</param>
-    public static SKBitmap RenderGray(ReadOnlySpan<float> gray, ReadOnlySpan<float> map, int width, int height, float scale, bool diverging, ReadOnlySpan<float> mask = default)
+    public static SKBitmap RenderGray(ReadOnlySpan<float> gray, ReadOnlySpan<float> map, int width, int height, float scale, bool diverging)
     {
         if (gray.Length != width * height || map.Length != width * height)
         {
@@ -69,11 +41,6 @@ public static class Overlay
             }
         }
 
-        if (!mask.IsEmpty)
-        {
-            OutlineMask(bitmap, mask, width, height);
-        }
-
         return bitmap;
     }
 
@@ -93,32 +60,40 @@ public static class Overlay
         return at > 0 ? at : (magnitudes.Length == 0 ? 0 : magnitudes[^1]);
     }
 
-    private static void OutlineMask(SKBitmap bitmap, ReadOnlySpan<float> mask, int width, int height)
+    /// <summary>Outlines a mask on a bitmap drawn at any size: the pixels just outside the mask that touch it, so the
+    /// line surrounds the lesion without hiding its edge.</summary>
+    /// <param name="bitmap">The picture, already at display size.</param>
+    /// <param name="mask">The mask, row-major (values &gt; 0 inside), covering the whole picture.</param>
+    /// <param name="maskWidth">The mask's columns.</param>
+    /// <param name="maskHeight">The mask's rows.</param>
+    public static void DrawOutline(SKBitmap bitmap, ReadOnlySpan<float> mask, int maskWidth, int maskHeight)
     {
-        var edge = new SKColor(60, 230, 90);
+        ArgumentNullException.ThrowIfNull(bitmap);
+        if (mask.Length != maskWidth * maskHeight)
+        {
+            throw new ArgumentException($"The mask ({mask.Length}) must hold {maskWidth}×{maskHeight} values.", nameof(mask));
+        }
+
+        int width = bitmap.Width, height = bitmap.Height;
+        var inside = new bool[width * height];
         for (int y = 0; y < height; y++)
         {
             for (int x = 0; x < width; x++)
             {
-                bool inside = mask[(y * width) + x] > 0;
-                bool border = inside && (x == 0 || y == 0 || x == width - 1 || y == height - 1
-                    || mask[(y * width) + x - 1] <= 0 || mask[(y * width) + x + 1] <= 0 || mask[((y - 1) * width) + x] <= 0 || mask[((y + 1) * width) + x] <= 0);
-                if (border)
+                inside[(y * width) + x] = mask[(y * maskHeight / height * maskWidth) + (x * maskWidth / width)] > 0;
+            }
+        }
+
+        bool In(int x, int y) => x >= 0 && y >= 0 && x < width && y < height && inside[(y * width) + x];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                if (!In(x, y) && (In(x - 1, y) || In(x + 1, y) || In(x, y - 1) || In(x, y + 1)))
                 {
-                    bitmap.SetPixel(x, y, edge);
+                    bitmap.SetPixel(x, y, OutlineColour);
                 }
             }
         }
-    }
-
-    private static (float Low, float High) Range(ReadOnlySpan<float> values)
-    {
-        float low = float.PositiveInfinity, high = float.NegativeInfinity;
-        foreach (float v in values)
-        {
-            (low, high) = (Math.Min(low, v), Math.Max(high, v));
-        }
-
-        return (low, high);
     }
 }

@@ -26,46 +26,74 @@ public sealed class OverlayTests
     }
 
     [Fact]
-    public void Render_ZeroMapWithMask_ShowsTheGrayScanAndTheOutline()
+    public void RenderGray_ZeroMap_ShowsTheGrayScan()
     {
-        float[] slice = [.. Enumerable.Range(0, 25).Select(v => (float)v)];
-        float[] mask = new float[25];
-        mask[12] = 1;
+        float[] gray = [.. Enumerable.Range(0, 25).Select(v => v / 24f)];
 
-        using SKBitmap bitmap = Overlay.Render(slice, new float[25], 5, 5, mask);
+        using SKBitmap bitmap = Overlay.RenderGray(gray, new float[25], 5, 5, scale: 1, diverging: true);
 
         Assert.Equal(new SKColor(0, 0, 0), bitmap.GetPixel(0, 0));
         Assert.Equal(new SKColor(255, 255, 255), bitmap.GetPixel(4, 4));
-        Assert.Equal(new SKColor(60, 230, 90), bitmap.GetPixel(2, 2));
     }
 
     [Fact]
-    public void Render_SignedMap_ColoursPositiveRedAndNegativeBlue()
+    public void DrawOutline_SurroundsTheMaskAtDisplaySizeWithoutCoveringIt()
     {
-        float[] slice = new float[4];
+        float[] mask = new float[25];
+        mask[12] = 1; // the centre voxel of 5 × 5
+        using var bitmap = new SKBitmap(50, 50);
+        bitmap.Erase(SKColors.Black);
+
+        Overlay.DrawOutline(bitmap, mask, 5, 5);
+
+        Assert.Equal(SKColors.Black, bitmap.GetPixel(25, 25));               // the lesion itself stays visible
+        Assert.Equal(Overlay.OutlineColour, bitmap.GetPixel(19, 25));        // just left of it (voxel 2 spans pixels 20–29)
+        Assert.Equal(Overlay.OutlineColour, bitmap.GetPixel(25, 30));        // just below
+        Assert.Equal(SKColors.Black, bitmap.GetPixel(10, 10));               // far away
+    }
+
+    [Fact]
+    public void RenderGray_SignedMap_ColoursPositiveRedAndNegativeBlue()
+    {
+        float[] gray = new float[4];
         float[] map = [1, -1, 0, 0.2f];
 
-        using SKBitmap bitmap = Overlay.Render(slice, map, 2, 2, percentile: 100);
+        using SKBitmap bitmap = Overlay.RenderGray(gray, map, 2, 2, scale: 1, diverging: true);
 
         Assert.True(bitmap.GetPixel(0, 0).Red > 150 && bitmap.GetPixel(0, 0).Blue < 60);
         Assert.True(bitmap.GetPixel(1, 0).Blue > 150 && bitmap.GetPixel(1, 0).Red < 60);
     }
 
     [Fact]
-    public void PanelFigure_Save_WritesAPngOfTheGridSize()
+    public void PanelFigure_Save_DrawsTilesAtTheirOwnSize()
     {
         using var dir = new TempDirectory();
-        var figure = new PanelFigure("title", ["a", "b", "wide"], tileSize: 200);
-        figure.AddRow("row one\nsecond line", [new SKBitmap(10, 10), new SKBitmap(10, 10), new SKBitmap(30, 10)]);
+        var figure = new PanelFigure("title", ["a", "b", "wide\n0 … 1"]);
+        figure.AddRow("row one\nsecond line", [new SKBitmap(200, 200), new SKBitmap(200, 200), new SKBitmap(300, 100)]);
         string path = dir.File("panel.png");
 
         figure.Save(path);
 
-        // Label column, then tiles 200 wide except the 3:1 one (600), with 6-pixel margins; the header, one row and the colour bar.
+        // Label column, then each tile at its own width with 6-pixel margins: nothing is shrunk.
         FloatTensor image = MedExplain.Imaging.Raster.RasterReader.Read(path);
-        Assert.Equal(190 + (200 + 6) + (200 + 6) + (600 + 6) + 6, image.Shape[3]);
-        Assert.Equal(44 + 206 + 6 + 46, image.Shape[2]);
+        Assert.Equal(190 + (200 + 6) + (200 + 6) + (300 + 6) + 6, image.Shape[3]);
         Assert.True(image.Data.Any(v => v < 100), "labels must draw dark text on the white background");
+    }
+
+    [Fact]
+    public void PanelFigure_Save_WrapsColumnsWiderThanTheMaximumIntoBands()
+    {
+        using var dir = new TempDirectory();
+        var figure = new PanelFigure("title", ["scan", "m1", "m2"]);
+        figure.AddRow("row", [new SKBitmap(700, 240), new SKBitmap(700, 240), new SKBitmap(700, 240)]);
+        string path = dir.File("panel.png");
+
+        figure.Save(path);
+
+        // Three 700-pixel strips do not fit in one band of 1200: one column per band, three bands stacked.
+        FloatTensor image = MedExplain.Imaging.Raster.RasterReader.Read(path);
+        Assert.True(image.Shape[3] <= PanelFigure.MaxWidth, $"width {image.Shape[3]}");
+        Assert.True(image.Shape[2] >= 3 * 240, $"height {image.Shape[2]}");
     }
 }
 
@@ -82,7 +110,7 @@ public sealed class MapColourTests
             new ImageMetadata { Format = "test", Source = "test", DataType = "float32", HasGeometry = false });
         float[] map = [.. Enumerable.Repeat(1f, 32 * 32)];
 
-        using SKBitmap bitmap = new MedExplain.Imaging.Rendering.MapRenderer(scan).RenderMap(map, carriesSign: carriesSign);
+        using SKBitmap bitmap = new MedExplain.Imaging.Rendering.MapRenderer(scan).RenderMap(map, ColourScale.Of([map], carriesSign));
         SKColor centre = bitmap.GetPixel(bitmap.Width / 2, bitmap.Height / 2);
 
         SKColor expected = carriesSign ? ColorMap.Diverging(1) : ColorMap.Sequential(1);

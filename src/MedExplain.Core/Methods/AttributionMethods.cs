@@ -45,7 +45,7 @@ public static class AttributionMethods
         Add(new FeatureAblationMethod(), MethodFamily.Perturbation, "Feature ablation: how much the score drops when each region (atlas label, segment or patch) is removed."),
         Add(new ShapleySamplingMethod(), MethodFamily.Perturbation, "Shapley value sampling: each region's average contribution over random orders of adding regions; the values add up to the score's change."),
         Add(new KernelShapMethod(), MethodFamily.Perturbation, "KernelSHAP: Shapley values of the regions fitted from random coalitions (exact when all are enumerated)."),
-        Add(new RiseMethod(), MethodFamily.Perturbation, "RISE: the average score of randomly masked copies of the scan, weighted by how much of each voxel each mask kept."),
+        Add(new RiseMethod(), MethodFamily.Perturbation, "RISE: the average score of randomly masked copies of the scan, weighted by how much of each voxel each mask kept, less the average over all masks (red: keeping the voxel raised the score)."),
         Add(new LimeMethod(), MethodFamily.Perturbation, "LIME: a local linear model of the score over superpixels (or regions), fitted to random coalitions; its coefficients are the map."),
     ];
 

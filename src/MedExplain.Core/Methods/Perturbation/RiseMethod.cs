@@ -7,7 +7,9 @@ namespace MedExplain.Methods.Perturbation;
 /// <summary>
 /// RISE (Petsiuk et al., 2018): random binary masks on a coarse grid (cells kept with probability ½), upsampled
 /// linearly to a grid one cell larger and cropped at a random shift, so their edges fall anywhere. Each voxel's
-/// importance is the mask-weighted mean score, Σ f(x ⊙ m)·m / Σ m.
+/// importance is the mask-weighted mean score, Σ f(x ⊙ m)·m / Σ m, less the mean score over all masks: the paper's map
+/// holds that mean as an offset in every voxel (a flat wash when drawn), and without it 0 means "keeping this voxel
+/// does not change the expected score", as for the other perturbation methods. Rankings are unchanged.
 /// </summary>
 internal sealed class RiseMethod : IAttributionMethod
 {
@@ -44,6 +46,7 @@ internal sealed class RiseMethod : IAttributionMethod
                 }
             }, output => targets.Dot(current, output), progress, cancellationToken);
 
+            double meanScore = scores.Average(s => (double)s);
             var weighted = new double[plane];
             var coverage = new double[plane];
             for (int k = 0; k < masks.Length; k++)
@@ -59,7 +62,7 @@ internal sealed class RiseMethod : IAttributionMethod
             {
                 for (int v = 0; v < plane; v++)
                 {
-                    values.Data[(item * itemSize) + (c * plane) + v] = coverage[v] > 0 ? (float)(weighted[v] / coverage[v]) : 0;
+                    values.Data[(item * itemSize) + (c * plane) + v] = coverage[v] > 0 ? (float)((weighted[v] / coverage[v]) - meanScore) : 0;
                 }
             }
         }

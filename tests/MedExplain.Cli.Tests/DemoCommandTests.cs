@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MedExplain.TestUtilities;
 
 namespace MedExplain.Cli.Tests;
@@ -36,6 +37,23 @@ public sealed class DemoCommandTests
             Assert.Contains($"model {model}", html, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(figures.Path, "evaluation-" + model, "report.html")), $"{model}: evaluation report");
         }
+
+        // The main report's overview links each model's evaluation report and panel, lists the shortcut model's two
+        // misclassified slices (their sections are in the report) and carries the verdict.
+        foreach (Match link in Regex.Matches(html, "href=\"([^\"#][^\"]*)\""))
+        {
+            Assert.True(File.Exists(Path.Combine(figures.Path, "report", link.Groups[1].Value)), $"broken link {link.Groups[1].Value}");
+        }
+
+        foreach (Match anchor in Regex.Matches(html, "href=\"#([^\"]+)\""))
+        {
+            Assert.Contains($"id=\"{anchor.Groups[1].Value}\"", html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("evaluation-shortcut-marker-2d/report.html", html, StringComparison.Ordinal);
+        Assert.Contains("Misclassified: slice-03-normal-marker.png", html, StringComparison.Ordinal);
+        Assert.Contains("Misclassified: slice-04-lesion-no-marker.png", html, StringComparison.Ordinal);
+        Assert.Contains("The maps point at the confounder", html, StringComparison.Ordinal);
 
         // The evaluation summary measures where the shortcut model's maps put their relevance, and says so, in the console
         // and in the evaluation report.

@@ -36,15 +36,14 @@ internal static class DemoCommand
         {
             string folder = DemoManifest.Locate(result.GetValue(demoDir));
             DemoManifest manifest = DemoManifest.Read(folder);
-            foreach (IGrouping<string, DemoManifest.Sample> group in manifest.Samples.GroupBy(s => s.Model))
+            string? figures = result.GetValue(noMaps) ? null : result.GetValue(output);
+            ModelRun[] runs = [.. manifest.Samples.GroupBy(s => s.Model).Select(group => RunModel(console, folder, group.Key, [.. group], figures))];
+            if (figures is not null)
             {
-                RunModel(console, folder, group.Key, [.. group], result.GetValue(noMaps) ? null : result.GetValue(output));
-            }
-
-            if (!result.GetValue(noMaps))
-            {
-                (string report, _) = ExplainCommand.Run(console, [.. ReportSamples(manifest).Select(s => ReportRequest(folder, s))], Path.Combine(result.GetValue(output)!, "report"), "MedExplain demo: brain-MRI lesion models on the bundled scans");
-                console.Out.WriteLine($"== HTML report (maps on the scans' own grids, NIfTI overlays, metadata): {report}");
+                string reportFolder = Path.Combine(figures, "report");
+                DemoManifest.Sample[] shown = [.. ReportSamples(manifest, runs)];
+                (string report, _) = ExplainCommand.Run(console, [.. shown.Select(s => ReportRequest(folder, s))], reportFolder, "MedExplain demo: brain-MRI lesion models on the bundled scans", Overview(runs, reportFolder));
+                console.Out.WriteLine($"== HTML report (overview with the evaluation reports and the misclassified scans; maps on the scans' own grids, NIfTI overlays, metadata): {report}");
             }
 
             return ExitCodes.Success;
@@ -52,9 +51,43 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>One sample of each class per model: enough to see each model's reasons without a long wait.</summary>
-    private static IEnumerable<DemoManifest.Sample> ReportSamples(DemoManifest manifest) =>
-        manifest.Samples.GroupBy(s => (s.Model, s.Truth)).Select(g => g.First());
+    /// <summary>One sample of each class per model, and every sample the model got wrong: the misses are where a
+    /// model's reasons show (the shortcut model's marker slices).</summary>
+    private static IEnumerable<DemoManifest.Sample> ReportSamples(DemoManifest manifest, IReadOnlyList<ModelRun> runs)
+    {
+        HashSet<DemoManifest.Sample> missed = [.. runs.SelectMany(r => r.Misses.Select(m => m.Sample))];
+        var firstOfClass = manifest.Samples.GroupBy(s => (s.Model, s.Truth)).Select(g => g.First()).ToHashSet();
+        return manifest.Samples.Where(s => firstOfClass.Contains(s) || missed.Contains(s));
+    }
+
+    /// <summary>The report's overview: per model, its score on the samples, its misclassified scans (linked to their
+    /// sections), the evaluation's findings, and links to its evaluation report and panel.</summary>
+    private static List<OverviewItem> Overview(IReadOnlyList<ModelRun> runs, string reportFolder)
+    {
+        string Relative(string path) => Path.GetRelativePath(reportFolder, path).Replace('\\', '/');
+        var items = new List<OverviewItem>();
+        foreach (ModelRun run in runs)
+        {
+            List<ReportLink> links = [];
+            if (run.Panel is { } panel)
+            {
+                links.Add(new ReportLink("attribution panel", Relative(panel)));
+            }
+
+            if (run.EvaluationReport is { } evaluation)
+            {
+                links.Add(new ReportLink("evaluation report (faithfulness, localisation)", Relative(evaluation)));
+            }
+
+            items.Add(new OverviewItem($"{run.Model}: {run.Right}/{run.Total} sample scans right.", links));
+            items.AddRange(run.Misses.Select(m => new OverviewItem(
+                $"Misclassified: {Path.GetFileName(m.Sample.Scan)}, truth {m.Sample.Truth}, predicted {m.Predicted}.",
+                [new ReportLink("its maps", "#" + ScanFolder.Stem(m.Sample.Scan))], Emphasis: true)));
+            items.AddRange(run.Findings.Select(f => new OverviewItem($"Finding ({run.Model}): {f.Text}", [], Emphasis: true)));
+        }
+
+        return items;
+    }
 
     /// <summary>Explains the NIfTI twin of a sample where there is one, so the report shows real geometry.</summary>
     private static ExplainRequest ReportRequest(string folder, DemoManifest.Sample sample)
@@ -74,7 +107,10 @@ internal static class DemoCommand
         return File.Exists(twin) ? twin : path;
     }
 
-    private static void RunModel(CliConsole console, string folder, string modelName, IReadOnlyList<DemoManifest.Sample> samples, string? figures)
+    /// <summary>What one model's part of the demo found, for the report's overview.</summary>
+    private sealed record ModelRun(string Model, int Right, int Total, IReadOnlyList<(DemoManifest.Sample Sample, string Predicted)> Misses, string? Panel, string? EvaluationReport, IReadOnlyList<Finding> Findings);
+
+    private static ModelRun RunModel(CliConsole console, string folder, string modelName, IReadOnlyList<DemoManifest.Sample> samples, string? figures)
     {
         TextWriter w = console.Out;
         using OnnxModel model = OnnxModel.Load(Path.Combine(folder, "models", modelName + ".onnx"));
@@ -89,22 +125,32 @@ internal static class DemoCommand
         }
 
         int right = 0;
+        var misses = new List<(DemoManifest.Sample, string)>();
         for (int i = 0; i < samples.Count; i++)
         {
             ClassPrediction item = result.Items[i];
             bool correct = item.ClassName == samples[i].Truth;
             right += correct ? 1 : 0;
+            if (!correct)
+            {
+                misses.Add((samples[i], $"{item.ClassName} {item.Confidence * 100:0.0}%"));
+            }
+
             w.WriteLine($"   {(correct ? "ok  " : "MISS")} {samples[i].Scan,-48} truth {samples[i].Truth,-8} -> {PredictionText.Line(item, result.ClassNames)}");
         }
 
         w.WriteLine($"   {right}/{samples.Count} sample scans right, {result.Items.Count} scans in {result.Runs} run(s)");
+        string? panel = null, evaluationReport = null;
+        IReadOnlyList<Finding> findings = [];
         if (figures is not null)
         {
-            string panel = DemoPanel.Write(Path.Combine(folder, "models", modelName + ".onnx"), modelName, samples, folder, figures);
+            panel = DemoPanel.Write(Path.Combine(folder, "models", modelName + ".onnx"), modelName, samples, folder, figures);
             w.WriteLine($"   attribution figure ({string.Join(", ", DemoPanel.Methods)}): {panel}");
-            DemoEvaluation.Run(console, model, modelName, folder, samples, figures);
+            (EvaluationResult evaluation, evaluationReport) = DemoEvaluation.Run(console, model, modelName, folder, samples, figures);
+            findings = evaluation.Findings;
         }
 
         w.WriteLine();
+        return new ModelRun(modelName, right, samples.Count, misses, panel, evaluationReport, findings);
     }
 }

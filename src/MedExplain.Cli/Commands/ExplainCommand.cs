@@ -111,11 +111,21 @@ internal static class ExplainCommand
 
     /// <summary>Explains each request and writes all of them into one report; returns the report's path and the methods
     /// that failed (their errors are printed; the rest is written).</summary>
-    public static (string Report, IReadOnlyList<MethodFailure> Failures) Run(CliConsole console, IReadOnlyList<ExplainRequest> requests, string folder, string title)
+    /// <param name="console">Where lines go.</param>
+    /// <param name="requests">The scans to explain.</param>
+    /// <param name="folder">The report's folder.</param>
+    /// <param name="title">The report's title.</param>
+    /// <param name="overview">Lines for an overview at the top of the report, or null.</param>
+    public static (string Report, IReadOnlyList<MethodFailure> Failures) Run(CliConsole console, IReadOnlyList<ExplainRequest> requests, string folder, string title, IReadOnlyList<OverviewItem>? overview = null)
     {
         var failures = new List<MethodFailure>();
         Directory.CreateDirectory(folder);
         var report = new HtmlReport(title);
+        if (overview is { Count: > 0 })
+        {
+            report.AddOverview("Overview", overview);
+        }
+
         bool interactive = !Console.IsErrorRedirected && ReferenceEquals(console.Error, Console.Error);
         foreach (ExplainRequest request in requests)
         {

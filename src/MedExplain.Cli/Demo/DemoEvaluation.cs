@@ -15,8 +15,9 @@ internal static class DemoEvaluation
 {
     private static readonly string[] Metrics = ["deletion", "insertion", "pointing-game", "relevance-mass", "confounder-mass"];
 
-    /// <summary>Evaluates the panel's methods on one model's samples, prints the table and a verdict; returns the report's path.</summary>
-    public static string Run(CliConsole console, OnnxModel model, string modelName, string demoFolder, IReadOnlyList<DemoManifest.Sample> samples, string outFolder)
+    /// <summary>Evaluates the panel's methods on one model's samples, prints the table and a verdict; returns the result
+    /// and the report's path.</summary>
+    public static (EvaluationResult Result, string Report) Run(CliConsole console, OnnxModel model, string modelName, string demoFolder, IReadOnlyList<DemoManifest.Sample> samples, string outFolder)
     {
         string? Resolve(string? relative) => relative is null ? null : Path.Combine(demoFolder, "scans", relative);
         EvaluationItem[] items = [.. samples.Select(s => new EvaluationItem(Resolve(s.Scan)!, Resolve(s.LesionMask), null, Resolve(s.ConfounderMask)))];
@@ -43,6 +44,6 @@ internal static class DemoEvaluation
         }
 
         console.Out.WriteLine($"   evaluation report: {report}");
-        return report;
+        return (result, report);
     }
 }

@@ -62,7 +62,7 @@ internal static class ExplanationWriter
         string figurePath = $"figures/{stem}.png";
         figure.Save(Path.Combine(folder, figurePath));
         files.Insert(0, figurePath);
-        report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null), files);
+        report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null), files, stem);
         log.WriteLine($"wrote {files.Count} files under {folder}");
     }
 

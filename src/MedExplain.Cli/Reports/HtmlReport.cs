@@ -20,13 +20,14 @@ internal sealed class HtmlReport
     /// <param name="explanation">The run.</param>
     /// <param name="figures">The rendered figures and how they were drawn.</param>
     /// <param name="files">Files written for this scan, relative to the report.</param>
-    public void Add(Explanation explanation, ExplanationFigures figures, IReadOnlyList<string> files)
+    /// <param name="anchor">The section's id, so other parts of the page can link to it.</param>
+    public void Add(Explanation explanation, ExplanationFigures figures, IReadOnlyList<string> files, string anchor)
     {
         ArgumentNullException.ThrowIfNull(explanation);
         ArgumentNullException.ThrowIfNull(figures);
         MedicalImage scan = explanation.Input.Scan;
         string scanName = Path.GetFileName(scan.Metadata.Source.TrimEnd('/', '\\'));
-        _body.Append(CultureInfo.InvariantCulture, $"<section><h2>{E(scanName)} — model {E(explanation.ModelName)}</h2>");
+        _body.Append(CultureInfo.InvariantCulture, $"<section id=\"{E(anchor)}\"><h2>{E(scanName)} — model {E(explanation.ModelName)}</h2>");
         if (explanation.ModelDescription is { Length: > 0 } description)
         {
             _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{E(description)}</p>");
@@ -64,6 +65,22 @@ internal sealed class HtmlReport
         }
 
         _body.Append("</ul><p class=\"muted\">The NIfTI maps carry the scan's affine (qform = sform): open the scan in ITK-SNAP, 3D Slicer or FSLeyes and add a map as an overlay; it lines up voxel for voxel.</p></section>");
+    }
+
+    /// <summary>Adds an overview section (placed where it is added: call it before the scans for the top of the page).</summary>
+    /// <param name="heading">Its heading.</param>
+    /// <param name="items">One entry per line: plain text and the links that follow it.</param>
+    public void AddOverview(string heading, IEnumerable<OverviewItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        _body.Append(CultureInfo.InvariantCulture, $"<section><h2>{E(heading)}</h2><ul class=\"overview\">");
+        foreach (OverviewItem item in items)
+        {
+            string links = string.Join(" · ", item.Links.Select(l => $"<a href=\"{E(l.Href)}\">{E(l.Text)}</a>"));
+            _body.Append(CultureInfo.InvariantCulture, $"<li{(item.Emphasis ? " class=\"finding\"" : string.Empty)}>{E(item.Text)}{(links.Length > 0 ? " " + links : string.Empty)}</li>");
+        }
+
+        _body.Append("</ul></section>");
     }
 
     public void Save(string path) =>
@@ -204,6 +221,7 @@ internal sealed class HtmlReport
         .kv th{color:#555;font-weight:normal;white-space:nowrap}.kv tr:nth-child(odd){background:#f6f6f6}
         .prediction tr.top{font-weight:bold}.bar{height:.8em;background:#c8102e;border-radius:2px}
         .methods{display:flex;flex-wrap:wrap;gap:1em}.method{flex:1 0 auto;max-width:100%;box-sizing:border-box;overflow-x:auto;border:1px solid #e3e3e3;border-radius:6px;padding:.6em}
+        .overview li{margin:.3em 0}.overview li.finding{font-weight:bold}
         .method h4{margin:.2em 0 .5em}.plots{display:flex;flex-wrap:wrap;gap:1em}
         """;
 }

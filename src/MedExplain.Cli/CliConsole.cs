@@ -1,3 +1,4 @@
+using MedExplain.Batching;
 using MedExplain.Onnx;
 
 namespace MedExplain.Cli;
@@ -12,6 +13,7 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
     /// <summary>Runs a command body: bad input prints one line and exits 2; anything else unexpected exits 1.</summary>
     public int Guard(Func<int> body)
     {
+        using MemoryBudget.BudgetWatch budget = MemoryBudget.Watch();
         try
         {
             return body();
@@ -39,6 +41,13 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
             Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
             Error.WriteLine("This is a bug in MedExplain; please report it with the command you ran.");
             return ExitCodes.InternalError;
+        }
+        finally
+        {
+            if (budget.Shortfall is { } shortfall)
+            {
+                Error.WriteLine($"warning: {shortfall}");
+            }
         }
     }
 

@@ -27,6 +27,18 @@ public sealed class AttributeCommandTests
         Assert.True(Math.Abs(gap) < 0.01 * Math.Abs(score), $"gap {gap} vs score {score}");
     }
 
+    [Fact]
+    public void Attribute_MemoryBudgetTooSmall_RunsAndWarnsThatItCannotBeHonoured()
+    {
+        using var dir = new TempDirectory();
+
+        (int code, _, string error) = CliRunner.Run("attribute", "--model", Model2d, "--input", RepoPaths.DemoScan("2d/slice-02-tumour.png"),
+            "--method", "gradient", "--max-memory", "1MB", "--out", dir.File("g.npy"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("warning: the memory budget of 976.56 KiB cannot be honoured", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("kernel-shap")]
     [InlineData("lime")]

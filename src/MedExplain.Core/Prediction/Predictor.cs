@@ -75,7 +75,7 @@ public sealed class Predictor(OnnxModel model, PredictorOptions? options = null)
         int probeBatch = model.FixedBatchSize ?? 1;
         ProbedShapes probe = model.ProbeShapes([probeBatch, .. inputs.Shape[1..]]);
         long perItem = (probe.ActivationBytes / probeBatch) + (inputs.ItemSize * sizeof(float));
-        return BatchPlan.For(inputs.BatchSize, perItem, MemoryBudget.ForNextCall(_options.MaxMemoryBytes), model.FixedBatchSize);
+        return MemoryBudget.Plan(inputs.BatchSize, perItem, _options.MaxMemoryBytes, model.FixedBatchSize);
     }
 
     private IReadOnlyList<string> ClassNames(int classes)

@@ -26,4 +26,26 @@ public sealed class BatchPlanTests
         Assert.Equal(4, plan.RunsFor(7));
         Assert.True(plan.FixedByModel);
     }
+
+    [Fact]
+    public void Plan_BudgetBelowWhatTheProcessHolds_RunsOneItemAndTellsTheWatch()
+    {
+        using MemoryBudget.BudgetWatch watch = MemoryBudget.Watch();
+
+        BatchPlan plan = MemoryBudget.Plan(10, bytesPerItem: 1 << 20, processBudgetBytes: 1 << 20, fixedBatchSize: null);
+
+        Assert.Equal(1, plan.BatchSize);
+        Assert.Contains("cannot be honoured", watch.Shortfall, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_AmpleBudget_LeavesTheWatchQuiet()
+    {
+        using MemoryBudget.BudgetWatch watch = MemoryBudget.Watch();
+
+        BatchPlan plan = MemoryBudget.Plan(10, bytesPerItem: 1 << 20, processBudgetBytes: Environment.WorkingSet + (1L << 32), fixedBatchSize: null);
+
+        Assert.Equal(10, plan.BatchSize);
+        Assert.Null(watch.Shortfall);
+    }
 }

@@ -107,6 +107,6 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
         int fixedBatch = model.FixedBatchSize ?? 0;
         ProbedShapes probe = model.ProbeShapes([fixedBatch > 0 ? fixedBatch : 1, .. itemShape]);
         long perItem = (BackwardMemoryFactor * probe.ActivationBytes / Math.Max(1, fixedBatch)) + (FloatTensor.ElementCount(itemShape) * sizeof(float));
-        return BatchPlan.For(total, perItem, MemoryBudget.ForNextCall(options.MaxMemoryBytes), model.FixedBatchSize);
+        return MemoryBudget.Plan(total, perItem, options.MaxMemoryBytes, model.FixedBatchSize);
     }
 }

@@ -116,7 +116,7 @@ internal sealed class PerturbedScores(OnnxModel model, AttributionOptions option
         int probeBatch = model.FixedBatchSize ?? 1;
         ProbedShapes probe = model.ProbeShapes([probeBatch, .. itemShape]);
         long perItem = (probe.ActivationBytes / probeBatch) + (FloatTensor.ElementCount(itemShape) * sizeof(float));
-        BatchPlan plan = BatchPlan.For(count, perItem, MemoryBudget.ForNextCall(options.MaxMemoryBytes), model.FixedBatchSize);
+        BatchPlan plan = MemoryBudget.Plan(count, perItem, options.MaxMemoryBytes, model.FixedBatchSize);
         return plan.FixedByModel ? plan : plan with { BatchSize = Math.Min(plan.BatchSize, MaxBatch) };
     }
 }

@@ -10,10 +10,16 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
 
     public TextWriter Error { get; } = error;
 
+    /// <summary>A job's progress: a bar redrawn in place when stderr is this process's terminal, else sparse lines.</summary>
+    /// <param name="label">What the job is, or null.</param>
+    public IProgress<BatchProgress> Progress(string? label = null) =>
+        !Console.IsErrorRedirected && ReferenceEquals(Error, Console.Error)
+            ? new Reports.ProgressBar(Error, label ?? "progress")
+            : new Reports.ProgressLines(Error, label);
+
     /// <summary>Runs a command body: bad input prints one line and exits 2; anything else unexpected exits 1.</summary>
     public int Guard(Func<int> body)
     {
-        using MemoryBudget.BudgetWatch budget = MemoryBudget.Watch();
         try
         {
             return body();
@@ -41,13 +47,6 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
             Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
             Error.WriteLine("This is a bug in MedExplain; please report it with the command you ran.");
             return ExitCodes.InternalError;
-        }
-        finally
-        {
-            if (budget.Shortfall is { } shortfall)
-            {
-                Error.WriteLine($"warning: {shortfall}");
-            }
         }
     }
 

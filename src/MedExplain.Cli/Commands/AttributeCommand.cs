@@ -64,7 +64,7 @@ internal static class AttributeCommand
         };
         command.SetAction(result => console.Guard(() =>
         {
-            using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory);
+            using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory, console);
             OutputLocation.CheckFile(result.GetValue(output)!, "out", result.GetValue(input), result.GetValue(model), result.GetValue(card),
                 result.GetValue(background), result.GetValue(targetMask), result.GetValue(featureMask), result.GetValue(patterns), result.GetValue(baseline));
             IAttributionMethod chosen = AttributionMethods.Get(result.GetValue(method)!);
@@ -82,7 +82,7 @@ internal static class AttributeCommand
                 Antithetic = !result.GetValue(noAntithetic),
             };
             var clock = Stopwatch.StartNew();
-            Attribution attribution = chosen.Attribute(loaded, batch, classTarget, options, new ProgressLines(console.Error));
+            Attribution attribution = chosen.Attribute(loaded, batch, classTarget, options, console.Progress());
             string outputPath = result.GetValue(output)!;
             NpyWriter.Write(outputPath, attribution.Values);
             IReadOnlyDictionary<int, string> names = result.GetValue(regionNames) is { } namesFile ? RegionNames.Read(namesFile) : new Dictionary<int, string>();

@@ -1,3 +1,4 @@
+using MedExplain.Batching;
 using System.CommandLine;
 using MedExplain.Methods;
 using MedExplain.Prediction;
@@ -93,9 +94,27 @@ internal static class CliOptions
         value >= 1 ? value : throw new MedExplainParameterException(parameter, $"must be 1 or more, not {value}.");
 
     /// <summary>The memory limit of a command's reads: --max-memory when the user gave it (refused beyond what the machine
-    /// has), else the library's default share of the machine. Dispose it when the command ends.</summary>
-    public static IDisposable? MemoryScope(ParseResult result, Option<long> maxMemory) =>
-        result.GetResult(maxMemory) is { Implicit: false } ? MemoryLimit.Use(result.GetValue(maxMemory)) : null;
+    /// has), else the library's default share of the machine. Dispose it when the command ends: a budget the user gave
+    /// that the work could not keep is then named in a warning.</summary>
+    public static IDisposable? MemoryScope(ParseResult result, Option<long> maxMemory, CliConsole console) =>
+        result.GetResult(maxMemory) is { Implicit: false } ? new RequestedBudget(result.GetValue(maxMemory), console.Error) : null;
+
+    /// <summary>A budget the user asked for: the read limit, and a watch on the batches planned under it.</summary>
+    private sealed class RequestedBudget(long bytes, TextWriter error) : IDisposable
+    {
+        private readonly IDisposable _limit = MemoryLimit.Use(bytes);
+        private readonly MemoryBudget.BudgetWatch _watch = MemoryBudget.Watch();
+
+        public void Dispose()
+        {
+            _watch.Dispose();
+            _limit.Dispose();
+            if (_watch.Shortfall is { } shortfall)
+            {
+                error.WriteLine($"warning: {shortfall}");
+            }
+        }
+    }
 
     /// <summary>Parses "8", "4,8,8" or "10mm" into voxels per spatial axis (array order); millimetres use the model grid's spacing.</summary>
     /// <param name="text">The option's text, or null.</param>

@@ -92,8 +92,7 @@ internal static class EvaluateCommand
     /// <summary>Evaluates, prints the table of means and writes the CSV, JSON and HTML report; returns the values and the report's path.</summary>
     public static (EvaluationResult Result, string Report) Run(CliConsole console, OnnxModel model, EvaluationSettings settings, IReadOnlyList<EvaluationItem> items, string folder, string title, IReadOnlyDictionary<string, string> parameters)
     {
-        bool interactive = !Console.IsErrorRedirected && ReferenceEquals(console.Error, Console.Error);
-        EvaluationResult evaluation = new EvaluationRun(model, settings, label => new ProgressBar(console.Error, label, interactive)).Run(items);
+        EvaluationResult evaluation = new EvaluationRun(model, settings, console.Progress).Run(items);
         EvaluationOutput.WriteFiles(evaluation, folder);
         EvaluationOutput.WriteTable(console.Out, evaluation, settings);
         console.Out.WriteLine($"wrote {Path.Combine(folder, "metrics.csv")} and metrics.json ({evaluation.Values.Count} values)");

@@ -43,7 +43,7 @@ internal static class ExplainCommand
         };
         command.SetAction(result => console.Guard(() =>
         {
-            using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory);
+            using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory, console);
             OutputLocation.CheckFolder(result.GetValue(output)!, "out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask));
             string targetText = result.GetValue(target)!;
             string cardPath = result.GetValue(card) ?? MedExplain.Models.ModelCardReader.CardPathFor(result.GetValue(model)!);
@@ -126,10 +126,9 @@ internal static class ExplainCommand
             report.AddOverview("Overview", overview);
         }
 
-        bool interactive = !Console.IsErrorRedirected && ReferenceEquals(console.Error, Console.Error);
         foreach (ExplainRequest request in requests)
         {
-            Explanation explanation = Explainer.Explain(request, console.Out.WriteLine, method => new ProgressBar(console.Error, method, interactive));
+            Explanation explanation = Explainer.Explain(request, console.Out.WriteLine, method => console.Progress(method));
             console.Out.WriteLine(explanation.Segmentation is { } segmentation
                 ? $"{request.InputPath}: segmentation; explaining the predicted region of {explanation.Prediction.ClassName} ({segmentation.OnScan.Volumes[segmentation.Region].Voxels} voxels, {segmentation.OnScan.Volumes[segmentation.Region].Millilitres:0.###} mL, mean probability {explanation.Prediction.Confidence * 100:0.0}%)"
                 : $"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");

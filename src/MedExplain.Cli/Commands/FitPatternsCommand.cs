@@ -27,7 +27,7 @@ internal static class FitPatternsCommand
             int most = CliOptions.AtLeastOne(result.GetValue(maxItems), "max-items");
             using OnnxModel loaded = OnnxModel.Load(result.GetValue(model)!, result.GetValue(card));
             FloatTensor items = Items(result.GetValue(data)!, loaded, most);
-            PatternSet patterns = PatternFitter.Fit(loaded, items, new ProgressLines(console.Error));
+            PatternSet patterns = PatternFitter.Fit(loaded, items, console.Progress());
             string path = result.GetValue(output)!;
             NpzArchive.Write(path, patterns.Patterns);
             console.Out.WriteLine($"fitted patterns of {patterns.Patterns.Count} layer(s) on {items.BatchSize} item(s); written to {path}");

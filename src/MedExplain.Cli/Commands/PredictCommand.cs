@@ -37,7 +37,7 @@ internal static class PredictCommand
         };
         command.SetAction(result => console.Guard(() =>
         {
-            using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory);
+            using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory, console);
             if (result.GetValue(output) is { } outputFolder)
             {
                 OutputLocation.CheckFolder(outputFolder, "out", result.GetValue(input), result.GetValue(model));
@@ -57,7 +57,7 @@ internal static class PredictCommand
             if (Segmenter.Segments(loaded))
             {
                 PreparedScan scan = prepared ?? ModelInputLoader.Prepare(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
-                SegmentationResult segmentation = new Segmenter(loaded, options).Segment(scan.Batch, inputPath, new ProgressLines(console.Error));
+                SegmentationResult segmentation = new Segmenter(loaded, options).Segment(scan.Batch, inputPath, console.Progress());
                 ScanSegmentation onScan = ScanSegmentation.Of(scan, segmentation.Items[0], segmentation.ClassNames);
                 string[] written = result.GetValue(output) is { } folder ? SegmentationFiles.Write(onScan, folder, inputPath) : [];
                 if (result.GetValue(json))
@@ -74,7 +74,7 @@ internal static class PredictCommand
 
             FloatTensor batch = prepared?.Batch ?? ModelInputLoader.Load(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
             var predictor = new Predictor(loaded, options);
-            PredictionResult prediction = predictor.Predict(batch, inputPath, new ProgressLines(console.Error));
+            PredictionResult prediction = predictor.Predict(batch, inputPath, console.Progress());
             if (result.GetValue(json))
             {
                 JsonOutput.Write(console.Out, PredictionReport.Of(loaded.FilePath, inputPath, prediction));

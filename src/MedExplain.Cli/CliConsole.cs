@@ -55,6 +55,7 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
     public static string Describe(MedExplainInputException e) => e switch
     {
         MedExplainParameterException p => $"--{p.Parameter}: {p.Problem}",
+        UnknownNameException { Kind: "node" } u => $"{e.Message}{(u.Hint.Length > 0 ? " " + u.Hint : string.Empty)} 'medexplain inspect' lists the weighted layers' node names under 'Layers'.",
         UnknownNameException => $"{e.Message.TrimEnd('.')} (see 'medexplain inspect').",
         _ => e.Message,
     };

@@ -18,6 +18,20 @@ public sealed class InspectCommandTests
     }
 
     [Fact]
+    public void RuleOverride_MistypedNode_SuggestsALayerThatInspectLists()
+    {
+        using var dir = new TempDirectory();
+        (_, string listed, _) = CliRunner.Run("inspect", "--model", RepoPaths.DemoModel("brain-lesion-2d"));
+
+        (int code, _, string error) = CliRunner.Run("attribute", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", RepoPaths.DemoScan("2d/slice-02-tumour.png"),
+            "--method", "lrp", "--rule-override", "/head/Gem=zplus", "--out", dir.File("r.npy"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("Did you mean '/head/Gemm'?", error, StringComparison.Ordinal);
+        Assert.Contains("  /head/Gemm  Gemm", listed, StringComparison.Ordinal); // the name inspect prints under Layers
+    }
+
+    [Fact]
     public void Inspect_Json_IsParseableAndCarriesTheSymbolicBatch()
     {
         (int code, string output, _) = CliRunner.Run("inspect", "--model", RepoPaths.DemoModel("brain-lesion-3d"), "--json");

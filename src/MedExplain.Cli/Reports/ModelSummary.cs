@@ -13,6 +13,7 @@ internal sealed record ModelSummary(
     int NodeCount,
     IReadOnlyDictionary<string, int> Ops,
     IReadOnlyList<ModelSummary.CamLayer> CamLayerCandidates,
+    IReadOnlyList<ModelSummary.Layer> Layers,
     string? ProbedInputShape,
     ModelSummary.CardSummary? Card)
 {
@@ -35,6 +36,7 @@ internal sealed record ModelSummary(
             model.OpInventory,
             [.. model.FindCamLayers().Select(l => new CamLayer(l.TensorName, l.ProducerOp, l.ProducerNode, l.PoolingNode,
                 shapes?.GetValueOrDefault(l.TensorName) is { } s ? FloatTensor.FormatShape(s) : null, l.TensorName == model.Card?.CamLayer))],
+            [.. model.Proto.Graph.Node.Where(n => OpFacts.WeightedLayers.Contains(n.OpType)).Select(n => new Layer(n.Name, n.OpType))],
             shape is null ? null : FloatTensor.FormatShape(shape),
             card);
     }
@@ -43,6 +45,9 @@ internal sealed record ModelSummary(
     {
         public static Tensor Of(TensorInfo info) => new(info.Name, info.ElementType, info.FormatShape());
     }
+
+    /// <summary>A weighted layer (convolution, dense): the nodes LRP rules apply to, by the name --rule-override takes.</summary>
+    internal sealed record Layer(string Node, string Op);
 
     internal sealed record CamLayer(string Tensor, string ProducerOp, string ProducerNode, string PoolingNode, string? Shape, bool CardDefault);
 

@@ -23,6 +23,12 @@ internal static class ModelSummaryText
             w.WriteLine($"  {layer.Tensor}  {layer.Shape ?? string.Empty}  from {layer.ProducerOp}, pooled by '{layer.PoolingNode}'{(layer.CardDefault ? "  [card default]" : string.Empty)}");
         }
 
+        w.WriteLine($"Layers    {s.Layers.Count} weighted layers (the node names --rule-override takes):");
+        foreach (ModelSummary.Layer layer in s.Layers)
+        {
+            w.WriteLine($"  {(layer.Node.Length > 0 ? layer.Node : "(unnamed: no rule can be set for it by name)")}  {layer.Op}");
+        }
+
         if (s.Card is not { } card)
         {
             w.WriteLine("Card      none (write NAME.card.json beside the model; see docs/model-card.md)");

@@ -19,4 +19,7 @@ public sealed class UnknownNameException : MedExplainInputException
 
     /// <summary>Gets the name.</summary>
     public string Name { get; }
+
+    /// <summary>Gets a sentence that helps find the right name ("Did you mean …?"), or an empty string.</summary>
+    public string Hint { get; init; } = string.Empty;
 }

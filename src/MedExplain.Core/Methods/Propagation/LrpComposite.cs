@@ -119,7 +119,10 @@ public static class LrpComposite
         {
             if (!names.Contains(node))
             {
-                throw new UnknownNameException(model.FilePath, "node", node);
+                throw new UnknownNameException(model.FilePath, "node", node)
+                {
+                    Hint = NameSuggestion.For(node, model.Proto.Graph.Node.Where(n => OpFacts.WeightedLayers.Contains(n.OpType)).Select(n => n.Name)).Trim(),
+                };
             }
 
             overrides[node] = LrpRuleText.Parse(rule, options.Epsilon, options.Box);

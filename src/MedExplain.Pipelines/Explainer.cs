@@ -100,6 +100,7 @@ public static class Explainer
                 Summary = AttributionMethods.Summarize(method, options.Over),
                 Warnings = attribution.Warnings,
                 CarriesSign = AttributionMethods.CarriesSign(method, options.Over),
+                AddsUpToScore = AttributionMethods.AddsUpToScore(method, options.Over),
             });
         }
 

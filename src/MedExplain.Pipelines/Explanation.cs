@@ -68,6 +68,10 @@ public sealed record MethodMap(string Method, int TargetClass, float TargetScore
     /// <summary>Gets whether the map carries a sign (drawn with the diverging colour map), as the method defines it.</summary>
     public bool CarriesSign { get; init; } = true;
 
+    /// <summary>Gets whether the map's voxels add up to the score's change (see
+    /// <see cref="MedExplain.Methods.MethodDescriptor.AddsUpToScore"/>), so it shares a colour scale with its kind.</summary>
+    public bool AddsUpToScore { get; init; }
+
     /// <summary>Gets what the method warns of about this map (too few samples), shown beside it.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -27,7 +27,8 @@ internal static class DemoPanel
             throw new InvalidOperationException($"The demo's {failed.Failures[0].Method} failed on {failed.Input.Scan.Metadata.Source}: {failed.Failures[0].Error.Message}");
         }
 
-        ColourScale[] scales = [.. Methods.Select((_, m) => ColourScale.Of(explained.Select(e => e.Maps[m].OnScan), explained[0].Maps[m].CarriesSign))];
+        FigureScales figureScales = FigureScales.For([.. Methods.Select((_, m) => explained.Select(e => e.Maps[m]).ToArray())]);
+        IReadOnlyList<ColourScale> scales = figureScales.Scales;
         var figure = new PanelFigure($"{modelName}: what drove each prediction (predicted class)", ["scan", .. Methods.Select((m, i) => $"{m}\n{scales[i].Range}")]);
         Plane[] axial = [Plane.Axial];
         for (int item = 0; item < samples.Count; item++)
@@ -43,6 +44,11 @@ internal static class DemoPanel
             {
                 figure.Notes.Add(renderer.ConventionNote);
             }
+        }
+
+        if (figureScales.Note is { } shared)
+        {
+            figure.Notes.Add(shared);
         }
 
         if (explained.Any(e => e.LesionMask is not null))

@@ -34,19 +34,19 @@ internal static class ExplanationWriter
         (int X, int Y, int Z) planes = renderer.Focus(explanation.Maps.Count > 0 ? explanation.Maps[0].OnScan : null);
         string through = renderer.FocusesOnLesion ? "the lesion at its largest" : explanation.Maps.Count > 0 ? $"the peak of {explanation.Maps[0].Method}" : "the centre";
         var panels = new List<byte[]>();
-        var scales = new List<ColourScale>();
+        FigureScales figureScales = FigureScales.For([.. explanation.Maps.Select(m => new[] { m })]);
+        IReadOnlyList<ColourScale> scales = figureScales.Scales;
         var tiles = new List<SKBitmap> { renderer.RenderScan(planes) };
-        foreach (MethodMap map in explanation.Maps)
+        for (int m = 0; m < explanation.Maps.Count; m++)
         {
+            MethodMap map = explanation.Maps[m];
             MedicalImage onScan = scan.WithVoxels(map.OnScan);
             files.Add(WriteNifti(folder, $"maps/{stem}-{map.Method}.nii.gz", onScan));
             string npy = $"maps/{stem}-{map.Method}.npy";
             NpyWriter.Write(Path.Combine(folder, npy), new FloatTensor([scan.Dims[2], scan.Dims[1], scan.Dims[0]], map.OnScan));
             files.Add(npy);
 
-            // Methods measure different things, so each has its own scale, its range printed with it.
-            var scale = ColourScale.Of([map.OnScan], map.CarriesSign);
-            scales.Add(scale);
+            ColourScale scale = scales[m];
             using SKBitmap panel = renderer.RenderMap(map.OnScan, scale, planes);
             string png = $"figures/{stem}-{map.Method}.png";
             MapRenderer.SavePng(panel, Path.Combine(folder, png));
@@ -57,12 +57,16 @@ internal static class ExplanationWriter
 
         var figure = new PanelFigure($"{explanation.ModelName}: what drove the prediction", ["scan", .. explanation.Maps.Select((m, i) => $"{m.Method}\n{scales[i].Range}")]);
         figure.Notes.Add(renderer.ConventionNote + (explanation.LesionMask is null ? string.Empty : " Green: the lesion outline."));
+        if (figureScales.Note is { } shared)
+        {
+            figure.Notes.Add(shared);
+        }
         string label = $"{Path.GetFileName(scan.Metadata.Source.TrimEnd('/', '\\'))}\npredicted {explanation.Prediction.ClassName}\n{explanation.Prediction.Confidence * 100:0.0}%";
         figure.AddRow(renderer.IsVolume ? $"{label}\nplanes through\n{through}" : label, tiles);
         string figurePath = $"figures/{stem}.png";
         figure.Save(Path.Combine(folder, figurePath));
         files.Insert(0, figurePath);
-        report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null), files, stem);
+        report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null, figureScales.Note), files, stem);
         log.WriteLine($"wrote {files.Count} files under {folder}");
     }
 

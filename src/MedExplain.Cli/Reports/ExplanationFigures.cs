@@ -8,4 +8,5 @@ namespace MedExplain.Cli.Reports;
 /// <param name="Scales">Each method's colour scale, in the same order.</param>
 /// <param name="Convention">How the planes are drawn (convention, markers, aspect).</param>
 /// <param name="Through">For a volume, what the planes go through; null for a 2D scan.</param>
-internal sealed record ExplanationFigures(byte[] Overview, IReadOnlyList<byte[]> Panels, IReadOnlyList<ColourScale> Scales, string Convention, string? Through);
+/// <param name="SharedScales">Which methods share a colour scale, or null when each has its own.</param>
+internal sealed record ExplanationFigures(byte[] Overview, IReadOnlyList<byte[]> Panels, IReadOnlyList<ColourScale> Scales, string Convention, string? Through, string? SharedScales);

@@ -14,6 +14,8 @@ public static class AttributionMethods
     /// <summary>Methods whose maps are magnitudes, never negative.</summary>
     private static readonly HashSet<string> Unsigned = new(StringComparer.Ordinal) { "saliency", "smoothgrad-sq", "vargrad", "activation-map", "grad-cam", "grad-cam-pp" };
 
+    private static readonly HashSet<string> Complete = new(StringComparer.Ordinal) { "integrated-gradients", "expected-gradients", "deeplift", "deeplift-reveal-cancel", "deepshap" };
+
     private static readonly Entry[] Entries =
     [
         Add(new SinglePassMethod("gradient", RuleSet.Gradient, GradientVariant.Raw), MethodFamily.Gradient, "How much the class score changes when each voxel changes a little (signed).", exports: true),
@@ -109,6 +111,12 @@ public static class AttributionMethods
     public static bool CarriesSign(string method, string? over) =>
         method == "smoothgrad" ? Describe(over ?? "gradient").CarriesSign : Describe(method).CarriesSign;
 
+    /// <summary>Whether a method's voxels add up to the score's change; Integrated Gradients over a modified gradient
+    /// does not (the modified gradient is not the score's derivative).</summary>
+    /// <param name="method">The method.</param>
+    /// <param name="over">The <see cref="AttributionOptions.Over"/> it was run with.</param>
+    public static bool AddsUpToScore(string method, string? over) => over is null && Describe(method).AddsUpToScore;
+
     private static Entry Add(IAttributionMethod method, MethodFamily family, string summary, MethodRequirements requires = MethodRequirements.None, bool exports = false) =>
         new(method, new FiniteResultCheck(method), new MethodDescriptor(method.Name, family, summary)
         {
@@ -118,6 +126,7 @@ public static class AttributionMethods
             Wraps = method is NoiseTunnelMethod or IntegratedGradientsMethod,
             ExportsAsGraph = exports,
             CarriesSign = !Unsigned.Contains(method.Name),
+            AddsUpToScore = Complete.Contains(method.Name),
         });
 
     private sealed record Entry(IAttributionMethod Method, IAttributionMethod Checked, MethodDescriptor Descriptor);

@@ -27,6 +27,12 @@ public sealed record MethodDescriptor(string Name, MethodFamily Family, string S
     /// <summary>Gets whether its maps carry a sign (evidence for and against), so figures use the diverging colour map
     /// centred on zero whatever the values of one scan; false for magnitudes (saliency, variances, ReLU'd CAMs).</summary>
     public bool CarriesSign { get; init; } = true;
+
+    /// <summary>Gets whether its voxels add up to the class score's change from a baseline (completeness: Integrated
+    /// and Expected Gradients, DeepLIFT, DeepSHAP), so its maps are in one unit, a share of the score, and figures may
+    /// put such methods on one colour scale. False where the sum means nothing (gradients, CAMs, region methods, whose
+    /// voxels each carry their whole region's value).</summary>
+    public bool AddsUpToScore { get; init; }
 }
 
 /// <summary>The families of attribution methods.</summary>

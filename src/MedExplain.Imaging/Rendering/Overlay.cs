@@ -3,11 +3,15 @@ using SkiaSharp;
 namespace MedExplain.Imaging.Rendering;
 
 /// <summary>Draws an attribution map over a grayscale slice: robust percentile scaling, a diverging colour map for
-/// signed maps and a sequential one for positive maps, opacity growing with |value|, and lesion outlines.</summary>
+/// signed maps and a sequential one for positive maps, opacity growing with √|value| (so the weak, spread-out evidence of gradient maps stays visible while the colour
+/// still reads the value linearly), and lesion outlines.</summary>
 public static class Overlay
 {
     /// <summary>The percentile of |map| that maps to full colour.</summary>
     public const double DefaultPercentile = 99.5;
+
+    /// <summary>The opacity of a map at full colour; the scan shows through the rest.</summary>
+    public const float MaxOpacity = 0.85f;
 
     /// <summary>The colour of lesion outlines.</summary>
     public static readonly SKColor OutlineColour = new(60, 230, 90);
@@ -34,7 +38,7 @@ public static class Overlay
                 int i = (y * width) + x;
                 float v = scale > 0 ? map[i] / scale : 0;
                 SKColor color = diverging ? ColorMap.Diverging(v) : ColorMap.Sequential(v);
-                float alpha = Math.Clamp(Math.Abs(v), 0, 1) * 0.85f;
+                float alpha = MathF.Sqrt(Math.Clamp(Math.Abs(v), 0, 1)) * MaxOpacity;
                 float g = gray[i];
                 byte Mix(byte c) => (byte)Math.Round((c * alpha) + (g * 255 * (1 - alpha)));
                 bitmap.SetPixel(x, y, new SKColor(Mix(color.Red), Mix(color.Green), Mix(color.Blue)));

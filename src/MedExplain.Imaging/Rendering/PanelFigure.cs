@@ -198,7 +198,7 @@ public sealed class PanelFigure
         Bar(Margin, t => ColorMap.Diverging((2 * t) - 1), "−max", "0", "+max", "signed maps: red raised the score, blue lowered it");
         Bar(Margin + 400, ColorMap.Sequential, "0", string.Empty, "max", "magnitudes: black (none) to yellow (most)");
         float y = top + BarHeight + 30 + LineHeight;
-        canvas.DrawText("max: the range under each column's title (its 99.5th percentile of |value|, shared down the column)", Margin, y, SKTextAlign.Left, font, ink);
+        canvas.DrawText("max: the range under each column's title (99.5th percentile of |value|, shared down the column); opacity grows with √|value|", Margin, y, SKTextAlign.Left, font, ink);
         foreach (string note in notes)
         {
             y += LineHeight;

@@ -37,6 +37,19 @@ public sealed class OverlayTests
     }
 
     [Fact]
+    public void RenderGray_AQuarterOfTheScale_ShowsAtHalfTheFullOpacity()
+    {
+        float[] gray = new float[2];
+        float[] map = [1, 0.25f];
+
+        using SKBitmap bitmap = Overlay.RenderGray(gray, map, 2, 1, scale: 1, diverging: false);
+
+        // On black, a pixel is its colour times its opacity: √0.25 = ½ of the full opacity, in the colour of 0.25.
+        Assert.Equal(Math.Round(ColorMap.Sequential(1).Red * Overlay.MaxOpacity), bitmap.GetPixel(0, 0).Red, 1);
+        Assert.Equal(Math.Round(ColorMap.Sequential(0.25f).Red * Overlay.MaxOpacity / 2), bitmap.GetPixel(1, 0).Red, 1);
+    }
+
+    [Fact]
     public void DrawOutline_SurroundsTheMaskAtDisplaySizeWithoutCoveringIt()
     {
         float[] mask = new float[25];

@@ -30,7 +30,7 @@ public static class MemoryBudget
             Current.Value?.Note(
                 $"the memory budget of {MemoryLimit.Format(processBudgetBytes)} cannot be honoured: the process already holds " +
                 $"{MemoryLimit.Format(Environment.WorkingSet)} and a call of {plan.BatchSize} item(s) needs about {MemoryLimit.Format(plan.BatchSize * plan.BytesPerItem)} more; " +
-                "the work runs anyway at that size. Raise --max-memory, or use a smaller input.");
+                "the work runs anyway at that size. Raise the memory budget, or use a smaller input.");
         }
 
         return plan;

@@ -3,7 +3,8 @@ using MedExplain.Imaging.Dicom.Codecs;
 
 namespace MedExplain.Imaging.Dicom;
 
-/// <summary>Turns Pixel Data into stored sample values: native in any byte order, RLE, JPEG lossless, JPEG baseline.</summary>
+/// <summary>Turns Pixel Data into stored sample values: native in any byte order, RLE, JPEG lossless, JPEG baseline,
+/// JPEG-LS and JPEG 2000.</summary>
 internal static class DicomPixelDecoder
 {
     /// <summary>Decodes every frame.</summary>
@@ -25,7 +26,7 @@ internal static class DicomPixelDecoder
         bool encapsulated = pixelData.Fragments is not null;
         if (file.Syntax.Codec == PixelCodec.Unsupported)
         {
-            throw new MedExplainInputException(path, $"uses transfer syntax {file.Syntax.Label}, which is not supported (MedExplain decodes native, deflated, RLE, JPEG baseline and JPEG lossless pixels).");
+            throw new MedExplainInputException(path, $"uses transfer syntax {file.Syntax.Label}, which is not supported (MedExplain decodes native, deflated, RLE, JPEG baseline, JPEG lossless, JPEG-LS and JPEG 2000 pixels).");
         }
 
         if (encapsulated != (file.Syntax.Codec != PixelCodec.None))
@@ -62,6 +63,8 @@ internal static class DicomPixelDecoder
                     PixelCodec.None => (Native422(native422, module, f), false),
                     PixelCodec.Rle => (RleDecoder.Decode(frames[f].Span, pixels, channels, module.BitsAllocated / 8, path), true),
                     PixelCodec.JpegLossless => (Checked(JpegLosslessDecoder.Decode(frames[f].Span, path, (module.Rows, module.Columns, channels)), module, path), false),
+                    PixelCodec.JpegLs => (Checked(JpegLsDecoder.Decode(frames[f].Span, path, (module.Rows, module.Columns, channels)), module, path), false),
+                    PixelCodec.Jpeg2000 => (Checked(ClampedToStored(Jpeg2000Decoder.Decode(frames[f].Span, path, (module.Rows, module.Columns, channels)), module), module, path), false),
                     _ => (Checked(JpegBaselineDecoder.Decode(frames[f].Span, channels, path), module, path), false),
                 };
                 for (int c = 0; c < channels; c++)
@@ -75,9 +78,9 @@ internal static class DicomPixelDecoder
             }
         }
 
-        if (file.Syntax.Codec == PixelCodec.JpegBaseline && channels == 3)
+        if ((file.Syntax.Codec == PixelCodec.JpegBaseline && channels == 3) || photometric is "YBR_RCT" or "YBR_ICT")
         {
-            photometric = "RGB"; // the JPEG decoder already converted YCbCr
+            photometric = "RGB"; // the JPEG decoder (libjpeg-turbo, OpenJPEG) already undid the colour transform
         }
         else if (photometric is "YBR_FULL" or "YBR_FULL_422")
         {
@@ -89,6 +92,20 @@ internal static class DicomPixelDecoder
     }
 
     private static string DescribeSopClass(DicomDataset d) => d.Text(DicomTag.SopClassUid) is { } uid ? $" (SOP class {uid})" : string.Empty;
+
+    /// <summary>Lossy JPEG 2000 can overshoot the stored range (4 726 in a 12-bit image, where gdcm widens Bits Stored);
+    /// clamp to the range the header declares, so keeping the stored bits cannot wrap a bright overshoot into black.</summary>
+    private static JpegImage ClampedToStored(JpegImage image, PixelModule module)
+    {
+        (int low, int high) = module.Signed ? (-(1 << (module.BitsStored - 1)), (1 << (module.BitsStored - 1)) - 1) : (0, (int)((1L << module.BitsStored) - 1));
+        int[] samples = image.Samples;
+        for (int n = 0; n < samples.Length; n++)
+        {
+            samples[n] = Math.Clamp(samples[n], low, high);
+        }
+
+        return image;
+    }
 
     private static uint[] Checked(JpegImage image, PixelModule module, string path)
     {

@@ -30,13 +30,14 @@ internal static class FrameData
             return data;
         }
 
-        if (codec is PixelCodec.JpegBaseline or PixelCodec.JpegLossless)
+        if (codec is PixelCodec.JpegBaseline or PixelCodec.JpegLossless or PixelCodec.JpegLs or PixelCodec.Jpeg2000)
         {
-            // Several fragments per frame and no offset table: a frame starts where a fragment starts with SOI.
+            // Several fragments per frame and no offset table: a frame starts where a fragment starts with SOI (JPEG,
+            // JPEG-LS), SOC (a JPEG 2000 code stream) or a JP2 signature box.
             var groups = new List<List<ReadOnlyMemory<byte>>>();
             foreach (ReadOnlyMemory<byte> fragment in data)
             {
-                if (groups.Count == 0 || fragment.Span is [0xFF, 0xD8, ..])
+                if (groups.Count == 0 || fragment.Span is [0xFF, 0xD8, ..] or [0xFF, 0x4F, 0xFF, 0x51, ..] or [0, 0, 0, 0x0C, 0x6A, 0x50, ..])
                 {
                     groups.Add([]);
                 }

@@ -13,7 +13,7 @@ internal sealed record PixelModule(
     bool Planar,
     string Photometric)
 {
-    private static readonly HashSet<string> Photometrics = ["MONOCHROME1", "MONOCHROME2", "RGB", "YBR_FULL", "YBR_FULL_422", "PALETTE COLOR"];
+    private static readonly HashSet<string> Photometrics = ["MONOCHROME1", "MONOCHROME2", "RGB", "YBR_FULL", "YBR_FULL_422", "YBR_RCT", "YBR_ICT", "PALETTE COLOR"];
 
     /// <summary>No DICOM codec MedExplain decodes expands data more than this (JPEG baseline: 64 samples from 2 bits; RLE: 128 bytes from 2).</summary>
     public const long MaxCompressionRatio = 1024;
@@ -59,7 +59,7 @@ internal sealed record PixelModule(
             throw new MedExplainInputException(path, $"has {samples} samples per pixel; MedExplain reads 1 (grey) or 3 (colour).");
         }
 
-        if (!Photometrics.Contains(photometric) || (samples == 3) != photometric is "RGB" or "YBR_FULL" or "YBR_FULL_422")
+        if (!Photometrics.Contains(photometric) || (samples == 3) != photometric is "RGB" or "YBR_FULL" or "YBR_FULL_422" or "YBR_RCT" or "YBR_ICT")
         {
             throw new MedExplainInputException(path, $"has Photometric Interpretation {photometric} with {samples} sample(s) per pixel, which MedExplain does not read.");
         }

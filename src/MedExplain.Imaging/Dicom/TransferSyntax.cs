@@ -19,18 +19,18 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
         new("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true, false, false, PixelCodec.JpegLossless),
         new("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14, SV1)", true, false, false, PixelCodec.JpegLossless),
         new("1.2.840.10008.1.2.5", "RLE Lossless", true, false, false, PixelCodec.Rle),
+        new("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", true, false, false, PixelCodec.JpegLs),
+        new("1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless", true, false, false, PixelCodec.JpegLs),
+        new("1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless Only", true, false, false, PixelCodec.Jpeg2000),
+        new("1.2.840.10008.1.2.4.91", "JPEG 2000", true, false, false, PixelCodec.Jpeg2000),
+        new("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Lossless", true, false, false, PixelCodec.Jpeg2000),
+        new("1.2.840.10008.1.2.4.202", "High-Throughput JPEG 2000 with RPCL Lossless", true, false, false, PixelCodec.Jpeg2000),
+        new("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000", true, false, false, PixelCodec.Jpeg2000),
     }.ToDictionary(t => t.Uid);
 
     private static readonly Dictionary<string, string> Unsupported = new()
     {
         ["1.2.840.10008.1.2.4.51"] = "JPEG Extended (Process 2 & 4, 12-bit)",
-        ["1.2.840.10008.1.2.4.80"] = "JPEG-LS Lossless",
-        ["1.2.840.10008.1.2.4.81"] = "JPEG-LS Near-Lossless",
-        ["1.2.840.10008.1.2.4.90"] = "JPEG 2000 Lossless Only",
-        ["1.2.840.10008.1.2.4.91"] = "JPEG 2000",
-        ["1.2.840.10008.1.2.4.201"] = "High-Throughput JPEG 2000 Lossless",
-        ["1.2.840.10008.1.2.4.202"] = "High-Throughput JPEG 2000 with RPCL Lossless",
-        ["1.2.840.10008.1.2.4.203"] = "High-Throughput JPEG 2000",
         ["1.2.840.113619.5.2"] = "GE Implicit VR Big Endian pixels (private)",
     };
 
@@ -62,6 +62,12 @@ public enum PixelCodec
     /// <summary>DICOM RLE lossless.</summary>
     Rle,
 
-    /// <summary>A syntax MedExplain recognises but does not decode (JPEG-LS, JPEG 2000…).</summary>
+    /// <summary>JPEG-LS, lossless or near-lossless (CharLS).</summary>
+    JpegLs,
+
+    /// <summary>JPEG 2000 and High-Throughput JPEG 2000, lossless or lossy (OpenJPEG).</summary>
+    Jpeg2000,
+
+    /// <summary>A syntax MedExplain recognises but does not decode (JPEG extended 12-bit).</summary>
     Unsupported,
 }

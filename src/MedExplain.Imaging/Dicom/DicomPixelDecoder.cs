@@ -46,7 +46,7 @@ internal static class DicomPixelDecoder
         DicomElement pixelData = file.Dataset.Get(DicomTag.PixelData)!;
         int pixels = module.Rows * module.Columns;
         int channels = module.SamplesPerPixel;
-        bool bigEndian = file.Dataset.BigEndian;
+        bool bigEndian = file.Syntax.BigEndianPixels;
         string photometric = module.Photometric;
         if (file.Syntax.Codec == PixelCodec.None && photometric != "YBR_FULL_422")
         {

@@ -14,11 +14,12 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
         new("1.2.840.10008.1.2", "Implicit VR Little Endian", false, false, false, PixelCodec.None),
         new("1.2.840.10008.1.2.1", "Explicit VR Little Endian", true, false, false, PixelCodec.None),
         new("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", true, false, true, PixelCodec.None),
-        new("1.2.840.10008.1.2.2", "Explicit VR Big Endian", true, true, false, PixelCodec.None),
+        new("1.2.840.10008.1.2.2", "Explicit VR Big Endian", true, true, false, PixelCodec.None) { BigEndianPixels = true },
         new("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, false, false, PixelCodec.JpegBaseline),
         new("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true, false, false, PixelCodec.JpegLossless),
         new("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14, SV1)", true, false, false, PixelCodec.JpegLossless),
         new("1.2.840.10008.1.2.5", "RLE Lossless", true, false, false, PixelCodec.Rle),
+        new("1.2.840.113619.5.2", "GE Implicit VR Little Endian with big-endian pixels (private)", false, false, false, PixelCodec.None) { BigEndianPixels = true },
         new("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", true, false, false, PixelCodec.JpegLs),
         new("1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless", true, false, false, PixelCodec.JpegLs),
         new("1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless Only", true, false, false, PixelCodec.Jpeg2000),
@@ -31,7 +32,6 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
     private static readonly Dictionary<string, string> Unsupported = new()
     {
         ["1.2.840.10008.1.2.4.51"] = "JPEG Extended (Process 2 & 4, 12-bit)",
-        ["1.2.840.113619.5.2"] = "GE Implicit VR Big Endian pixels (private)",
     };
 
     /// <summary>Gets the default syntax of files without file meta.</summary>
@@ -42,6 +42,10 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
     public static TransferSyntax FromUid(string uid) =>
         Known.TryGetValue(uid, out TransferSyntax? syntax) ? syntax
         : new TransferSyntax(uid, Unsupported.GetValueOrDefault(uid, "unknown"), true, false, false, PixelCodec.Unsupported);
+
+    /// <summary>Gets a value indicating whether native pixels are big endian: the retired big-endian syntax, and GE's
+    /// private one, whose data set is little endian but whose pixel words are not.</summary>
+    public bool BigEndianPixels { get; init; }
 
     /// <summary>Gets a label such as "1.2.840.10008.1.2.4.90 (JPEG 2000 Lossless Only)".</summary>
     public string Label => $"{Uid} ({Name})";

@@ -150,6 +150,31 @@ public sealed class DicomTransferSyntaxTests : IDisposable
         }
     }
 
+    [SkippableFact]
+    public void GePrivateSyntax_ReadsTheLittleEndianDataSetAndTheBigEndianPixels()
+    {
+        DicomFixture fixture = SignedCt;
+        string implicitLe = DicomFixture.Convert(_temp, fixture.Write(_temp, "ct"), "dcmconv", "dcmtk", "+ti");
+        byte[] bytes = File.ReadAllBytes(implicitLe);
+        // GE's syntax UID is as long as the implicit one padded (18 bytes), so the file meta keeps its length.
+        byte[] implicitUid = "1.2.840.10008.1.2\0"u8.ToArray(), geUid = "1.2.840.113619.5.2"u8.ToArray();
+        int uid = bytes.AsSpan().IndexOf(implicitUid);
+        geUid.CopyTo(bytes, uid);
+        int pixels = bytes.AsSpan().LastIndexOf(new byte[] { 0xE0, 0x7F, 0x10, 0x00 }) + 8;
+        for (int n = pixels; n + 1 < bytes.Length; n += 2)
+        {
+            (bytes[n], bytes[n + 1]) = (bytes[n + 1], bytes[n]);
+        }
+
+        string ge = _temp.File("ge.dcm");
+        File.WriteAllBytes(ge, bytes);
+
+        MedicalImage image = DicomImageReader.Read(ge);
+
+        Assert.Equal("1.2.840.113619.5.2", image.Metadata.TransferSyntax);
+        AssertValues(fixture, image, slope: 1.5, intercept: -1024);
+    }
+
     internal static void AssertValues(DicomFixture fixture, MedicalImage image, double slope, double intercept)
     {
         Assert.Equal([fixture.Columns, fixture.Rows, fixture.Frames], image.Dims);

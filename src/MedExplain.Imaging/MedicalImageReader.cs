@@ -15,7 +15,7 @@ namespace MedExplain.Imaging;
 public static class MedicalImageReader
 {
     /// <summary>Gets the kinds of input, for help texts.</summary>
-    public static string SupportedFormats => "a DICOM file or a folder of DICOM slices, NIfTI (.nii, .nii.gz, .hdr), .npy, " + string.Join(", ", RasterReader.Extensions);
+    public static string SupportedFormats => "a DICOM file or a folder of DICOM slices, NIfTI (.nii, .nii.gz, .hdr/.img pairs by either name), .npy, " + string.Join(", ", RasterReader.Extensions);
 
     /// <summary>Gets the file name endings of the scans <see cref="Read"/> takes, longest first (".nii.gz" before
     /// ".nii"): the one list every folder search and output name uses.</summary>

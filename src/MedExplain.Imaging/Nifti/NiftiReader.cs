@@ -12,12 +12,33 @@ public static class NiftiReader
     /// <param name="path">A file name.</param>
     public static bool HasNiftiName(string path) =>
         path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase)
-        || path.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase);
+        || path.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase) || IsPairImage(path);
+
+    /// <summary>The header of a .hdr/.img pair when given by its .img (or .img.gz) half; any other path as it is.</summary>
+    /// <param name="path">A file name.</param>
+    /// <exception cref="MedExplainInputException">An .img whose .hdr is missing.</exception>
+    public static string HeaderOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!IsPairImage(path))
+        {
+            return path;
+        }
+
+        string header = path[..^(path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? 7 : 4)] + ".hdr";
+        return File.Exists(header)
+            ? header
+            : throw new MedExplainInputException(path, "is the image half of an Analyze/NIfTI .hdr/.img pair, but its .hdr header is missing.");
+    }
+
+    private static bool IsPairImage(string path) =>
+        path.EndsWith(".img", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".img.gz", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Reads just the header.</summary>
     /// <param name="path">The file.</param>
     public static NiftiHeader ReadHeader(string path)
     {
+        path = HeaderOf(path);
         using Stream stream = Open(path);
         return ReadHeader(stream, path);
     }
@@ -28,6 +49,7 @@ public static class NiftiReader
     /// <exception cref="MedExplainInputException">The file is missing, not NIfTI, truncated or inconsistent.</exception>
     public static MedicalImage Read(string path, int volume = 0)
     {
+        path = HeaderOf(path);
         using Stream stream = Open(path);
         return Read(stream, path, new FileInfo(path).Length, volume);
     }

@@ -14,6 +14,17 @@ public sealed class NiftiBadInputTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
+    public void AnImgWithoutItsHdr_SaysTheHeaderIsMissing()
+    {
+        string image = _temp.Write("lonely.img", new byte[64]);
+
+        var error = Assert.Throws<MedExplainInputException>(() => MedicalImageReader.Read(image));
+
+        Assert.Equal(image, error.FilePath);
+        Assert.Contains(".hdr header is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ValidFileReadsBack()
     {
         byte[] bytes = ValidFile();

@@ -18,6 +18,7 @@ public sealed class NiftiInteropTests
     [InlineData("fourd-uint16.nii.gz")]
     [InlineData("nifti2-float64.nii")]
     [InlineData("extension-int32.nii")]
+    [InlineData("pair-float32.img")]
     public void ReadsWhatNibabelWrites(string name)
     {
         string python = ExternalTools.RequireNibabel();

@@ -85,6 +85,11 @@ def write(folder):
     img.header.extensions.append(nib.nifti1.Nifti1Extension("comment", b"an extension that moves vox_offset" * 3))
     save("extension-int32.nii", img)
 
+    # a .hdr/.img pair, named by its image half (as users often pass it)
+    a = affine(rotation(0, 0.2, 0), [1.5, 1.5, 3], [-20, 10, 5])
+    img = nib.Nifti1Pair(rng.normal(size=(4, 3, 5)).astype(np.float32), a)
+    save("pair-float32.img", img)
+
     with open(f"{folder}/cases.json", "w") as f:
         json.dump(cases, f)
 

@@ -10,15 +10,30 @@ namespace MedExplain.Benchmarks;
 /// <summary>Writes the benchmark inputs: an uncompressed CT-like DICOM series and a gzipped NIfTI volume.</summary>
 internal static class SyntheticScans
 {
-    /// <summary>Writes <paramref name="slices"/> explicit VR little endian CT slices of size × size int16 pixels.</summary>
-    public static void DicomSeries(string folder, int slices, int size)
+    /// <summary>Writes <paramref name="slices"/> explicit VR little endian CT slices of size × size int16 pixels: random
+    /// bytes, or (<paramref name="smooth"/>) a smooth anatomy-like pattern with a little noise, which codecs compress as
+    /// they would a scan.</summary>
+    public static void DicomSeries(string folder, int slices, int size, bool smooth = false)
     {
         Directory.CreateDirectory(folder);
         var random = new Random(1);
         var pixels = new byte[size * size * 2];
         for (int k = 0; k < slices; k++)
         {
-            random.NextBytes(pixels);
+            if (smooth)
+            {
+                for (int n = 0; n < size * size; n++)
+                {
+                    double x = n % size, y = n / size;
+                    short value = (short)((1000 * Math.Sin(x / 40) * Math.Cos((y + k) / 30)) + random.Next(-20, 21));
+                    BinaryPrimitives.WriteInt16LittleEndian(pixels.AsSpan(2 * n), value);
+                }
+            }
+            else
+            {
+                random.NextBytes(pixels);
+            }
+
             var file = new List<byte>(pixels.Length + 512);
             file.AddRange(new byte[128]);
             file.AddRange("DICM"u8.ToArray());

@@ -26,7 +26,7 @@ internal static class DicomPixelDecoder
         bool encapsulated = pixelData.Fragments is not null;
         if (file.Syntax.Codec == PixelCodec.Unsupported)
         {
-            throw new MedExplainInputException(path, $"uses transfer syntax {file.Syntax.Label}, which is not supported (MedExplain decodes native, deflated, RLE, JPEG baseline, JPEG lossless, JPEG-LS and JPEG 2000 pixels).");
+            throw new MedExplainInputException(path, $"uses transfer syntax {file.Syntax.Label}, which is not supported (MedExplain decodes native, deflated, RLE, JPEG baseline, extended and lossless, JPEG-LS and JPEG 2000 pixels).");
         }
 
         if (encapsulated != (file.Syntax.Codec != PixelCodec.None))
@@ -63,6 +63,7 @@ internal static class DicomPixelDecoder
                     PixelCodec.None => (Native422(native422, module, f), false),
                     PixelCodec.Rle => (RleDecoder.Decode(frames[f].Span, pixels, channels, module.BitsAllocated / 8, path), true),
                     PixelCodec.JpegLossless => (Checked(JpegLosslessDecoder.Decode(frames[f].Span, path, (module.Rows, module.Columns, channels)), module, path), false),
+                    PixelCodec.JpegExtended => (Checked(JpegExtendedDecoder.Decode(frames[f].Span, path, (module.Rows, module.Columns, channels)), module, path), false),
                     PixelCodec.JpegLs => (Checked(JpegLsDecoder.Decode(frames[f].Span, path, (module.Rows, module.Columns, channels)), module, path), false),
                     PixelCodec.Jpeg2000 => (Checked(ClampedToStored(Jpeg2000Decoder.Decode(frames[f].Span, path, (module.Rows, module.Columns, channels)), module), module, path), false),
                     _ => (Checked(JpegBaselineDecoder.Decode(frames[f].Span, channels, path), module, path), false),

@@ -30,7 +30,7 @@ internal static class FrameData
             return data;
         }
 
-        if (codec is PixelCodec.JpegBaseline or PixelCodec.JpegLossless or PixelCodec.JpegLs or PixelCodec.Jpeg2000)
+        if (codec is PixelCodec.JpegBaseline or PixelCodec.JpegExtended or PixelCodec.JpegLossless or PixelCodec.JpegLs or PixelCodec.Jpeg2000)
         {
             // Several fragments per frame and no offset table: a frame starts where a fragment starts with SOI (JPEG,
             // JPEG-LS), SOC (a JPEG 2000 code stream) or a JP2 signature box.

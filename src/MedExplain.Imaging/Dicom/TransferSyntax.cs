@@ -16,6 +16,7 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
         new("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", true, false, true, PixelCodec.None),
         new("1.2.840.10008.1.2.2", "Explicit VR Big Endian", true, true, false, PixelCodec.None) { BigEndianPixels = true },
         new("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, false, false, PixelCodec.JpegBaseline),
+        new("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", true, false, false, PixelCodec.JpegExtended),
         new("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true, false, false, PixelCodec.JpegLossless),
         new("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14, SV1)", true, false, false, PixelCodec.JpegLossless),
         new("1.2.840.10008.1.2.5", "RLE Lossless", true, false, false, PixelCodec.Rle),
@@ -31,7 +32,6 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
 
     private static readonly Dictionary<string, string> Unsupported = new()
     {
-        ["1.2.840.10008.1.2.4.51"] = "JPEG Extended (Process 2 & 4, 12-bit)",
     };
 
     /// <summary>Gets the default syntax of files without file meta.</summary>
@@ -60,6 +60,9 @@ public enum PixelCodec
     /// <summary>JPEG baseline, 8-bit lossy.</summary>
     JpegBaseline,
 
+    /// <summary>JPEG extended sequential, processes 2 and 4 (8 or 12 bits, lossy).</summary>
+    JpegExtended,
+
     /// <summary>JPEG lossless, process 14, any predictor.</summary>
     JpegLossless,
 
@@ -72,6 +75,6 @@ public enum PixelCodec
     /// <summary>JPEG 2000 and High-Throughput JPEG 2000, lossless or lossy (OpenJPEG).</summary>
     Jpeg2000,
 
-    /// <summary>A syntax MedExplain recognises but does not decode (JPEG extended 12-bit).</summary>
+    /// <summary>A syntax MedExplain recognises but does not decode.</summary>
     Unsupported,
 }

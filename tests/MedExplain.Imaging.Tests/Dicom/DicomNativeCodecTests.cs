@@ -5,7 +5,8 @@ using MedExplain.TestUtilities;
 namespace MedExplain.Imaging.Tests.Dicom;
 
 /// <summary>
-/// JPEG-LS (CharLS) and JPEG 2000 (OpenJPEG) frames made by dcmtk and gdcm decode to the stored values when lossless,
+/// JPEG-LS (CharLS), JPEG 2000 (OpenJPEG) and JPEG extended 12-bit (JpegLibrary) frames made by dcmtk and gdcm decode
+/// to the stored values when lossless,
 /// and to exactly what the reference tools' own decoders (dcmdjpls, gdcmconv --raw) give when lossy; broken streams are
 /// a clear error.
 /// </summary>
@@ -116,8 +117,27 @@ public sealed class DicomNativeCodecTests : IDisposable
     }
 
     [SkippableTheory]
+    [InlineData(12, 16)]
+    [InlineData(8, 8)]
+    public void JpegExtended_DecodesAsDcmtkDoesWithinOneLevel(int bits, int allocated)
+    {
+        int max = (1 << bits) - 1;
+        DicomFixture fixture = Grey(bits, false, allocated, 64, 1) with { Stored = Smooth(64, 64, max) };
+        string compressed = DicomFixture.Convert(_temp, fixture.Write(_temp, "grey"), "dcmcjpeg", "dcmtk", "+ee");
+
+        MedicalImage image = DicomImageReader.Read(compressed);
+        MedicalImage reference = DicomImageReader.Read(DicomFixture.Convert(_temp, compressed, "dcmdjpeg", "dcmtk"));
+
+        Assert.Equal("1.2.840.10008.1.2.4.51", image.Metadata.TransferSyntax);
+        // The same coefficients through another inverse DCT (JpegLibrary's float one, libjpeg's integer one) differ by
+        // rounding: at most one level.
+        Assert.True(Numerics.MaxAbsDifference(reference.Voxels, image.Voxels) <= 1, $"max difference {Numerics.MaxAbsDifference(reference.Voxels, image.Voxels)}");
+    }
+
+    [SkippableTheory]
     [InlineData("dcmcjpls", "dcmtk", "+el")]
     [InlineData("gdcmconv", "libgdcm-tools", "--j2k")]
+    [InlineData("dcmcjpeg", "dcmtk", "+ee")]
     public void ACutShortFrame_IsAClearErrorNamingTheFile(string tool, string package, string option)
     {
         DicomFixture fixture = Grey(16, false, 16, 32, 1);
@@ -126,9 +146,12 @@ public sealed class DicomNativeCodecTests : IDisposable
         byte[] stream = file.Dataset.Get(DicomTag.PixelData)!.Fragments![1].ToArray();
         byte[] cut = stream[..(stream.Length / 2)];
 
-        var error = Assert.ThrowsAny<MedExplainInputException>(() => option == "+el"
-            ? JpegLsDecoder.Decode(cut, "cut.dcm", (32, 32, 1))
-            : Jpeg2000Decoder.Decode(cut, "cut.dcm", (32, 32, 1)));
+        var error = Assert.ThrowsAny<MedExplainInputException>(() => option switch
+        {
+            "+el" => JpegLsDecoder.Decode(cut, "cut.dcm", (32, 32, 1)),
+            "+ee" => JpegExtendedDecoder.Decode(cut, "cut.dcm", (32, 32, 1)),
+            _ => Jpeg2000Decoder.Decode(cut, "cut.dcm", (32, 32, 1)),
+        });
 
         Assert.Equal("cut.dcm", error.FilePath);
     }

@@ -78,7 +78,7 @@ public static class MedicalImageReader
 
         if (DicomFile.HasDicomMagic(path) || path.EndsWith(".dcm", StringComparison.OrdinalIgnoreCase))
         {
-            return DicomImageReader.Read(path);
+            return DicomImageReader.Read(path, options.Volume);
         }
 
         if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
@@ -146,5 +146,6 @@ public static class MedicalImageReader
 
 /// <summary>Which part of a multi-part input to read.</summary>
 /// <param name="SeriesInstanceUid">The series of a DICOM folder that holds several.</param>
-/// <param name="Volume">The volume of a 4D NIfTI file, from 0.</param>
+/// <param name="Volume">The volume of a 4D NIfTI file, or of an enhanced multi-frame DICOM file that holds several
+/// (stacks, temporal positions), from 0.</param>
 public sealed record ImageReadOptions(string? SeriesInstanceUid = null, int Volume = 0);

@@ -31,7 +31,7 @@ internal static class CliOptions
 
     public static Option<int> Volume() => new("--volume")
     {
-        Description = "The volume of a 4D NIfTI file to read, counting from 0.",
+        Description = "The volume of a 4D NIfTI file, or of an enhanced multi-frame DICOM file with several stacks or time points, to read, counting from 0.",
         DefaultValueFactory = _ => 0,
     };
 

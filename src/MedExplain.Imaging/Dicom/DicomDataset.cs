@@ -113,6 +113,19 @@ public sealed class DicomDataset
         return values;
     }
 
+    /// <summary>Gets the first unsigned 32-bit (UL) value, or null when absent.</summary>
+    /// <param name="tag">The tag.</param>
+    public long? UnsignedLong(DicomTag tag)
+    {
+        if (Get(tag) is not { Value.Length: >= 4 } element)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> bytes = element.Value.Span;
+        return BigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+    }
+
     /// <summary>Gets the items of a sequence (empty when absent).</summary>
     /// <param name="tag">The tag.</param>
     public IReadOnlyList<DicomDataset> Sequence(DicomTag tag) => Get(tag)?.Items ?? [];

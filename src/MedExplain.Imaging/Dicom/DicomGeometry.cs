@@ -1,3 +1,4 @@
+using System.Globalization;
 using MedExplain.Imaging.Geometry;
 
 namespace MedExplain.Imaging.Dicom;
@@ -52,4 +53,33 @@ internal sealed record DicomGeometry(Vector3d Position, Vector3d RowDirection, V
     /// <summary>Gets the RAS+ affine for (i = column, j = row, k) with <paramref name="sliceStep"/> the world step from one slice to the next.</summary>
     public Affine ToRas(Vector3d sliceStep) =>
         Affine.FromColumns(RowDirection * ColumnSpacing, ColumnDirection * RowSpacing, sliceStep, Position).FlipLpsRas();
+
+    /// <summary>The world step from one slice of a sorted stack to the next: the mean over the stack, or the normal times
+    /// <paramref name="singleSliceThickness"/> for a stack of one.</summary>
+    public static Vector3d SliceStep(IReadOnlyList<DicomGeometry> sorted, double singleSliceThickness) =>
+        sorted.Count > 1 ? (sorted[^1].Position - sorted[0].Position) * (1.0 / (sorted.Count - 1)) : sorted[0].Normal * singleSliceThickness;
+
+    /// <summary>Notes what a sorted stack's affine cannot say: uneven spacing, and slices offset along their planes.</summary>
+    public static void CheckStack(IReadOnlyList<DicomGeometry> sorted, List<string> warnings)
+    {
+        if (sorted.Count < 2)
+        {
+            return;
+        }
+
+        Vector3d normal = sorted[0].Normal;
+        double[] gaps = [.. sorted.Zip(sorted.Skip(1), (a, b) => b.Along(normal) - a.Along(normal))];
+        double mean = gaps.Average();
+        if (gaps.Any(g => Math.Abs(g - mean) > Math.Max(0.01, 0.01 * mean)))
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"slice spacing is not uniform ({gaps.Min():0.###} to {gaps.Max():0.###} mm); the volume uses the mean step."));
+        }
+
+        Vector3d step = sorted[^1].Position - sorted[0].Position;
+        double angle = Math.Acos(Math.Clamp(Vector3d.Dot(step.Normalized, normal), -1, 1)) * 180 / Math.PI;
+        if (angle > 0.1)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"slices are offset along their planes (gantry tilt {angle:0.##}°); the affine keeps the shear."));
+        }
+    }
 }

@@ -29,18 +29,21 @@ public static class DicomImageReader
 
     /// <summary>Reads a file.</summary>
     /// <param name="path">A DICOM Part 10 file.</param>
+    /// <param name="volume">For an enhanced multi-frame file holding several volumes (stacks, temporal positions), which
+    /// one, from 0.</param>
     /// <exception cref="MedExplainInputException">Not DICOM, not an image, or pixels that cannot be decoded.</exception>
-    public static MedicalImage Read(string path) => Read(DicomFile.Read(path));
+    public static MedicalImage Read(string path, int volume = 0) => Read(DicomFile.Read(path), volume);
 
     /// <summary>Reads a parsed file.</summary>
     /// <param name="file">The file.</param>
-    public static MedicalImage Read(DicomFile file)
+    /// <param name="volume">For an enhanced multi-frame file holding several volumes, which one, from 0.</param>
+    public static MedicalImage Read(DicomFile file, int volume = 0)
     {
         ArgumentNullException.ThrowIfNull(file);
         DicomDataset d = file.Dataset;
-        if (d.Contains(new DicomTag(0x5200, 0x9230)))
+        if (EnhancedMultiFrame.Is(d))
         {
-            throw new MedExplainInputException(file.Path, "is an enhanced multi-frame image (per-frame functional groups), which MedExplain does not read yet.");
+            return EnhancedMultiFrame.Read(file, volume);
         }
 
         (float[] samples, PixelModule module, string photometric) = DicomPixelDecoder.Decode(file);

@@ -80,30 +80,8 @@ public static class DicomSeriesReader
             }
         }
 
-        CheckSpacing(sorted, normal, warnings);
+        DicomGeometry.CheckStack([.. sorted.Select(s => s.Geometry)], warnings);
         return sorted;
-    }
-
-    private static void CheckSpacing(List<SliceHeader> sorted, Vector3d normal, List<string> warnings)
-    {
-        if (sorted.Count < 2)
-        {
-            return;
-        }
-
-        double[] gaps = [.. sorted.Zip(sorted.Skip(1), (a, b) => b.Geometry.Along(normal) - a.Geometry.Along(normal))];
-        double mean = gaps.Average();
-        if (gaps.Any(g => Math.Abs(g - mean) > Math.Max(0.01, 0.01 * mean)))
-        {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"slice spacing is not uniform ({gaps.Min():0.###} to {gaps.Max():0.###} mm); the volume uses the mean step."));
-        }
-
-        Vector3d step = sorted[^1].Geometry.Position - sorted[0].Geometry.Position;
-        double angle = Math.Acos(Math.Clamp(Vector3d.Dot(step.Normalized, normal), -1, 1)) * 180 / Math.PI;
-        if (angle > 0.1)
-        {
-            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"slices are offset along their planes (gantry tilt {angle:0.##}°); the affine keeps the shear."));
-        }
     }
 
     private static string OrientationKey(SliceHeader s)
@@ -145,8 +123,7 @@ public static class DicomSeriesReader
         });
 
         DicomGeometry geometry = slices[0].Geometry;
-        Vector3d step = count > 1 ? (slices[^1].Geometry.Position - geometry.Position) * (1.0 / (count - 1))
-            : geometry.Normal * slices[0].File.Dataset.Number(DicomTag.SliceThickness, 1);
+        Vector3d step = DicomGeometry.SliceStep([.. slices.Select(s => s.Geometry)], slices[0].File.Dataset.Number(DicomTag.SliceThickness, 1));
         ImageMetadata metadata = DicomImageReader.Metadata(slices[0].File, first, photometric, [.. warnings, .. slices[0].File.Warnings]) with
         {
             Source = folder,

@@ -104,6 +104,33 @@ public readonly record struct DicomTag(ushort Group, ushort Element)
     /// <summary>Gets (0028,3006) LUT Data.</summary>
     public static DicomTag LutData { get; } = new(0x0028, 0x3006);
 
+    /// <summary>Gets (5200,9229) Shared Functional Groups Sequence.</summary>
+    public static DicomTag SharedFunctionalGroups { get; } = new(0x5200, 0x9229);
+
+    /// <summary>Gets (5200,9230) Per-Frame Functional Groups Sequence.</summary>
+    public static DicomTag PerFrameFunctionalGroups { get; } = new(0x5200, 0x9230);
+
+    /// <summary>Gets (0020,9111) Frame Content Sequence.</summary>
+    public static DicomTag FrameContent { get; } = new(0x0020, 0x9111);
+
+    /// <summary>Gets (0020,9113) Plane Position Sequence.</summary>
+    public static DicomTag PlanePosition { get; } = new(0x0020, 0x9113);
+
+    /// <summary>Gets (0020,9116) Plane Orientation Sequence.</summary>
+    public static DicomTag PlaneOrientation { get; } = new(0x0020, 0x9116);
+
+    /// <summary>Gets (0028,9110) Pixel Measures Sequence.</summary>
+    public static DicomTag PixelMeasures { get; } = new(0x0028, 0x9110);
+
+    /// <summary>Gets (0028,9145) Pixel Value Transformation Sequence.</summary>
+    public static DicomTag PixelValueTransformation { get; } = new(0x0028, 0x9145);
+
+    /// <summary>Gets (0020,9056) Stack ID.</summary>
+    public static DicomTag StackId { get; } = new(0x0020, 0x9056);
+
+    /// <summary>Gets (0020,9128) Temporal Position Index.</summary>
+    public static DicomTag TemporalPositionIndex { get; } = new(0x0020, 0x9128);
+
     /// <summary>Gets (7FE0,0010) Pixel Data.</summary>
     public static DicomTag PixelData { get; } = new(0x7FE0, 0x0010);
 

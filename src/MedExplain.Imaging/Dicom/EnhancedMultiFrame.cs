@@ -100,9 +100,10 @@ internal static class EnhancedMultiFrame
             throw new MedExplainParameterException("volume", $"must be from 0 to {volumes.Count - 1}: {Path.GetFileName(file.Path)} holds {volumes.Count} volume(s) ({string.Join("; ", volumes.Select((v, n) => $"{n}: {v.Label}"))}), not {volume}.");
         }
 
+        string structure = $"{volumes.Count} volume(s) in {module.Frames} frames: {string.Join("; ", volumes.Select((v, n) => $"{n}: {v.Label}, {v.Frames.Count} frames"))}";
         if (volumes.Count > 1)
         {
-            warnings.Add($"holds {volumes.Count} volumes ({string.Join("; ", volumes.Select((v, n) => $"{n}: {v.Label}, {v.Frames.Count} frames"))}); read volume {volume} (choose another with the volume option).");
+            warnings.Add($"holds {structure}; read volume {volume} (choose another with the volume option).");
         }
 
         EnhancedVolume chosen = volumes[volume];
@@ -135,7 +136,7 @@ internal static class EnhancedMultiFrame
             FileDims = [module.Columns, module.Rows, module.Frames],
             Properties = new Dictionary<string, string>(DicomImageReader.Metadata(file, module, photometric, warnings).Properties)
             {
-                ["enhancedVolumes"] = volumes.Count.ToString(CultureInfo.InvariantCulture),
+                ["enhancedFrames"] = structure,
                 ["enhancedVolume"] = chosen.Label,
             },
         };

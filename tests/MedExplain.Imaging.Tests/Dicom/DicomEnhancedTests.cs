@@ -47,7 +47,8 @@ public sealed class DicomEnhancedTests : IDisposable
             new Vector3d(0, 0, 2),
             new Vector3d(-5, -7, 10)).FlipLpsRas();
         Assert.True(expected.MaxDifference(first.Affine) < 1e-6, first.Affine.ToString());
-        Assert.Contains(first.Metadata.Warnings, w => w.Contains("holds 2 volumes", StringComparison.Ordinal));
+        Assert.Contains(first.Metadata.Warnings, w => w.Contains("holds 2 volume(s) in 6 frames", StringComparison.Ordinal));
+        Assert.Equal("2 volume(s) in 6 frames: 0: stack 1, 3 frames; 1: stack 2, 3 frames", first.Metadata.Properties["enhancedFrames"]);
         Assert.Equal("stack 2", second.Metadata.Properties["enhancedVolume"]);
     }
 

@@ -94,7 +94,7 @@ public sealed class ExplainCommandTests : IDisposable
         };
         string dicom = fixture.Write(_temp, "mr");
 
-        (int code, string stdout, string error) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", dicom, "--methods", "gradient,grad-cam", "--out", _temp.File("out"));
+        (int code, string stdout, string error) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", dicom, "--methods", "gradient,grad-cam", "--out", _temp.File("out"), "--dicom-out", _temp.File("pacs"));
         (int infoCode, string info, _) = CliRunner.Run("image-info", dicom);
         (_, string infoJson, _) = CliRunner.Run("image-info", dicom, "--json");
         (_, string asked, _) = CliRunner.Run("image-info", dicom, "--show-descriptions");
@@ -123,6 +123,20 @@ public sealed class ExplainCommandTests : IDisposable
         }
 
         Assert.True(File.Exists(_temp.File("out/maps/mr-scan.nii.gz")), "a DICOM scan also gets a NIfTI base image for viewers");
+
+        // The DICOM outputs are the one place identity goes: filed under the source's patient for the PACS, free text
+        // still left out.
+        string[] series = [.. Directory.EnumerateFiles(_temp.File("pacs"), "*.dcm", SearchOption.AllDirectories)];
+        Assert.Equal(2, series.Length); // one slice, two methods
+        foreach (string file in series)
+        {
+            string text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file));
+            Assert.Contains("Doe^Jane", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Smith", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Jones", text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("DICOM Secondary Capture series (1 images, not for diagnosis, in the source's study)", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,6 +4,8 @@ using System.Globalization;
 using MedExplain.Cli.Explain;
 using MedExplain.Cli.Reports;
 using MedExplain.Imaging;
+using MedExplain.Imaging.Dicom.Writing;
+using MedExplain.Imaging.Rendering;
 using MedExplain.Imaging.Npy;
 using MedExplain.Methods;
 using MedExplain.Methods.Propagation;
@@ -37,14 +39,20 @@ internal static class ExplainCommand
         Option<string?> featureMask = new("--feature-mask") { Description = "Region methods: a label map on the scan's grid (an atlas or segmentation in any readable format); default: a patch grid (superpixels for lime)." };
         Option<string?> regionNames = new("--region-names") { Description = "Names of the --feature-mask labels: \"LABEL NAME\" per line." };
         Option<long> maxMemory = CliOptions.MaxMemory();
+        Option<string?> dicomOut = new("--dicom-out") { Description = "Also write each method's map as a DICOM Secondary Capture series for PACS (RGB, burned onto the windowed scan, marked not for diagnosis), filed in the source's study and patient when the scan is DICOM." };
         var command = new Command("explain", "Explain a model's prediction on a scan: maps mapped back onto the scan's voxels (NIfTI with the scan's affine, NPY, PNG overlays) and a self-contained HTML report.")
         {
-            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, over, composite, background, patterns, window, stride, featureMask, regionNames, maxMemory,
+            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, over, composite, background, patterns, window, stride, featureMask, regionNames, maxMemory, dicomOut,
         };
         command.SetAction(result => console.Guard(() =>
         {
             using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory, console);
             OutputLocation.CheckFolder(result.GetValue(output)!, "out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask));
+            if (result.GetValue(dicomOut) is { } dicomFolder)
+            {
+                OutputLocation.CheckFolder(dicomFolder, "dicom-out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask));
+            }
+
             string targetText = result.GetValue(target)!;
             string cardPath = result.GetValue(card) ?? MedExplain.Models.ModelCardReader.CardPathFor(result.GetValue(model)!);
             ClassTarget classTarget = CliOptions.Target(targetText, File.Exists(cardPath) ? MedExplain.Models.ModelCardReader.Read(cardPath).ClassNames : null);
@@ -102,7 +110,7 @@ internal static class ExplainCommand
                 RegionNames = result.GetValue(regionNames) is { } namesFile ? RegionNames.Read(namesFile) : new Dictionary<int, string>(),
             };
             string folder = result.GetValue(output)!;
-            (string report, IReadOnlyList<MethodFailure> failures) = Run(console, [request], folder, $"MedExplain: {Path.GetFileName(request.InputPath.TrimEnd('/', '\\'))}");
+            (string report, IReadOnlyList<MethodFailure> failures) = Run(console, [request], folder, $"MedExplain: {Path.GetFileName(request.InputPath.TrimEnd('/', '\\'))}", dicomOut: result.GetValue(dicomOut));
             console.Out.WriteLine($"report: {report}");
             return CliConsole.Failed(console, failures, report);
         }));
@@ -116,7 +124,8 @@ internal static class ExplainCommand
     /// <param name="folder">The report's folder.</param>
     /// <param name="title">The report's title.</param>
     /// <param name="overview">Lines for an overview at the top of the report, or null.</param>
-    public static (string Report, IReadOnlyList<MethodFailure> Failures) Run(CliConsole console, IReadOnlyList<ExplainRequest> requests, string folder, string title, IReadOnlyList<OverviewItem>? overview = null)
+    /// <param name="dicomOut">A folder for DICOM Secondary Capture series of the maps, or null.</param>
+    public static (string Report, IReadOnlyList<MethodFailure> Failures) Run(CliConsole console, IReadOnlyList<ExplainRequest> requests, string folder, string title, IReadOnlyList<OverviewItem>? overview = null, string? dicomOut = null)
     {
         var failures = new List<MethodFailure>();
         Directory.CreateDirectory(folder);
@@ -132,7 +141,20 @@ internal static class ExplainCommand
             console.Out.WriteLine(explanation.Segmentation is { } segmentation
                 ? $"{request.InputPath}: segmentation; explaining the predicted region of {explanation.Prediction.ClassName} ({segmentation.OnScan.Volumes[segmentation.Region].Voxels} voxels, {segmentation.OnScan.Volumes[segmentation.Region].Millilitres:0.###} mL, mean probability {explanation.Prediction.Confidence * 100:0.0}%)"
                 : $"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");
-            ExplanationWriter.Write(explanation, folder, ScanFolder.Stem(request.InputPath), report, console.Out);
+            string stem = ScanFolder.Stem(request.InputPath);
+            IReadOnlyList<ColourScale> scales = ExplanationWriter.Write(explanation, folder, stem, report, console.Out);
+            if (dicomOut is not null)
+            {
+                DicomFilingAttributes? filing = DicomFilingAttributes.Read(request.InputPath, request.Read.SeriesInstanceUid);
+                for (int m = 0; m < explanation.Maps.Count; m++)
+                {
+                    MethodMap map = explanation.Maps[m];
+                    string seriesFolder = Path.Combine(dicomOut, $"{stem}-{map.Method}");
+                    IReadOnlyList<string> written = SecondaryCaptureSeries.Write(seriesFolder, explanation.Input.Scan, map.OnScan, scales[m], $"{map.Method} map of model {explanation.ModelName}", filing);
+                    console.Out.WriteLine($"DICOM Secondary Capture series ({written.Count} images, not for diagnosis{(filing is null ? "; the scan is not DICOM, so a new study" : ", in the source's study")}): {seriesFolder}");
+                }
+            }
+
             failures.AddRange(explanation.Failures);
         }
 

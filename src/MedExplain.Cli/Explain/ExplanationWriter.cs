@@ -11,7 +11,8 @@ namespace MedExplain.Cli.Explain;
 /// <summary>Writes one explanation's files: maps as NIfTI (scan affine) and NPY, overlay PNGs, the method figure, and its report section.</summary>
 internal static class ExplanationWriter
 {
-    public static void Write(Explanation explanation, string folder, string stem, HtmlReport report, TextWriter log)
+    /// <returns>Each map's colour scale, for other renderings of the same maps.</returns>
+    public static IReadOnlyList<ColourScale> Write(Explanation explanation, string folder, string stem, HtmlReport report, TextWriter log)
     {
         MedicalImage scan = explanation.Input.Scan;
         Directory.CreateDirectory(Path.Combine(folder, "maps"));
@@ -68,6 +69,7 @@ internal static class ExplanationWriter
         files.Insert(0, figurePath);
         report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null, figureScales.Note), files, stem);
         log.WriteLine($"wrote {files.Count} files under {folder}");
+        return scales;
     }
 
     private static string WriteNifti(string folder, string relative, MedicalImage image)

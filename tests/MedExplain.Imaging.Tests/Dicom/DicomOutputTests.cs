@@ -1,0 +1,81 @@
+using MedExplain.Imaging.Dicom;
+using MedExplain.Imaging.Dicom.Writing;
+using MedExplain.Imaging.Rendering;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Imaging.Tests.Dicom;
+
+/// <summary>
+/// The Secondary Capture series MedExplain writes for PACS pass dicom3tools' validator (dciodvfy) without errors, read
+/// back with dcmtk and with our reader, and are filed in the source's study and patient — identity passed through to the
+/// DICOM objects only.
+/// </summary>
+public sealed class DicomOutputTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [SkippableFact]
+    public void SecondaryCaptureOfADicomScan_IsValidAndFiledInTheSourceStudy()
+    {
+        ExternalTools.Require("dciodvfy", "dicom3tools");
+        var fixture = new DicomFixture
+        {
+            Rows = 40,
+            Columns = 30,
+            Frames = 2,
+            Stored = DicomFixture.RandomValues(40 * 30 * 2, 12, isSigned: false, seed: 3),
+            BitsStored = 12,
+            ExtraLines = [@"(0020,000d) UI [1.2.3.4.5.6.7.8]", @"(0020,0032) DS [0\0\0]", @"(0020,0037) DS [1\0\0\0\1\0]", @"(0028,0030) DS [0.8\0.5]"],
+        };
+        string source = fixture.Write(_temp, "ct");
+        MedicalImage scan = DicomImageReader.Read(source);
+        float[] map = [.. Enumerable.Range(0, scan.Voxels.Length).Select(n => (float)Math.Sin(n / 50.0))];
+
+        IReadOnlyList<string> files = SecondaryCaptureSeries.Write(_temp.File("sc"), scan, map, ColourScale.Of([map], carriesSign: true), "gradient map of model test", DicomFilingAttributes.Read(source));
+
+        Assert.Equal(2, files.Count);
+        foreach (string file in files)
+        {
+            string[] errors = [.. Validate(file).Where(l => l.StartsWith("Error", StringComparison.Ordinal))];
+            Assert.True(errors.Length == 0, string.Join('\n', errors));
+            MedicalImage back = DicomImageReader.Read(file);
+            Assert.Equal(3, back.Channels);
+            Assert.True(back.Dims[0] >= 512 || back.Dims[1] >= 512, "slices are enlarged to be legible");
+            string dump = ExternalTools.Run("dcmdump", file);
+            Assert.Contains("[1.2.3.4.5.6.7.8]", dump, StringComparison.Ordinal); // the source's study
+            Assert.Contains("[Doe^Jane]", dump, StringComparison.Ordinal);        // filed under its patient
+            Assert.Contains("(0028,0301) CS [YES]", dump, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
+    public void SecondaryCaptureOfAScanWithoutDicomSource_StartsAStudyWithEmptyPatientFields()
+    {
+        ExternalTools.Require("dciodvfy", "dicom3tools");
+        var scan = new MedicalImage([16, 16, 1], 1, [.. Enumerable.Range(0, 256).Select(n => (float)n)], MedExplain.Imaging.Geometry.Affine.Identity,
+            new ImageMetadata { Format = "PNG", Source = "x.png", DataType = "uint8", HasGeometry = false });
+
+        IReadOnlyList<string> files = SecondaryCaptureSeries.Write(_temp.File("png-sc"), scan, new float[256], new ColourScale(1, Diverging: false), "grad-cam map of model test", null);
+
+        string[] errors = [.. Validate(files[0]).Where(l => l.StartsWith("Error", StringComparison.Ordinal))];
+        Assert.True(errors.Length == 0, string.Join('\n', errors));
+    }
+
+    [Fact]
+    public void FilingAttributes_ShowNothingWhenPrinted()
+    {
+        Assert.DoesNotContain("Doe", DicomFilingAttributes.Read(_temp.Write("not-dicom.txt", "x"u8.ToArray()))?.ToString() ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    private static string[] Validate(string file)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dciodvfy") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(file);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+}

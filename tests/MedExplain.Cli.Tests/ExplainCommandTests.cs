@@ -127,7 +127,7 @@ public sealed class ExplainCommandTests : IDisposable
         // The DICOM outputs are the one place identity goes: filed under the source's patient for the PACS, free text
         // still left out.
         string[] series = [.. Directory.EnumerateFiles(_temp.File("pacs"), "*.dcm", SearchOption.AllDirectories)];
-        Assert.Equal(2, series.Length); // one slice, two methods
+        Assert.Equal(4, series.Length); // two methods: a one-slice Secondary Capture series and a Parametric Map each
         foreach (string file in series)
         {
             string text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file));

@@ -39,7 +39,7 @@ internal static class ExplainCommand
         Option<string?> featureMask = new("--feature-mask") { Description = "Region methods: a label map on the scan's grid (an atlas or segmentation in any readable format); default: a patch grid (superpixels for lime)." };
         Option<string?> regionNames = new("--region-names") { Description = "Names of the --feature-mask labels: \"LABEL NAME\" per line." };
         Option<long> maxMemory = CliOptions.MaxMemory();
-        Option<string?> dicomOut = new("--dicom-out") { Description = "Also write each method's map as a DICOM Secondary Capture series for PACS (RGB, burned onto the windowed scan, marked not for diagnosis), filed in the source's study and patient when the scan is DICOM." };
+        Option<string?> dicomOut = new("--dicom-out") { Description = "Also write each method's map for PACS: a DICOM Secondary Capture series (RGB, burned onto the windowed scan, marked not for diagnosis) and a Parametric Map (the float values on the scan's frame of reference), filed in the source's study and patient when the scan is DICOM." };
         var command = new Command("explain", "Explain a model's prediction on a scan: maps mapped back onto the scan's voxels (NIfTI with the scan's affine, NPY, PNG overlays) and a self-contained HTML report.")
         {
             model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, over, composite, background, patterns, window, stride, featureMask, regionNames, maxMemory, dicomOut,
@@ -151,7 +151,9 @@ internal static class ExplainCommand
                     MethodMap map = explanation.Maps[m];
                     string seriesFolder = Path.Combine(dicomOut, $"{stem}-{map.Method}");
                     IReadOnlyList<string> written = SecondaryCaptureSeries.Write(seriesFolder, explanation.Input.Scan, map.OnScan, scales[m], $"{map.Method} map of model {explanation.ModelName}", filing);
+                    string parametric = ParametricMapWriter.Write(Path.Combine(dicomOut, $"{stem}-{map.Method}-parametric-map.dcm"), explanation.Input.Scan, map.OnScan, map.Method, $"{map.Method} map of model {explanation.ModelName}", filing, DateTimeOffset.Now);
                     console.Out.WriteLine($"DICOM Secondary Capture series ({written.Count} images, not for diagnosis{(filing is null ? "; the scan is not DICOM, so a new study" : ", in the source's study")}): {seriesFolder}");
+                    console.Out.WriteLine($"DICOM Parametric Map (the float values on the scan's frame of reference): {parametric}");
                 }
             }
 

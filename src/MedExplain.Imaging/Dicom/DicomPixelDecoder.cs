@@ -21,6 +21,13 @@ internal static class DicomPixelDecoder
     public static PixelModule ReadModule(DicomFile file)
     {
         string path = file.Path;
+        if (file.Dataset.Get(DicomTag.FloatPixelData) is { } floats)
+        {
+            PixelModule floatModule = PixelModule.Read(file.Dataset, floats.Value.Length, encapsulated: false, path) with { IsFloat = true };
+            return floatModule.BitsAllocated == 32 && floatModule.SamplesPerPixel == 1 ? floatModule
+                : throw new MedExplainInputException(path, $"has Float Pixel Data with {floatModule.BitsAllocated}-bit, {floatModule.SamplesPerPixel}-sample pixels; the standard allows 32-bit grey only.");
+        }
+
         DicomElement pixelData = file.Dataset.Get(DicomTag.PixelData)
             ?? throw new MedExplainInputException(path, $"has no Pixel Data (7FE0,0010){DescribeSopClass(file.Dataset)}; it is not an image.");
         bool encapsulated = pixelData.Fragments is not null;
@@ -43,6 +50,17 @@ internal static class DicomPixelDecoder
     public static string DecodeInto(DicomFile file, PixelModule module, Span<float> output)
     {
         string path = file.Path;
+        if (module.IsFloat)
+        {
+            ReadOnlySpan<byte> bytes = file.Dataset.Get(DicomTag.FloatPixelData)!.Value.Span;
+            for (int n = 0; n < output.Length; n++)
+            {
+                output[n] = file.Syntax.BigEndianPixels ? BinaryPrimitives.ReadSingleBigEndian(bytes[(4 * n)..]) : BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * n)..]);
+            }
+
+            return module.Photometric;
+        }
+
         DicomElement pixelData = file.Dataset.Get(DicomTag.PixelData)!;
         int pixels = module.Rows * module.Columns;
         int channels = module.SamplesPerPixel;

@@ -131,6 +131,9 @@ public readonly record struct DicomTag(ushort Group, ushort Element)
     /// <summary>Gets (0020,9128) Temporal Position Index.</summary>
     public static DicomTag TemporalPositionIndex { get; } = new(0x0020, 0x9128);
 
+    /// <summary>Gets (7FE0,0008) Float Pixel Data.</summary>
+    public static DicomTag FloatPixelData { get; } = new(0x7FE0, 0x0008);
+
     /// <summary>Gets (7FE0,0010) Pixel Data.</summary>
     public static DicomTag PixelData { get; } = new(0x7FE0, 0x0010);
 

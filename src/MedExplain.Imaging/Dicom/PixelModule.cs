@@ -21,8 +21,11 @@ internal sealed record PixelModule(
     /// <summary>Gets the samples in one frame (Read checks that every frame fits an array).</summary>
     public int SamplesPerFrame => Rows * Columns * SamplesPerPixel;
 
+    /// <summary>Gets a value indicating whether the samples are 32-bit floats (Float Pixel Data, as in Parametric Maps).</summary>
+    public bool IsFloat { get; init; }
+
     /// <summary>Gets the stored sample type's name, such as "int16".</summary>
-    public string DataType => $"{(Signed ? "int" : "uint")}{BitsAllocated}";
+    public string DataType => IsFloat ? "float32" : $"{(Signed ? "int" : "uint")}{BitsAllocated}";
 
     /// <summary>Reads and checks the module; every size is checked before anything is allocated.</summary>
     /// <param name="d">The data set.</param>

@@ -63,6 +63,42 @@ public sealed class DicomOutputTests : IDisposable
         Assert.True(errors.Length == 0, string.Join('\n', errors));
     }
 
+    [SkippableFact]
+    public void ParametricMapOfADicomScan_IsValidAndHoldsTheValuesOnTheSourceGeometry()
+    {
+        ExternalTools.Require("dciodvfy", "dicom3tools");
+        var fixture = new DicomFixture
+        {
+            Rows = 6,
+            Columns = 5,
+            Frames = 3,
+            Stored = DicomFixture.RandomValues(6 * 5 * 3, 12, isSigned: false, seed: 4),
+            BitsStored = 12,
+            ExtraLines =
+            [
+                @"(0020,000d) UI [1.2.3.4.5.6.7.8]", @"(0020,0052) UI [1.2.3.4.5.6.7.9]", @"(0020,0032) DS [-10\20\30]",
+                @"(0020,0037) DS [0.8660254\0.5\0\-0.5\0.8660254\0]", @"(0028,0030) DS [0.8\0.5]", @"(0018,0088) DS [2.5]",
+            ],
+        };
+        string source = fixture.Write(_temp, "ct");
+        MedicalImage scan = DicomImageReader.Read(source);
+        float[] map = [.. Enumerable.Range(0, scan.Voxels.Length).Select(n => (float)(Math.Sin(n) * 1e-3))];
+
+        string file = ParametricMapWriter.Write(_temp.File("map.dcm"), scan, map, "integrated-gradients", "integrated-gradients map of model test", DicomFilingAttributes.Read(source), new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+
+        string[] errors = [.. Validate(file).Where(l => l.StartsWith("Error", StringComparison.Ordinal))];
+        Assert.True(errors.Length == 0, string.Join('\n', errors));
+        string dump = ExternalTools.Run("dcmdump", file);
+        Assert.Contains("[1.2.3.4.5.6.7.9]", dump, StringComparison.Ordinal); // the source's frame of reference
+
+        // Read back: the same floats, and every voxel at the same patient coordinate as the source's.
+        MedicalImage back = DicomImageReader.Read(file);
+        Assert.Equal(map, back.Voxels);
+        Assert.Equal(scan.Dims, back.Dims);
+        Assert.True(scan.Affine.MaxDifference(back.Affine) < 1e-4, $"{back.Affine} vs the source's {scan.Affine}");
+        Assert.Equal("float32", back.Metadata.DataType);
+    }
+
     [Fact]
     public void FilingAttributes_ShowNothingWhenPrinted()
     {

@@ -84,7 +84,7 @@ public sealed class DicomOutputTests : IDisposable
         MedicalImage scan = DicomImageReader.Read(source);
         float[] map = [.. Enumerable.Range(0, scan.Voxels.Length).Select(n => (float)(Math.Sin(n) * 1e-3))];
 
-        string file = ParametricMapWriter.Write(_temp.File("map.dcm"), scan, map, "integrated-gradients", "integrated-gradients map of model test", DicomFilingAttributes.Read(source), new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+        string file = ParametricMapWriter.Write(_temp.File("map.dcm"), scan, map, "integrated-gradients", ColourScale.Of([map], carriesSign: true), "integrated-gradients map of model test", DicomFilingAttributes.Read(source), new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
 
         string[] errors = [.. Validate(file).Where(l => l.StartsWith("Error", StringComparison.Ordinal))];
         Assert.True(errors.Length == 0, string.Join('\n', errors));
@@ -97,6 +97,12 @@ public sealed class DicomOutputTests : IDisposable
         Assert.Equal(scan.Dims, back.Dims);
         Assert.True(scan.Affine.MaxDifference(back.Affine) < 1e-4, $"{back.Affine} vs the source's {scan.Affine}");
         Assert.Equal("float32", back.Metadata.DataType);
+
+        // The palette is the figures' diverging map for this signed method: white at its middle entry (zero).
+        DicomDataset written = DicomFile.Read(file).Dataset;
+        int[] red = written.UnsignedShorts(new DicomTag(0x0028, 0x1201)), blue = written.UnsignedShorts(new DicomTag(0x0028, 0x1203));
+        Assert.Equal(256, red.Length);
+        Assert.True(red[128] > 60000 && blue[128] > 60000 && red[255] > 50000 && blue[255] < 15000, $"middle ({red[128]}, {blue[128]}), top ({red[255]}, {blue[255]})");
     }
 
     [Fact]

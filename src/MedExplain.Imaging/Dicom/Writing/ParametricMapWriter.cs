@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using MedExplain.Imaging.Geometry;
+using MedExplain.Imaging.Rendering;
 
 namespace MedExplain.Imaging.Dicom.Writing;
 
@@ -20,11 +21,14 @@ public static class ParametricMapWriter
     /// <param name="scan">The scan whose grid the map is on (its geometry places the frames).</param>
     /// <param name="map">The map on the scan's grid.</param>
     /// <param name="method">The method that made the map, for the content label and the value mapping.</param>
+    /// <param name="scale">The map's colours: the palette (diverging or sequential, as MedExplain's figures) and the
+    /// window that spreads it over the values.</param>
     /// <param name="description">What the map is, for the series description.</param>
     /// <param name="source">The source's filing attributes, or null for a scan that is not DICOM.</param>
     /// <param name="created">When the map was made (Content Date and Time; the library does not read the clock).</param>
-    public static string Write(string path, MedicalImage scan, float[] map, string method, string description, DicomFilingAttributes? source, DateTimeOffset created)
+    public static string Write(string path, MedicalImage scan, float[] map, string method, ColourScale scale, string description, DicomFilingAttributes? source, DateTimeOffset created)
     {
+        ArgumentNullException.ThrowIfNull(scale);
         ArgumentNullException.ThrowIfNull(scan);
         ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(method);
@@ -51,6 +55,10 @@ public static class ParametricMapWriter
             .Sequence(DicomTag.PlaneOrientation, new DicomDatasetWriter().Text(DicomTag.ImageOrientationPatient, "DS", orientation))
             .Sequence(new DicomTag(0x0040, 0x9096), RealWorldValueMapping(map, method))
             .Sequence(new DicomTag(0x0040, 0x9092), new DicomDatasetWriter().Text(new DicomTag(0x0008, 0x9007), "CS", ImageType))
+            .Sequence(new DicomTag(0x0028, 0x9132), new DicomDatasetWriter() // the window the palette spans: the scale's range
+                .Text(DicomTag.WindowCenter, "DS", Ds(scale.Diverging ? 0 : scale.Max / 2))
+                .Text(DicomTag.WindowWidth, "DS", Ds(scale.Diverging ? 2 * scale.Max : scale.Max))
+                .Text(new DicomTag(0x0028, 0x1056), "CS", "LINEAR_EXACT")) // maps of small values have windows under 1
             .Sequence(DicomTag.PixelValueTransformation, new DicomDatasetWriter() // identity: the values are the map's
                 .Text(DicomTag.RescaleIntercept, "DS", "0")
                 .Text(DicomTag.RescaleSlope, "DS", "1")
@@ -104,6 +112,12 @@ public static class ParametricMapWriter
             .Sequence(new DicomTag(0x0040, 0x0555))
             .Sequence(DicomTag.SharedFunctionalGroups, shared)
             .Sequence(DicomTag.PerFrameFunctionalGroups, perFrame)
+            .UnsignedShort(new DicomTag(0x0028, 0x1101), 256, 0, 16)
+            .UnsignedShort(new DicomTag(0x0028, 0x1102), 256, 0, 16)
+            .UnsignedShort(new DicomTag(0x0028, 0x1103), 256, 0, 16)
+            .Binary(new DicomTag(0x0028, 0x1201), "OW", Palette(scale, c => c.Red))
+            .Binary(new DicomTag(0x0028, 0x1202), "OW", Palette(scale, c => c.Green))
+            .Binary(new DicomTag(0x0028, 0x1203), "OW", Palette(scale, c => c.Blue))
             .Binary(new DicomTag(0x7FE0, 0x0008), "OF", Floats(map));
         DicomFilingAttributes.WriteInto(dataset, source, study);
         DicomDatasetWriter.WriteFile(path, dataset, SopClass, instance);
@@ -126,6 +140,20 @@ public static class ParametricMapWriter
             .Binary(new DicomTag(0x0040, 0x9224), "FD", BitConverter.GetBytes(0.0))
             .Binary(new DicomTag(0x0040, 0x9225), "FD", BitConverter.GetBytes(1.0))
             .Sequence(new DicomTag(0x0040, 0x08EA), units);
+    }
+
+    /// <summary>One channel of the figure's colour map over 256 entries, 16 bits each.</summary>
+    private static byte[] Palette(ColourScale scale, Func<SkiaSharp.SKColor, byte> channel)
+    {
+        var bytes = new byte[512];
+        for (int n = 0; n < 256; n++)
+        {
+            float t = n / 255f;
+            SkiaSharp.SKColor colour = scale.Diverging ? ColorMap.Diverging((2 * t) - 1) : ColorMap.Sequential(t);
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * n), (ushort)(channel(colour) * 257));
+        }
+
+        return bytes;
     }
 
     private static Vector3d Lps(Vector3d ras) => new(-ras.X, -ras.Y, ras.Z);

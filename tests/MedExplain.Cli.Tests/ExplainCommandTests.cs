@@ -77,6 +77,23 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(direct.Select(v => (double)v * v).Sum(), explained.Select(v => (double)v * v).Sum(), 6);
     }
 
+    [Fact]
+    public void ConvertDicomLike_TurnsAnExplainedMapIntoDicomAndRefusesAMapOfAnotherScan()
+    {
+        string scan = RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz");
+        Assert.Equal(0, CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", scan, "--methods", "grad-cam", "--out", _temp.File("out")).ExitCode);
+        string map = _temp.File("out/maps/slice-02-tumour-grad-cam.nii.gz");
+
+        (int code, string stdout, string error) = CliRunner.Run("convert", map, "--dicom-like", scan, "--method", "grad-cam", "--out", _temp.File("pacs"));
+        (int wrongCode, _, string wrongError) = CliRunner.Run("convert", map, "--dicom-like", RepoPaths.DemoScan("3d/volume-02-tumour.nii.gz"), "--out", _temp.File("wrong"));
+
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(_temp.File("pacs/slice-02-tumour-grad-cam-parametric-map.dcm")), stdout);
+        Assert.Single(Directory.GetFiles(_temp.File("pacs/slice-02-tumour-grad-cam"), "*.dcm"));
+        Assert.Equal(2, wrongCode);
+        Assert.Contains("the scan has 64×64×64 voxels", wrongError, StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public void DicomReportIsSelfContainedAndCarriesNoIdentity()
     {

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using MedExplain.Imaging;
+using MedExplain.Imaging.Dicom.Writing;
+using MedExplain.Imaging.Rendering;
+using MedExplain.Methods;
 using MedExplain.Imaging.Nifti;
 using MedExplain.Imaging.Npy;
 using MedExplain.Imaging.Samples;
@@ -19,13 +22,23 @@ internal static class ConvertCommand
         };
         Option<string?> series = CliOptions.Series();
         Option<int> volume = CliOptions.Volume();
-        var command = new Command("convert", "Convert a scan (DICOM file or series, NIfTI, NPY, PNG/JPEG) to NIfTI or NPY.")
+        Option<string?> dicomLike = new("--dicom-like")
         {
-            input, output, series, volume,
+            Description = "Treat the input as a map explain wrote for this scan (a DICOM file or series, or any readable scan) and write it for PACS into the --out folder: a Secondary Capture series and a Parametric Map, filed in the scan's study when it is DICOM.",
+        };
+        Option<string?> method = new("--method") { Description = "With --dicom-like: the method that made the map (its colours follow it); default: the map file's name." };
+        var command = new Command("convert", "Convert a scan (DICOM file or series, NIfTI, NPY, PNG/JPEG) to NIfTI or NPY, or a map to DICOM for PACS (--dicom-like).")
+        {
+            input, output, series, volume, dicomLike, method,
         };
         command.SetAction(result => console.Guard(() =>
         {
             string target = result.GetValue(output)!;
+            if (result.GetValue(dicomLike) is { } scanPath)
+            {
+                return ToDicom(console, result.GetValue(input)!, scanPath, new ImageReadOptions(result.GetValue(series), result.GetValue(volume)), target, result.GetValue(method));
+            }
+
             OutputLocation.CheckFile(target, "out", result.GetValue(input));
             MedicalImage image = MedicalImageReader.Read(result.GetValue(input)!, new ImageReadOptions(result.GetValue(series), result.GetValue(volume)));
             if (NiftiReader.HasNiftiName(target) && !target.EndsWith(".hdr", StringComparison.OrdinalIgnoreCase))
@@ -51,6 +64,27 @@ internal static class ConvertCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>A map on a scan's voxels to the two DICOM objects a PACS takes. Its colours follow the method when the
+    /// name is one MedExplain knows; otherwise the map is drawn signed (diverging), which hides no sign.</summary>
+    private static int ToDicom(CliConsole console, string mapPath, string scanPath, ImageReadOptions read, string folder, string? methodName)
+    {
+        OutputLocation.CheckFolder(folder, "out", mapPath, scanPath);
+        MedicalImage scan = MedicalImageReader.Read(scanPath, read);
+        float[] map = MapsForPacs.ReadOnScanGrid(mapPath, scan);
+        string method = methodName ?? ScanFolder.Stem(mapPath);
+        bool known = AttributionMethods.Names.Contains(method);
+        var scale = ColourScale.Of([map], !known || AttributionMethods.CarriesSign(method, null));
+        (string series, int images, string parametric) = MapsForPacs.Write(folder, ScanFolder.Stem(mapPath), scan, map, method, scale, $"{method} map", DicomFilingAttributes.Read(scanPath, read.SeriesInstanceUid), DateTimeOffset.Now);
+        console.Out.WriteLine($"DICOM Secondary Capture series ({images} images, not for diagnosis): {series}");
+        console.Out.WriteLine($"DICOM Parametric Map: {parametric}");
+        if (!known)
+        {
+            console.Out.WriteLine($"note: '{method}' is not a method MedExplain knows, so the map is drawn signed (blue to red); give --method to draw it as its method's maps are.");
+        }
+
+        return ExitCodes.Success;
     }
 
     /// <summary>Keeps integer scans (CT in HU, uint8 masks) as integers when every value fits; float32 otherwise.</summary>

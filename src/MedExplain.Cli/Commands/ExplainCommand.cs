@@ -149,10 +149,8 @@ internal static class ExplainCommand
                 for (int m = 0; m < explanation.Maps.Count; m++)
                 {
                     MethodMap map = explanation.Maps[m];
-                    string seriesFolder = Path.Combine(dicomOut, $"{stem}-{map.Method}");
-                    IReadOnlyList<string> written = SecondaryCaptureSeries.Write(seriesFolder, explanation.Input.Scan, map.OnScan, scales[m], $"{map.Method} map of model {explanation.ModelName}", filing);
-                    string parametric = ParametricMapWriter.Write(Path.Combine(dicomOut, $"{stem}-{map.Method}-parametric-map.dcm"), explanation.Input.Scan, map.OnScan, map.Method, scales[m], $"{map.Method} map of model {explanation.ModelName}", filing, DateTimeOffset.Now);
-                    console.Out.WriteLine($"DICOM Secondary Capture series ({written.Count} images, not for diagnosis{(filing is null ? "; the scan is not DICOM, so a new study" : ", in the source's study")}): {seriesFolder}");
+                    (string seriesFolder, int images, string parametric) = MapsForPacs.Write(dicomOut, $"{stem}-{map.Method}", explanation.Input.Scan, map.OnScan, map.Method, scales[m], $"{map.Method} map of model {explanation.ModelName}", filing, DateTimeOffset.Now);
+                    console.Out.WriteLine($"DICOM Secondary Capture series ({images} images, not for diagnosis{(filing is null ? "; the scan is not DICOM, so a new study" : ", in the source's study")}): {seriesFolder}");
                     console.Out.WriteLine($"DICOM Parametric Map (the float values on the scan's frame of reference): {parametric}");
                 }
             }

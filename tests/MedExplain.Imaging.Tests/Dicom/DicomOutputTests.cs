@@ -20,15 +20,7 @@ public sealed class DicomOutputTests : IDisposable
     public void SecondaryCaptureOfADicomScan_IsValidAndFiledInTheSourceStudy()
     {
         ExternalTools.Require("dciodvfy", "dicom3tools");
-        var fixture = new DicomFixture
-        {
-            Rows = 40,
-            Columns = 30,
-            Frames = 2,
-            Stored = DicomFixture.RandomValues(40 * 30 * 2, 12, isSigned: false, seed: 3),
-            BitsStored = 12,
-            ExtraLines = [@"(0020,000d) UI [1.2.3.4.5.6.7.8]", @"(0020,0032) DS [0\0\0]", @"(0020,0037) DS [1\0\0\0\1\0]", @"(0028,0030) DS [0.8\0.5]"],
-        };
+        DicomFixture fixture = Source(40, 30, 2, @"(0020,0032) DS [0\0\0]", @"(0020,0037) DS [1\0\0\0\1\0]", @"(0028,0030) DS [0.8\0.5]");
         string source = fixture.Write(_temp, "ct");
         MedicalImage scan = DicomImageReader.Read(source);
         float[] map = [.. Enumerable.Range(0, scan.Voxels.Length).Select(n => (float)Math.Sin(n / 50.0))];
@@ -69,19 +61,9 @@ public sealed class DicomOutputTests : IDisposable
     public void ParametricMapOfADicomScan_IsValidAndHoldsTheValuesOnTheSourceGeometry()
     {
         ExternalTools.Require("dciodvfy", "dicom3tools");
-        var fixture = new DicomFixture
-        {
-            Rows = 6,
-            Columns = 5,
-            Frames = 3,
-            Stored = DicomFixture.RandomValues(6 * 5 * 3, 12, isSigned: false, seed: 4),
-            BitsStored = 12,
-            ExtraLines =
-            [
-                @"(0020,000d) UI [1.2.3.4.5.6.7.8]", @"(0020,0052) UI [1.2.3.4.5.6.7.9]", @"(0020,0032) DS [-10\20\30]",
-                @"(0020,0037) DS [0.8660254\0.5\0\-0.5\0.8660254\0]", @"(0028,0030) DS [0.8\0.5]", @"(0018,0088) DS [2.5]",
-            ],
-        };
+        DicomFixture fixture = Source(
+            6, 5, 3, @"(0020,0052) UI [1.2.3.4.5.6.7.9]", @"(0020,0032) DS [-10\20\30]",
+            @"(0020,0037) DS [0.8660254\0.5\0\-0.5\0.8660254\0]", @"(0028,0030) DS [0.8\0.5]", @"(0018,0088) DS [2.5]");
         string source = fixture.Write(_temp, "ct");
         MedicalImage scan = DicomImageReader.Read(source);
         float[] map = [.. Enumerable.Range(0, scan.Voxels.Length).Select(n => (float)(Math.Sin(n) * 1e-3))];
@@ -115,6 +97,17 @@ public sealed class DicomOutputTests : IDisposable
     {
         Assert.DoesNotContain("Doe", DicomFilingAttributes.Read(_temp.Write("not-dicom.txt", "x"u8.ToArray()))?.ToString() ?? string.Empty, StringComparison.Ordinal);
     }
+
+    /// <summary>A 12-bit source image in study 1.2.3.4.5.6.7.8, with the geometry lines given.</summary>
+    private static DicomFixture Source(int rows, int columns, int frames, params string[] geometry) => new()
+    {
+        Rows = rows,
+        Columns = columns,
+        Frames = frames,
+        Stored = DicomFixture.RandomValues(rows * columns * frames, 12, isSigned: false, seed: frames),
+        BitsStored = 12,
+        ExtraLines = [@"(0020,000d) UI [1.2.3.4.5.6.7.8]", .. geometry],
+    };
 
     private static string[] Validate(string file)
     {

@@ -131,14 +131,11 @@ internal static class EnhancedMultiFrame
         DicomGeometry[] sorted = [.. chosen.Frames.Select(f => f.Geometry)];
         DicomGeometry.CheckStack(sorted, warnings);
         Affine affine = sorted[0].ToRas(DicomGeometry.SliceStep(sorted, chosen.Frames[0].SliceSpacing));
-        ImageMetadata metadata = DicomImageReader.Metadata(file, module, photometric, warnings) with
+        ImageMetadata read = DicomImageReader.Metadata(file, module, photometric, warnings);
+        ImageMetadata metadata = read with
         {
             FileDims = [module.Columns, module.Rows, module.Frames],
-            Properties = new Dictionary<string, string>(DicomImageReader.Metadata(file, module, photometric, warnings).Properties)
-            {
-                ["enhancedFrames"] = structure,
-                ["enhancedVolume"] = chosen.Label,
-            },
+            Properties = new Dictionary<string, string>(read.Properties) { ["enhancedFrames"] = structure, ["enhancedVolume"] = chosen.Label },
         };
         return new MedicalImage([module.Columns, module.Rows, count], channels, voxels, affine, metadata);
     }

@@ -37,7 +37,6 @@ internal static class ExplanationWriter
         var panels = new List<byte[]>();
         FigureScales figureScales = FigureScales.For([.. explanation.Maps.Select(m => new[] { m })]);
         IReadOnlyList<ColourScale> scales = figureScales.Scales;
-        var tiles = new List<SKBitmap> { renderer.RenderScan(planes) };
         for (int m = 0; m < explanation.Maps.Count; m++)
         {
             MethodMap map = explanation.Maps[m];
@@ -53,23 +52,44 @@ internal static class ExplanationWriter
             MapRenderer.SavePng(panel, Path.Combine(folder, png));
             files.Add(png);
             panels.Add(File.ReadAllBytes(Path.Combine(folder, png)));
-            tiles.Add(renderer.RenderMap(map.OnScan, scale, planes));
         }
 
-        var figure = new PanelFigure($"{explanation.ModelName}: what drove the prediction", ["scan", .. explanation.Maps.Select((m, i) => $"{m.Method}\n{scales[i].Range}")]);
+        string label = $"{Path.GetFileName(scan.Metadata.Source.TrimEnd('/', '\\'))}\npredicted {explanation.Prediction.ClassName}\n{explanation.Prediction.Confidence * 100:0.0}%";
+        PanelFigure figure = renderer.IsVolume ? ByPlane(renderer, explanation, scales, planes, $"{label}\nplanes through\n{through}") : ByMethod(renderer, explanation, scales, label);
         figure.Notes.Add(renderer.ConventionNote + (explanation.LesionMask is null ? string.Empty : " Green: the lesion outline."));
         if (figureScales.Note is { } shared)
         {
             figure.Notes.Add(shared);
         }
-        string label = $"{Path.GetFileName(scan.Metadata.Source.TrimEnd('/', '\\'))}\npredicted {explanation.Prediction.ClassName}\n{explanation.Prediction.Confidence * 100:0.0}%";
-        figure.AddRow(renderer.IsVolume ? $"{label}\nplanes through\n{through}" : label, tiles);
+
         string figurePath = $"figures/{stem}.png";
         figure.Save(Path.Combine(folder, figurePath));
         files.Insert(0, figurePath);
         report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null, figureScales.Note), files, stem);
         log.WriteLine($"wrote {files.Count} files under {folder}");
         return scales;
+    }
+
+    /// <summary>A 2D scan: one row, the scan and then each method across.</summary>
+    private static PanelFigure ByMethod(MapRenderer renderer, Explanation explanation, IReadOnlyList<ColourScale> scales, string label)
+    {
+        var figure = new PanelFigure($"{explanation.ModelName}: what drove the prediction", ["scan", .. explanation.Maps.Select((m, i) => $"{m.Method}\n{scales[i].Range}")]);
+        figure.AddRow(label, [renderer.RenderScan(), .. explanation.Maps.Select((m, i) => renderer.RenderMap(m.OnScan, scales[i]))]);
+        return figure;
+    }
+
+    /// <summary>A volume: the three planes across, the scan and then each method down, as a viewer lays them out.</summary>
+    private static PanelFigure ByPlane(MapRenderer renderer, Explanation explanation, IReadOnlyList<ColourScale> scales, (int X, int Y, int Z) at, string label)
+    {
+        var figure = new PanelFigure($"{explanation.ModelName}: what drove the prediction", [.. renderer.Planes.Select(p => p.ToString().ToLowerInvariant())]);
+        figure.AddRow($"scan\n{label}", [.. renderer.Planes.Select(p => renderer.RenderScan(at, [p]))]);
+        for (int m = 0; m < explanation.Maps.Count; m++)
+        {
+            MethodMap map = explanation.Maps[m];
+            figure.AddRow($"{map.Method}\n{scales[m].Range}", [.. renderer.Planes.Select(p => renderer.RenderMap(map.OnScan, scales[m], at, [p]))]);
+        }
+
+        return figure;
     }
 
     private static string WriteNifti(string folder, string relative, MedicalImage image)

@@ -19,6 +19,7 @@ public sealed class PanelFigure
     private const int LineHeight = 16;
     private const int RowLabelWidth = 190;
     private const int BandGap = 12;
+    private const string ScaleNote = "max: the range printed with each method's name (the 99.5th percentile of |value| over the maps it colours); opacity grows with √|value|.";
     private readonly List<(string Label, List<SKBitmap> Tiles)> _rows = [];
 
     /// <summary>Creates a figure with these column titles.</summary>
@@ -61,8 +62,8 @@ public sealed class PanelFigure
         int RowHeight(int row, int[] band) => Math.Max(band.Where(c => c < _rows[row].Tiles.Count).Select(c => _rows[row].Tiles[c].Height).DefaultIfEmpty(0).Max(), (labelLines * LineHeight) + 4);
         int BandHeight(int[] band) => (headerLines * LineHeight) + Margin + Enumerable.Range(0, _rows.Count).Sum(r => RowHeight(r, band) + Margin);
         int width = Math.Max(bands.Max(b => RowLabelWidth + b.Sum(c => widths[c] + Margin) + Margin), 620);
-        string[] notes = [.. Notes.SelectMany(n => Wrap(n, font, width - (2 * Margin)))];
-        int legendHeight = 72 + (notes.Length * LineHeight);
+        string[] notes = [.. Notes.Prepend(ScaleNote).SelectMany(n => Wrap(n, font, width - (2 * Margin)))];
+        int legendHeight = 56 + (notes.Length * LineHeight);
         int height = 26 + bands.Sum(b => BandHeight(b) + BandGap) + legendHeight;
 
         using var surface = new SKBitmap(width, height);
@@ -197,8 +198,7 @@ public sealed class PanelFigure
 
         Bar(Margin, t => ColorMap.Diverging((2 * t) - 1), "−max", "0", "+max", "signed maps: red raised the score, blue lowered it");
         Bar(Margin + 400, ColorMap.Sequential, "0", string.Empty, "max", "magnitudes: black (none) to yellow (most)");
-        float y = top + BarHeight + 30 + LineHeight;
-        canvas.DrawText("max: the range under each column's title (99.5th percentile of |value|, shared down the column); opacity grows with √|value|", Margin, y, SKTextAlign.Left, font, ink);
+        float y = top + BarHeight + 30;
         foreach (string note in notes)
         {
             y += LineHeight;

@@ -1,0 +1,87 @@
+namespace MedExplain.Concepts;
+
+/// <summary>Trains concept activation vectors (see <see cref="CavOptions"/>).</summary>
+public static class CavTrainer
+{
+    private const int EpochsWithoutProgress = 5;
+
+    /// <summary>Trains the CAV separating <paramref name="concept"/> from <paramref name="random"/> activations.</summary>
+    /// <param name="concept">Pooled activations of the concept's examples.</param>
+    /// <param name="random">Pooled activations of a random set's examples, the same length.</param>
+    /// <param name="options">Training settings; null for TCAV's.</param>
+    /// <exception cref="MedExplainParameterException">Fewer than 3 examples on a side, or vectors of different lengths.</exception>
+    public static ConceptVector Train(IReadOnlyList<float[]> concept, IReadOnlyList<float[]> random, CavOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(concept);
+        ArgumentNullException.ThrowIfNull(random);
+        options ??= new CavOptions();
+        int per = Math.Min(concept.Count, random.Count);
+        if (per < 3)
+        {
+            throw new MedExplainParameterException("concept", $"needs at least 3 examples on each side to train and hold out, not {concept.Count} and {random.Count}.");
+        }
+
+        int length = concept[0].Length;
+        if (concept.Concat(random).Any(v => v.Length != length))
+        {
+            throw new MedExplainParameterException("concept", "has activation vectors of different lengths; pool them the same way at one layer.");
+        }
+
+        // Balanced classes (TCAV subsamples the larger side), then a stratified split: a third of each side held out.
+        var rng = new Random(options.Seed);
+        float[][] positives = [.. concept.OrderBy(_ => rng.Next()).Take(per)], negatives = [.. random.OrderBy(_ => rng.Next()).Take(per)];
+        int heldOut = Math.Max(1, per / 3);
+        (float[] X, int Y)[] train = [.. positives.Skip(heldOut).Select(x => (x, 1)), .. negatives.Skip(heldOut).Select(x => (x, -1))];
+        (float[] X, int Y)[] test = [.. positives.Take(heldOut).Select(x => (x, 1)), .. negatives.Take(heldOut).Select(x => (x, -1))];
+        (double[] w, double b) = HingeSgd(train, length, options, rng);
+        double accuracy = test.Count(e => Math.Sign(Dot(w, e.X) + b) == e.Y) / (double)test.Length;
+        return new ConceptVector([.. w.Select(v => (float)v)], b, accuracy);
+    }
+
+    /// <summary>SGD on the L2-penalised hinge loss with scikit-learn's 'optimal' schedule, η = 1 / (α (t₀ + t)), where
+    /// t₀ follows Bottou's heuristic for the hinge loss (η₀ = 1/√√α).</summary>
+    private static (double[] W, double B) HingeSgd((float[] X, int Y)[] examples, int length, CavOptions options, Random rng)
+    {
+        var w = new double[length];
+        double b = 0, alpha = options.Alpha;
+        double t0 = 1 / (Math.Sqrt(1 / Math.Sqrt(alpha)) * alpha), t = 1;
+        double best = double.PositiveInfinity;
+        int stale = 0;
+        int[] order = [.. Enumerable.Range(0, examples.Length)];
+        for (int epoch = 0; epoch < options.MaxEpochs && stale < EpochsWithoutProgress; epoch++)
+        {
+            rng.Shuffle(order);
+            double loss = 0;
+            foreach (int n in order)
+            {
+                (float[] x, int y) = examples[n];
+                double eta = 1 / (alpha * (t0 + t));
+                double margin = y * (Dot(w, x) + b);
+                loss += Math.Max(0, 1 - margin);
+                double shrink = 1 - (eta * alpha);
+                for (int i = 0; i < length; i++)
+                {
+                    w[i] = (w[i] * shrink) + (margin < 1 ? eta * y * x[i] : 0);
+                }
+
+                b += margin < 1 ? eta * y : 0;
+                t++;
+            }
+
+            (stale, best) = loss > best - (options.Tolerance * examples.Length) ? (stale + 1, Math.Min(best, loss)) : (0, loss);
+        }
+
+        return (w, b);
+    }
+
+    private static double Dot(double[] w, float[] x)
+    {
+        double sum = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            sum += w[i] * x[i];
+        }
+
+        return sum;
+    }
+}

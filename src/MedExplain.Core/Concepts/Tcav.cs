@@ -27,3 +27,27 @@ public static class Tcav
         return new TcavScore(derivatives.Count(d => d > 0) / (double)Math.Max(1, derivatives.Length), derivatives.Length == 0 ? 0 : derivatives.Average(d => (double)d), derivatives);
     }
 }
+
+/// <summary>Whether a concept's TCAV scores (one per random set it was trained against) differ from chance: the scores
+/// of random-vs-random CAVs, by a two-sided Student's t-test as TCAV's reference code and Captum run it, with the
+/// Bonferroni correction over every (layer, concept) tested.</summary>
+/// <param name="P">The uncorrected two-sided p-value.</param>
+/// <param name="CorrectedP">P times the number of comparisons, at most 1.</param>
+/// <param name="Significant">Whether the corrected p-value is below the level.</param>
+public sealed record TcavSignificance(double P, double CorrectedP, bool Significant)
+{
+    /// <summary>The usual level, as in TCAV's reference code.</summary>
+    public const double Level = 0.05;
+
+    /// <summary>Tests a concept's scores against random-vs-random scores.</summary>
+    /// <param name="conceptScores">TCAV scores of the concept's CAVs, one per random set.</param>
+    /// <param name="randomScores">TCAV scores of random-vs-random CAVs.</param>
+    /// <param name="comparisons">How many (layer, concept) pairs were tested, for the correction.</param>
+    public static TcavSignificance Of(IReadOnlyList<double> conceptScores, IReadOnlyList<double> randomScores, int comparisons)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(comparisons, 1);
+        double p = TwoSampleTest.Run(conceptScores, randomScores).P;
+        double corrected = Math.Min(1, p * comparisons);
+        return new TcavSignificance(p, corrected, corrected < Level);
+    }
+}

@@ -76,9 +76,9 @@ internal static class ConvertCommand
         string method = methodName ?? ScanFolder.Stem(mapPath);
         bool known = AttributionMethods.Names.Contains(method);
         var scale = ColourScale.Of([map], !known || AttributionMethods.CarriesSign(method, null));
-        (string series, int images, string parametric) = MapsForPacs.Write(folder, ScanFolder.Stem(mapPath), scan, map, method, scale, $"{method} map", DicomFilingAttributes.Read(scanPath, read.SeriesInstanceUid), DateTimeOffset.Now);
+        (string series, int images, string? parametric) = MapsForPacs.Write(folder, ScanFolder.Stem(mapPath), scan, map, method, scale, $"{method} map", DicomFilingAttributes.Read(scanPath, read.SeriesInstanceUid), DateTimeOffset.Now);
         console.Out.WriteLine($"DICOM Secondary Capture series ({images} images, not for diagnosis): {series}");
-        console.Out.WriteLine($"DICOM Parametric Map: {parametric}");
+        console.Out.WriteLine(parametric is null ? "No DICOM Parametric Map: the scan has no position in space (PNG, NPY) to place its frames by." : $"DICOM Parametric Map: {parametric}");
         if (!known)
         {
             console.Out.WriteLine($"note: '{method}' is not a method MedExplain knows, so the map is drawn signed (blue to red); give --method to draw it as its method's maps are.");

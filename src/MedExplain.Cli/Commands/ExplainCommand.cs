@@ -149,9 +149,11 @@ internal static class ExplainCommand
                 for (int m = 0; m < explanation.Maps.Count; m++)
                 {
                     MethodMap map = explanation.Maps[m];
-                    (string seriesFolder, int images, string parametric) = MapsForPacs.Write(dicomOut, $"{stem}-{map.Method}", explanation.Input.Scan, map.OnScan, map.Method, scales[m], $"{map.Method} map of model {explanation.ModelName}", filing, DateTimeOffset.Now);
+                    (string seriesFolder, int images, string? parametric) = MapsForPacs.Write(dicomOut, $"{stem}-{map.Method}", explanation.Input.Scan, map.OnScan, map.Method, scales[m], $"{map.Method} map of model {explanation.ModelName}", filing, DateTimeOffset.Now);
                     console.Out.WriteLine($"DICOM Secondary Capture series ({images} images, not for diagnosis{(filing is null ? "; the scan is not DICOM, so a new study" : ", in the source's study")}): {seriesFolder}");
-                    console.Out.WriteLine($"DICOM Parametric Map (the float values on the scan's frame of reference): {parametric}");
+                    console.Out.WriteLine(parametric is null
+                        ? "No DICOM Parametric Map: the scan has no position in space (PNG, NPY) to place its frames by."
+                        : $"DICOM Parametric Map (the float values on the scan's frame of reference): {parametric}");
                 }
             }
 

@@ -40,6 +40,7 @@ public static class LayerProbe
     /// <param name="options">Memory budget and output name; null for the defaults.</param>
     /// <param name="progress">Receives progress, or null.</param>
     /// <exception cref="UnknownNameException">The model has no tensor of that name.</exception>
+    /// <exception cref="MedExplainParameterException">The class is not one of the output's.</exception>
     public static LayerSamples Run(OnnxModel model, FloatTensor inputs, string layer, int targetClass, LayerPooling pooling, AttributionOptions? options = null, IProgress<BatchProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -49,8 +50,14 @@ public static class LayerProbe
         options.Validate();
         int[] itemShape = inputs.Shape[1..];
         bool atInput = layer == model.ImageInput.Name;
-        int[] layerShape = atInput ? itemShape : (model.ProbeShapes(inputs.Shape).Shapes.GetValueOrDefault(layer)
-            ?? throw new UnknownNameException(model.FilePath, "tensor", layer))[1..];
+        IReadOnlyDictionary<string, int[]> shapes = model.ProbeShapes(inputs.Shape).Shapes;
+        int[] layerShape = atInput ? itemShape : (shapes.GetValueOrDefault(layer) ?? throw new UnknownNameException(model.FilePath, "tensor", layer))[1..];
+        int classes = shapes[options.OutputName ?? model.ScoreOutput.Name][1];
+        if (targetClass < 0 || targetClass >= classes)
+        {
+            throw new MedExplainParameterException("target", $"must be a class from 0 to {classes - 1}, not {targetClass}.");
+        }
+
         int channels = layerShape[0], positions = (int)(FloatTensor.ElementCount(layerShape) / channels);
         var activations = new float[inputs.BatchSize][];
         var gradients = new float[inputs.BatchSize][];

@@ -30,8 +30,18 @@ public sealed record TransferSyntax(string Uid, string Name, bool ExplicitVr, bo
         new("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000", true, false, false, PixelCodec.Jpeg2000),
     }.ToDictionary(t => t.Uid);
 
+    /// <summary>Syntaxes MedExplain names in its refusal but does not decode: video and JPEG XL.</summary>
     private static readonly Dictionary<string, string> Unsupported = new()
     {
+        ["1.2.840.10008.1.2.4.100"] = "MPEG2 Main Profile / Main Level (video)",
+        ["1.2.840.10008.1.2.4.101"] = "MPEG2 Main Profile / High Level (video)",
+        ["1.2.840.10008.1.2.4.102"] = "MPEG-4 AVC/H.264 High Profile (video)",
+        ["1.2.840.10008.1.2.4.103"] = "MPEG-4 AVC/H.264 BD-compatible High Profile (video)",
+        ["1.2.840.10008.1.2.4.107"] = "HEVC/H.265 Main Profile (video)",
+        ["1.2.840.10008.1.2.4.108"] = "HEVC/H.265 Main 10 Profile (video)",
+        ["1.2.840.10008.1.2.4.110"] = "JPEG XL Lossless",
+        ["1.2.840.10008.1.2.4.111"] = "JPEG XL JPEG Recompression",
+        ["1.2.840.10008.1.2.4.112"] = "JPEG XL",
     };
 
     /// <summary>Gets the default syntax of files without file meta.</summary>

@@ -90,6 +90,8 @@ public sealed class TcavTests : IDisposable
         var error = Assert.Throws<UnknownNameException>(() => LayerProbe.Run(model, new FloatTensor([1, 1, 2, 2]), "no-such-layer", 0, LayerPooling.Flatten));
 
         Assert.Equal("no-such-layer", error.Name);
+        var badClass = Assert.Throws<MedExplainParameterException>(() => LayerProbe.Run(model, new FloatTensor([1, 1, 2, 2]), "x", 3, LayerPooling.Flatten));
+        Assert.Equal("target", badClass.Parameter);
     }
 
     [Fact]

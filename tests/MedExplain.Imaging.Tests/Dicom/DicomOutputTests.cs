@@ -92,10 +92,28 @@ public sealed class DicomOutputTests : IDisposable
         Assert.True(red[128] > 60000 && blue[128] > 60000 && red[255] > 50000 && blue[255] < 15000, $"middle ({red[128]}, {blue[128]}), top ({red[255]}, {blue[255]})");
     }
 
-    [Fact]
-    public void FilingAttributes_ShowNothingWhenPrinted()
+    [SkippableFact]
+    public void FilingAttributes_OfADicomScanShowNoneOfItsIdentityWhenPrinted_AndAScanThatIsNotDicomHasNone()
     {
-        Assert.DoesNotContain("Doe", DicomFilingAttributes.Read(_temp.Write("not-dicom.txt", "x"u8.ToArray()))?.ToString() ?? string.Empty, StringComparison.Ordinal);
+        string source = Source(4, 4, 1).Write(_temp, "named");
+        DicomFilingAttributes filing = DicomFilingAttributes.Read(source)!;
+
+        Assert.Contains("[Doe^Jane]", ExternalTools.Run("dcmdump", source), StringComparison.Ordinal); // the name is there to leak
+        Assert.DoesNotContain("Doe", filing.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("PATIENT-ID", filing.ToString(), StringComparison.Ordinal);
+        Assert.Null(DicomFilingAttributes.Read(_temp.Write("not-dicom.txt", "x"u8.ToArray())));
+    }
+
+    [Fact]
+    public void ParametricMapOfAScanWithoutGeometry_IsRefusedRatherThanPlacedAnywhere()
+    {
+        var scan = new MedicalImage([4, 4, 1], 1, new float[16], MedExplain.Imaging.Geometry.Affine.Identity,
+            new ImageMetadata { Format = "PNG", Source = "x.png", DataType = "uint8", HasGeometry = false });
+
+        var error = Assert.Throws<MedExplainInputException>(() => ParametricMapWriter.Write(_temp.File("pm.dcm"), scan, new float[16], "gradient", new ColourScale(1, Diverging: true), "gradient map", null, DateTimeOffset.UnixEpoch));
+
+        Assert.Contains("no position in space", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_temp.File("pm.dcm")));
     }
 
     /// <summary>A 12-bit source image in study 1.2.3.4.5.6.7.8, with the geometry lines given.</summary>

@@ -175,6 +175,18 @@ public sealed class DicomTransferSyntaxTests : IDisposable
         AssertValues(fixture, image, slope: 1.5, intercept: -1024);
     }
 
+    [Theory]
+    [InlineData("1.2.840.10008.1.2.4.112", "JPEG XL")]
+    [InlineData("1.2.840.10008.1.2.4.102", "H.264")]
+    [InlineData("1.2.3.999", "unknown")]
+    public void SyntaxesNotDecoded_AreNamedForTheirRefusal(string uid, string name)
+    {
+        TransferSyntax syntax = TransferSyntax.FromUid(uid);
+
+        Assert.Equal(PixelCodec.Unsupported, syntax.Codec);
+        Assert.Contains(name, syntax.Label, StringComparison.Ordinal);
+    }
+
     internal static void AssertValues(DicomFixture fixture, MedicalImage image, double slope, double intercept)
     {
         Assert.Equal([fixture.Columns, fixture.Rows, fixture.Frames], image.Dims);

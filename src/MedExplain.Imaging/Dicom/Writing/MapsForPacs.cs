@@ -12,7 +12,8 @@ public static class MapsForPacs
     /// <summary>Largest difference between the map's and the scan's affines, in millimetres, taken as the same grid.</summary>
     private const double SameGridTolerance = 1e-3;
 
-    /// <summary>Writes the series (folder <c>NAME/</c>) and the Parametric Map (<c>NAME-parametric-map.dcm</c>).</summary>
+    /// <summary>Writes the series (folder <c>NAME/</c>) and, for a scan placed in space, the Parametric Map
+    /// (<c>NAME-parametric-map.dcm</c>).</summary>
     /// <param name="folder">Where to write.</param>
     /// <param name="name">The base name of what is written.</param>
     /// <param name="scan">The scan.</param>
@@ -22,12 +23,15 @@ public static class MapsForPacs
     /// <param name="description">What it is ("grad-cam map of model X").</param>
     /// <param name="source">The scan's filing attributes, or null when it is not DICOM.</param>
     /// <param name="created">When the map was made.</param>
-    /// <returns>The series folder, its image count, and the Parametric Map's path.</returns>
-    public static (string Series, int Images, string ParametricMap) Write(string folder, string name, MedicalImage scan, float[] map, string method, ColourScale scale, string description, DicomFilingAttributes? source, DateTimeOffset created)
+    /// <returns>The series folder, its image count, and the Parametric Map's path (null for a scan without geometry:
+    /// PNG or NPY, whose frames could not be placed).</returns>
+    public static (string Series, int Images, string? ParametricMap) Write(string folder, string name, MedicalImage scan, float[] map, string method, ColourScale scale, string description, DicomFilingAttributes? source, DateTimeOffset created)
     {
         string series = Path.Combine(folder, name);
         IReadOnlyList<string> images = SecondaryCaptureSeries.Write(series, scan, map, scale, description, source);
-        string parametric = ParametricMapWriter.Write(Path.Combine(folder, name + "-parametric-map.dcm"), scan, map, method, scale, description, source, created);
+        string? parametric = scan.Metadata.HasGeometry
+            ? ParametricMapWriter.Write(Path.Combine(folder, name + "-parametric-map.dcm"), scan, map, method, scale, description, source, created)
+            : null;
         return (series, images.Count, parametric);
     }
 

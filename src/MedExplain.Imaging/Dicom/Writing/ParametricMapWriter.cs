@@ -26,6 +26,7 @@ public static class ParametricMapWriter
     /// <param name="description">What the map is, for the series description.</param>
     /// <param name="source">The source's filing attributes, or null for a scan that is not DICOM.</param>
     /// <param name="created">When the map was made (Content Date and Time; the library does not read the clock).</param>
+    /// <exception cref="MedExplainInputException">The scan has no geometry to place the frames by.</exception>
     public static string Write(string path, MedicalImage scan, float[] map, string method, ColourScale scale, string description, DicomFilingAttributes? source, DateTimeOffset created)
     {
         ArgumentNullException.ThrowIfNull(scale);
@@ -33,6 +34,12 @@ public static class ParametricMapWriter
         ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(description);
+        if (!scan.Metadata.HasGeometry)
+        {
+            // A Parametric Map states where each frame lies; a PNG or NPY scan does not say, so any position would be made up.
+            throw new MedExplainInputException(scan.Metadata.Source, "has no position in space (PNG, NPY), so its map cannot become a Parametric Map, which viewers place on the scan by geometry; the Secondary Capture series needs none.");
+        }
+
         if (map.Length != scan.VoxelsPerChannel)
         {
             throw new ArgumentException($"The map holds {map.Length} values for a scan of {scan.VoxelsPerChannel} voxels.", nameof(map));

@@ -33,17 +33,25 @@ public static class CavTrainer
         int heldOut = Math.Max(1, per / 3);
         (float[] X, int Y)[] train = [.. positives.Skip(heldOut).Select(x => (x, 1)), .. negatives.Skip(heldOut).Select(x => (x, -1))];
         (float[] X, int Y)[] test = [.. positives.Take(heldOut).Select(x => (x, 1)), .. negatives.Take(heldOut).Select(x => (x, -1))];
-        (double[] w, double b) = HingeSgd(train, length, options, rng);
+        return Train(train, test, options, rng);
+    }
+
+    /// <summary>Trains on a given split (labels +1 for the concept, −1 for random), for comparison with a peer given the
+    /// same split.</summary>
+    internal static ConceptVector Train((float[] X, int Y)[] train, (float[] X, int Y)[] test, CavOptions options, Random rng)
+    {
+        (double[] w, double b) = HingeSgd(train, train[0].X.Length, options, rng);
         double accuracy = test.Count(e => Math.Sign(Dot(w, e.X) + b) == e.Y) / (double)test.Length;
         return new ConceptVector([.. w.Select(v => (float)v)], b, accuracy);
     }
 
     /// <summary>SGD on the L2-penalised hinge loss with scikit-learn's 'optimal' schedule, η = 1 / (α (t₀ + t)), where
-    /// t₀ follows Bottou's heuristic for the hinge loss (η₀ = 1/√√α).</summary>
+    /// t₀ follows Bottou's heuristic for the hinge loss (η₀ = 1/√√α). As scikit-learn, the weights are kept as a scale
+    /// times a vector, so the penalty's shrink costs one multiplication instead of a pass over every value.</summary>
     private static (double[] W, double B) HingeSgd((float[] X, int Y)[] examples, int length, CavOptions options, Random rng)
     {
-        var w = new double[length];
-        double b = 0, alpha = options.Alpha;
+        var v = new double[length];
+        double scale = 1, b = 0, alpha = options.Alpha;
         double t0 = 1 / (Math.Sqrt(1 / Math.Sqrt(alpha)) * alpha), t = 1;
         double best = double.PositiveInfinity;
         int stale = 0;
@@ -56,22 +64,38 @@ public static class CavTrainer
             {
                 (float[] x, int y) = examples[n];
                 double eta = 1 / (alpha * (t0 + t));
-                double margin = y * (Dot(w, x) + b);
+                double margin = y * ((scale * Dot(v, x)) + b);
                 loss += Math.Max(0, 1 - margin);
-                double shrink = 1 - (eta * alpha);
-                for (int i = 0; i < length; i++)
+                scale *= 1 - (eta * alpha);
+                if (margin < 1)
                 {
-                    w[i] = (w[i] * shrink) + (margin < 1 ? eta * y * x[i] : 0);
+                    double step = eta * y / scale;
+                    for (int i = 0; i < length; i++)
+                    {
+                        v[i] += step * x[i];
+                    }
+
+                    b += eta * y;
                 }
 
-                b += margin < 1 ? eta * y : 0;
+                if (scale < 1e-9)
+                {
+                    // Fold the scale back in before it underflows, as scikit-learn does.
+                    for (int i = 0; i < length; i++)
+                    {
+                        v[i] *= scale;
+                    }
+
+                    scale = 1;
+                }
+
                 t++;
             }
 
             (stale, best) = loss > best - (options.Tolerance * examples.Length) ? (stale + 1, Math.Min(best, loss)) : (0, loss);
         }
 
-        return (w, b);
+        return ([.. v.Select(value => value * scale)], b);
     }
 
     private static double Dot(double[] w, float[] x)

@@ -43,15 +43,54 @@ public static class LayerProbe
     /// <exception cref="MedExplainParameterException">The class is not one of the output's.</exception>
     public static LayerSamples Run(OnnxModel model, FloatTensor inputs, string layer, int targetClass, LayerPooling pooling, AttributionOptions? options = null, IProgress<BatchProgress>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
+        var activations = new float[inputs.BatchSize][];
+        var gradients = new float[inputs.BatchSize][];
+        var scores = new float[inputs.BatchSize];
+        Stream(
+            model,
+            inputs.Shape[1..],
+            inputs.BatchSize,
+            (item, destination) => inputs.Item(item).CopyTo(destination),
+            layer,
+            targetClass,
+            pooling,
+            (item, activation, gradient, score) =>
+            {
+                activations[item] = activation.ToArray();
+                gradients[item] = gradient.ToArray();
+                scores[item] = score;
+            },
+            options,
+            progress);
+        return new LayerSamples(activations, gradients, scores);
+    }
+
+    /// <summary>Probes a layer item by item, never holding more than one batch: for sets too large to keep in memory.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="itemShape">One input's shape (C, spatial…).</param>
+    /// <param name="count">How many inputs.</param>
+    /// <param name="fill">Writes input k, model-ready.</param>
+    /// <param name="layer">A tensor of the model, or the model's input itself.</param>
+    /// <param name="targetClass">The class whose logit is differentiated.</param>
+    /// <param name="pooling">How activations become vectors.</param>
+    /// <param name="consume">Receives each input's pooled activation, gradient and logit (the spans are reused).</param>
+    /// <param name="options">Memory budget and output name; null for the defaults.</param>
+    /// <param name="progress">Receives progress, or null.</param>
+    /// <exception cref="UnknownNameException">The model has no tensor of that name.</exception>
+    /// <exception cref="MedExplainParameterException">The class is not one of the output's.</exception>
+    public static void Stream(OnnxModel model, int[] itemShape, int count, Action<int, Span<float>> fill, string layer, int targetClass, LayerPooling pooling, SampleConsumer consume, AttributionOptions? options = null, IProgress<BatchProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(itemShape);
+        ArgumentNullException.ThrowIfNull(fill);
         ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(consume);
         options ??= new AttributionOptions();
         options.Validate();
-        int[] itemShape = inputs.Shape[1..];
         bool atInput = layer == model.ImageInput.Name;
-        IReadOnlyDictionary<string, int[]> shapes = model.ProbeShapes(inputs.Shape).Shapes;
-        int[] layerShape = atInput ? itemShape : (shapes.GetValueOrDefault(layer) ?? throw new UnknownNameException(model.FilePath, "tensor", layer))[1..];
+        int[] layerShape = LayerShape(model, itemShape, layer);
+        IReadOnlyDictionary<string, int[]> shapes = model.ProbeShapes([1, .. itemShape]).Shapes;
         int classes = shapes[options.OutputName ?? model.ScoreOutput.Name][1];
         if (targetClass < 0 || targetClass >= classes)
         {
@@ -59,26 +98,51 @@ public static class LayerProbe
         }
 
         int channels = layerShape[0], positions = (int)(FloatTensor.ElementCount(layerShape) / channels);
-        var activations = new float[inputs.BatchSize][];
-        var gradients = new float[inputs.BatchSize][];
-        var scores = new float[inputs.BatchSize];
+        var input = new float[FloatTensor.ElementCount(itemShape)];
         new GradientPass(model, RuleSet.Gradient, options).Run(
             itemShape,
-            inputs.BatchSize,
+            count,
             atInput ? null : layer,
-            (item, destination) => inputs.Item(item).CopyTo(destination),
+            fill,
             (item, seed) => seed[targetClass] = 1,
             (item, signal, activation, score) =>
             {
-                ReadOnlySpan<float> value = atInput ? inputs.Item(item) : activation;
-                activations[item] = Pool(value, channels, positions, pooling, mean: true);
-                gradients[item] = Pool(signal, channels, positions, pooling, mean: false);
-                scores[item] = score;
+                if (atInput)
+                {
+                    fill(item, input);
+                    activation = input;
+                }
+
+                consume(item, Pool(activation, channels, positions, pooling, mean: true), Pool(signal, channels, positions, pooling, mean: false), score);
             },
             progress,
             CancellationToken.None);
-        return new LayerSamples(activations, gradients, scores);
     }
+
+    /// <summary>The length of a layer's pooled vectors.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="itemShape">One input's shape (C, spatial…).</param>
+    /// <param name="layer">A tensor of the model, or the model's input itself.</param>
+    /// <param name="pooling">How activations become vectors.</param>
+    /// <exception cref="UnknownNameException">The model has no tensor of that name.</exception>
+    public static int PooledLength(OnnxModel model, int[] itemShape, string layer, LayerPooling pooling)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        int[] shape = LayerShape(model, itemShape, layer);
+        return pooling == LayerPooling.Flatten ? (int)FloatTensor.ElementCount(shape) : shape[0];
+    }
+
+    /// <summary>One input's pooled activation at the layer, the class logit's gradient there, and the logit.</summary>
+    /// <param name="item">The input's index.</param>
+    /// <param name="activation">The pooled activation.</param>
+    /// <param name="gradient">d logit / d pooled activation.</param>
+    /// <param name="score">The class's logit.</param>
+    public delegate void SampleConsumer(int item, ReadOnlySpan<float> activation, ReadOnlySpan<float> gradient, float score);
+
+    private static int[] LayerShape(OnnxModel model, int[] itemShape, string layer) =>
+        layer == model.ImageInput.Name
+            ? itemShape
+            : (model.ProbeShapes([1, .. itemShape]).Shapes.GetValueOrDefault(layer) ?? throw new UnknownNameException(model.FilePath, "tensor", layer))[1..];
 
     private static float[] Pool(ReadOnlySpan<float> values, int channels, int positions, LayerPooling pooling, bool mean)
     {

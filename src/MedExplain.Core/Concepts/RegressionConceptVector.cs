@@ -14,8 +14,10 @@ public sealed record RegressionConceptVector(float[] Direction, double Intercept
 /// <param name="MeanSensitivity">The mean of S(x) = ∇logit · rcv/|rcv| over the inputs (signed: the gradient is never
 /// taken in absolute value, as the public RCV code does).</param>
 /// <param name="SensitivitySpread">The standard deviation of S(x).</param>
-/// <param name="Relevance">Br = R² · mean(S) / std(S).</param>
-public sealed record ConceptRelevance(double MeanSensitivity, double SensitivitySpread, double Relevance);
+/// <param name="Relevance">Br = R² · mean(S) / std(S), with R² taken as 0 when negative (a layer that cannot predict the
+/// measure has no relevance, rather than one of flipped sign); null when S is the same for every input (the layer reaches
+/// the logit linearly), where the ratio is undefined and only the sign of the mean says anything.</param>
+public sealed record ConceptRelevance(double MeanSensitivity, double SensitivitySpread, double? Relevance);
 
 /// <summary>Fits regression concept vectors by least squares (the minimum-norm solution when activations have more
 /// values than there are examples; a ridge on request), cross-validated over folds.</summary>
@@ -69,7 +71,7 @@ public static class RcvTrainer
         float[] s = Tcav.Score(gradients, new ConceptVector(rcv.Direction, 0, 1)).Derivatives;
         double mean = s.Average(v => (double)v);
         double spread = Math.Sqrt(s.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, s.Length - 1));
-        return new ConceptRelevance(mean, spread, spread > 0 ? rcv.CrossValidatedR2 * mean / spread : 0);
+        return new ConceptRelevance(mean, spread, spread > 1e-12 * Math.Abs(mean) && spread > 0 ? Math.Max(0, rcv.CrossValidatedR2) * mean / spread : null);
     }
 
     /// <summary>Centred least squares: primal normal equations when examples outnumber values, else the minimum-norm

@@ -53,6 +53,41 @@ public static class TwoSampleTest
         return new TTestResult(t, df, RegularizedBeta(df / (df + (t * t)), df / 2, 0.5));
     }
 
+    /// <summary>The confidence interval of a sample's mean by Student's t (the bars' whiskers in concept reports).</summary>
+    /// <param name="values">The sample (at least 2 values).</param>
+    /// <param name="level">The confidence level, such as 0.95.</param>
+    public static (double Low, double High) ConfidenceInterval(IReadOnlyList<double> values, double level = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count < 2 || level is <= 0 or >= 1)
+        {
+            throw new MedExplainParameterException("samples", $"need at least 2 values and a level between 0 and 1 for a confidence interval, not {values.Count} values at {level}.");
+        }
+
+        (double mean, double variance) = MeanVariance(values);
+        double half = StudentQuantile(1 - level, values.Count - 1) * Math.Sqrt(variance / values.Count);
+        return (mean - half, mean + half);
+    }
+
+    /// <summary>The t with two-sided tail probability <paramref name="tail"/> at <paramref name="df"/> degrees of freedom,
+    /// by bisection of the tail (monotone in t).</summary>
+    private static double StudentQuantile(double tail, double df)
+    {
+        double low = 0, high = 1;
+        while (RegularizedBeta(df / (df + (high * high)), df / 2, 0.5) > tail)
+        {
+            high *= 2;
+        }
+
+        for (int i = 0; i < 200 && high - low > 1e-12 * high; i++)
+        {
+            double mid = (low + high) / 2;
+            (low, high) = RegularizedBeta(df / (df + (mid * mid)), df / 2, 0.5) > tail ? (mid, high) : (low, mid);
+        }
+
+        return (low + high) / 2;
+    }
+
     private static (double Mean, double Variance) MeanVariance(IReadOnlyList<double> values)
     {
         double mean = values.Average();

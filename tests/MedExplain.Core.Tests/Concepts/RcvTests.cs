@@ -48,7 +48,35 @@ public sealed class RcvTests
         ConceptRelevance up = RcvTrainer.Relevance(along, rcv), down = RcvTrainer.Relevance(against, rcv);
 
         Assert.True(up.Relevance > 0 && down.Relevance < 0, $"{up.Relevance} and {down.Relevance}");
-        Assert.Equal(up.Relevance, -down.Relevance, 6);
+        Assert.Equal(up.Relevance!.Value, -down.Relevance!.Value, 6);
+    }
+
+    [Fact]
+    public void Relevance_IsUndefinedWhenEveryInputHasTheSameSensitivity()
+    {
+        (float[][] x, double[] y) = Linear(examples: 30, seed: 4);
+        RegressionConceptVector rcv = RcvTrainer.Fit(x, y);
+        float[][] same = [.. Enumerable.Range(0, 10).Select(_ => A.Select(v => (float)v).ToArray())];
+
+        ConceptRelevance relevance = RcvTrainer.Relevance(same, rcv);
+
+        Assert.Null(relevance.Relevance);
+        Assert.True(relevance.MeanSensitivity > 0);
+    }
+
+    [Fact]
+    public void Relevance_IsZeroWhenTheLayerCannotPredictTheMeasure()
+    {
+        var rng = new Random(5);
+        float[][] x = [.. Enumerable.Range(0, 30).Select(_ => Enumerable.Range(0, 40).Select(_ => (float)rng.NextDouble()).ToArray())];
+        double[] noise = [.. Enumerable.Range(0, 30).Select(_ => rng.NextDouble())];
+        RegressionConceptVector rcv = RcvTrainer.Fit(x, noise);
+        float[][] gradients = [.. Enumerable.Range(0, 10).Select(n => rcv.Direction.Select(v => v * (1 + n)).ToArray())];
+
+        ConceptRelevance relevance = RcvTrainer.Relevance(gradients, rcv);
+
+        Assert.True(rcv.CrossValidatedR2 < 0, $"R² {rcv.CrossValidatedR2}");
+        Assert.Equal(0, relevance.Relevance);
     }
 
     private static (float[][] X, double[] Y) Linear(int examples, int seed)

@@ -45,4 +45,20 @@ public sealed class TwoSampleTestTests
         Assert.Equal(1, TwoSampleTest.Run([0.5, 0.5], [0.5, 0.5]).P);
         Assert.Equal(0, TwoSampleTest.Run([1.0, 1.0], [0.5, 0.5]).P);
     }
+
+    [Theory]
+    [InlineData(20, 2.093024054408263)]
+    [InlineData(3, 4.302652729911275)]
+    [InlineData(51, 2.008559109715206)]
+    public void ConfidenceInterval_UsesStudentsQuantile(int count, double scipyQuantile)
+    {
+        // SciPy's t.ppf(0.975, n − 1) (python3-scipy 1.10.1): the half-width is that quantile times the standard error.
+        double[] values = [.. Enumerable.Range(0, count).Select(i => Math.Sin(i) + (0.1 * i))];
+        double mean = values.Average(), se = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (count - 1) / count);
+
+        (double low, double high) = TwoSampleTest.ConfidenceInterval(values);
+
+        Assert.Equal(mean - (scipyQuantile * se), low, tolerance: 1e-8);
+        Assert.Equal(mean + (scipyQuantile * se), high, tolerance: 1e-8);
+    }
 }

@@ -73,4 +73,40 @@ public sealed class MedicalImage
     /// <param name="dataType">The data type the new values are reported as.</param>
     public MedicalImage WithVoxels(float[] voxels, string dataType = "float32") =>
         new(Dims, 1, voxels, Affine, Metadata with { DataType = dataType, Windows = [] });
+
+    /// <summary>Gets the box of voxels from <paramref name="from"/> of <paramref name="size"/>, every channel, placed where
+    /// it lies in the scan (the affine's origin moves to the box's first voxel).</summary>
+    /// <param name="from">The box's first voxel (i, j, k).</param>
+    /// <param name="size">The box's voxel counts along i, j, k.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The box leaves the image.</exception>
+    public MedicalImage Crop(int[] from, int[] size)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(size);
+        for (int a = 0; a < 3; a++)
+        {
+            if (from[a] < 0 || size[a] < 1 || from[a] + size[a] > Dims[a])
+            {
+                throw new ArgumentOutOfRangeException(nameof(size), $"The box {string.Join("×", size)} at {string.Join(",", from)} leaves the image of {string.Join("×", Dims)}.");
+            }
+        }
+
+        var voxels = new float[(long)size[0] * size[1] * size[2] * Channels];
+        int n = 0;
+        for (int c = 0; c < Channels; c++)
+        {
+            for (int k = 0; k < size[2]; k++)
+            {
+                for (int j = 0; j < size[1]; j++)
+                {
+                    int start = (c * VoxelsPerChannel) + Index(from[0], from[1] + j, from[2] + k);
+                    Voxels.AsSpan(start, size[0]).CopyTo(voxels.AsSpan(n, size[0]));
+                    n += size[0];
+                }
+            }
+        }
+
+        var affine = Geometry.Affine.FromColumns(Affine.Column(0), Affine.Column(1), Affine.Column(2), Affine.Apply(from[0], from[1], from[2]));
+        return new MedicalImage(size, Channels, voxels, affine, Metadata);
+    }
 }

@@ -56,12 +56,24 @@ public static class ModelInputLoader
         }
         else
         {
-            scan = MedicalImageReader.Read(path, read);
-            transform = ModelInputTransform.Plan(scan, model, slice);
-            batch = transform.Apply(scan);
-            model.Check(batch, path);
+            return Prepare(MedicalImageReader.Read(path, read), model, normalize, slice);
         }
 
+        return new PreparedScan(scan, transform, Normalized(batch, model, normalize));
+    }
+
+    /// <summary>Makes a scan already in memory (a crop, say) a model's input, keeping the transform.</summary>
+    /// <param name="scan">The scan.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="normalize">False when the scan already holds model-ready values.</param>
+    /// <param name="slice">For a 2D model and a volume: the slice; null for the middle one.</param>
+    public static PreparedScan Prepare(MedicalImage scan, ModelInputSpec model, bool normalize = true, int? slice = null)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        ArgumentNullException.ThrowIfNull(model);
+        ModelInputTransform transform = ModelInputTransform.Plan(scan, model, slice);
+        FloatTensor batch = transform.Apply(scan);
+        model.Check(batch, scan.Metadata.Source);
         return new PreparedScan(scan, transform, Normalized(batch, model, normalize));
     }
 

@@ -56,7 +56,7 @@ internal sealed class CliConsole(TextWriter output, TextWriter error)
     {
         MedExplainParameterException p => $"--{p.Parameter}: {p.Problem}",
         UnknownNameException { Kind: "node" } u => $"{e.Message}{(u.Hint.Length > 0 ? " " + u.Hint : string.Empty)} 'medexplain inspect' lists the weighted layers' node names under 'Layers'.",
-        UnknownNameException => $"{e.Message.TrimEnd('.')} (see 'medexplain inspect').",
+        UnknownNameException u => $"{e.Message.TrimEnd('.')}{(u.Hint.Length > 0 ? ". " + u.Hint.TrimEnd('?', '.') + "?" : string.Empty)} (see 'medexplain inspect').",
         _ => e.Message,
     };
 

@@ -21,6 +21,7 @@ internal static class MedExplainCli
             FitPatternsCommand.Create(console),
             ImageInfoCommand.Create(console),
             ConvertCommand.Create(console),
+            ConceptsCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -58,6 +58,58 @@ internal static class SvgChart
         return svg.Append("</svg>").ToString();
     }
 
+    /// <summary>Bars from zero with whiskers (a confidence interval) and a mark above each ("*" significant, "n/l" not
+    /// learnable), on a fixed axis.</summary>
+    public static string Bars(string yLabel, IReadOnlyList<(string Name, double Value, double Low, double High, string Mark, bool Muted)> bars, double low, double high)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        var svg = Open(string.Empty, yLabel, low, high, string.Empty, string.Empty);
+        double slot = (Width - Left - Right) / (double)Math.Max(1, bars.Count);
+        for (int b = 0; b < bars.Count; b++)
+        {
+            (string name, double value, double from, double to, string mark, bool muted) = bars[b];
+            (from, to) = (Math.Clamp(from, low, high), Math.Clamp(to, low, high)); // a t-interval of a share can pass 0 or 1
+            double centre = Left + (slot * (b + 0.5)), half = slot * 0.3;
+            string colour = muted ? "#bbb" : Palette[b % Palette.Length];
+            if (double.IsFinite(value))
+            {
+                double top = Y(Math.Max(value, low), low, high), bottom = Y(Math.Max(low, Math.Min(0, high)), low, high);
+                svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{centre - half:0.#}\" y=\"{Math.Min(top, bottom):0.#}\" width=\"{2 * half:0.#}\" height=\"{Math.Abs(bottom - top):0.#}\" fill=\"{colour}\"/>");
+                svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{centre:0.#}\" x2=\"{centre:0.#}\" y1=\"{Y(from, low, high):0.#}\" y2=\"{Y(to, low, high):0.#}\" stroke=\"#000\" stroke-width=\"1.5\"/>");
+                svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{centre - (half / 2):0.#}\" x2=\"{centre + (half / 2):0.#}\" y1=\"{Y(from, low, high):0.#}\" y2=\"{Y(from, low, high):0.#}\" stroke=\"#000\"/><line x1=\"{centre - (half / 2):0.#}\" x2=\"{centre + (half / 2):0.#}\" y1=\"{Y(to, low, high):0.#}\" y2=\"{Y(to, low, high):0.#}\" stroke=\"#000\"/>");
+            }
+
+            double markY = double.IsFinite(to) ? Y(to, low, high) - 4 : Y(low, low, high) - 4;
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{centre:0.#}\" y=\"{markY:0.#}\" text-anchor=\"middle\" font-weight=\"bold\">{E(mark)}</text>");
+            Legend(svg, b, name, colour);
+        }
+
+        return svg.Append("</svg>").ToString();
+    }
+
+    /// <summary>Points (x, y) with the least-squares line through them.</summary>
+    public static string Scatter(string xLabel, string yLabel, IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        (double yLow, double yHigh) = Range(y);
+        (double xLow, double xHigh) = Range(x);
+        var svg = Open(xLabel, yLabel, yLow, yHigh, xLow.ToString("G3", CultureInfo.InvariantCulture), xHigh.ToString("G3", CultureInfo.InvariantCulture));
+        for (int i = 0; i < x.Count; i++)
+        {
+            svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{X((x[i] - xLow) / (xHigh - xLow)):0.#}\" cy=\"{Y(y[i], yLow, yHigh):0.#}\" r=\"3\" fill=\"{Palette[0]}\" fill-opacity=\"0.7\"/>");
+        }
+
+        double mx = x.Average(), my = y.Average(), sxx = x.Sum(v => (v - mx) * (v - mx));
+        if (sxx > 0)
+        {
+            double slope = x.Zip(y, (a, b) => (a - mx) * (b - my)).Sum() / sxx;
+            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(0):0.#}\" x2=\"{X(1):0.#}\" y1=\"{Y(Math.Clamp(my + (slope * (xLow - mx)), yLow, yHigh), yLow, yHigh):0.#}\" y2=\"{Y(Math.Clamp(my + (slope * (xHigh - mx)), yLow, yHigh), yLow, yHigh):0.#}\" stroke=\"{Palette[1]}\" stroke-width=\"1.5\"/>");
+        }
+
+        return svg.Append("</svg>").ToString();
+    }
+
     private static StringBuilder Open(string xLabel, string yLabel, double low, double high, string xLow, string xHigh)
     {
         var svg = new StringBuilder();
@@ -75,10 +127,10 @@ internal static class SvgChart
         return svg;
     }
 
-    private static void Legend(StringBuilder svg, int index, string name)
+    private static void Legend(StringBuilder svg, int index, string name, string? colour = null)
     {
         int y = Top + 8 + (index * 16);
-        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Width - Right + 8}\" y=\"{y - 8}\" width=\"10\" height=\"10\" fill=\"{Palette[index % Palette.Length]}\"/><text x=\"{Width - Right + 22}\" y=\"{y + 1}\">{E(name)}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Width - Right + 8}\" y=\"{y - 8}\" width=\"10\" height=\"10\" fill=\"{colour ?? Palette[index % Palette.Length]}\"/><text x=\"{Width - Right + 22}\" y=\"{y + 1}\">{E(name)}</text>");
     }
 
     private static (double Low, double High) Range(IEnumerable<double> values)

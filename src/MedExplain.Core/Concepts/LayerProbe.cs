@@ -88,6 +88,7 @@ public static class LayerProbe
         ArgumentNullException.ThrowIfNull(consume);
         options ??= new AttributionOptions();
         options.Validate();
+        layer = Resolve(model, layer);
         bool atInput = layer == model.ImageInput.Name;
         int[] layerShape = LayerShape(model, itemShape, layer);
         IReadOnlyDictionary<string, int[]> shapes = model.ProbeShapes([1, .. itemShape]).Shapes;
@@ -128,8 +129,27 @@ public static class LayerProbe
     public static int PooledLength(OnnxModel model, int[] itemShape, string layer, LayerPooling pooling)
     {
         ArgumentNullException.ThrowIfNull(model);
-        int[] shape = LayerShape(model, itemShape, layer);
+        int[] shape = LayerShape(model, itemShape, Resolve(model, layer));
         return pooling == LayerPooling.Flatten ? (int)FloatTensor.ElementCount(shape) : shape[0];
+    }
+
+    /// <summary>The tensor a layer name means: a tensor of the graph, the model's input, or a node's name (its first
+    /// output, so the names <c>inspect</c> lists work too).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="layer">The name.</param>
+    /// <exception cref="UnknownNameException">No tensor or node has that name; the hint names the nearest.</exception>
+    public static string Resolve(OnnxModel model, string layer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(layer);
+        var nodes = model.Proto.Graph.Node;
+        if (layer == model.ImageInput.Name || nodes.Any(n => n.Output.Contains(layer)))
+        {
+            return layer;
+        }
+
+        return nodes.FirstOrDefault(n => n.Name == layer && n.Output.Count > 0)?.Output[0]
+            ?? throw new UnknownNameException(model.FilePath, "tensor", layer) { Hint = NameSuggestion.For(layer, nodes.SelectMany(n => n.Output).Concat(nodes.Select(n => n.Name))).Trim() };
     }
 
     /// <summary>One input's pooled activation at the layer, the class logit's gradient there, and the logit.</summary>

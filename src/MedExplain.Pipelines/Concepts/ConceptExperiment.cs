@@ -93,6 +93,10 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
         }
 
         (settings.Options ?? new AttributionOptions()).Validate();
+        foreach (string layer in settings.Layers)
+        {
+            LayerProbe.Resolve(model, layer);
+        }
     }
 
     private int Add(string scan, ConceptMaskUse use, int margin)

@@ -122,4 +122,16 @@ public sealed class TcavTests : IDisposable
 
         Assert.False(cav.IsLearnable, $"held-out accuracy {cav.HeldOutAccuracy:0.###} on indistinguishable sets");
     }
+
+    [Fact]
+    public void Resolve_TakesTensorsNodesAndTheInput_AndSuggestsTheNearestName()
+    {
+        using OnnxModel model = OnnxModel.Load(TinyModels.WithCamLayer("GlobalAveragePool").Save(_temp.File("cam.onnx")));
+
+        Assert.Equal("cam_here", LayerProbe.Resolve(model, "cam_here"));
+        Assert.Equal("cam_here", LayerProbe.Resolve(model, "relu"));
+        Assert.Equal("x", LayerProbe.Resolve(model, "x"));
+        var error = Assert.Throws<UnknownNameException>(() => LayerProbe.Resolve(model, "cam_her"));
+        Assert.Contains("'cam_here'", error.Hint, StringComparison.Ordinal);
+    }
 }

@@ -6,12 +6,13 @@ using MedExplain.Onnx;
 using MedExplain.Pipelines.Concepts;
 using MedExplain.Prediction;
 using MedExplain.TestUtilities;
+using Xunit.Abstractions;
 
 namespace MedExplain.Pipelines.Tests.Concepts;
 
 /// <summary>The concepts use case from a C# program: a closed form on a linear model, and the demo's shortcut and honest
 /// models against the concepts they should and should not depend on.</summary>
-public sealed class ConceptExperimentTests : IDisposable
+public sealed class ConceptExperimentTests(ITestOutputHelper output) : IDisposable
 {
     private const string Stage2 = "/stage2/relu_1/Relu_output_0";
     private readonly TempDirectory _temp = new();
@@ -94,6 +95,8 @@ public sealed class ConceptExperimentTests : IDisposable
             ConceptResults results = new ConceptExperiment(model, new ConceptSettings([Stage2], TargetClass: 1), _ => new Progress<BatchProgress>()).Run(study);
             (double rises, double flipped) = BurnTheMarker(model, normal);
             outcomes[name] = (results, rises, flipped);
+            ConceptScore m = results.Scores.Single(s => s.Concept == "burned-in marker"), l = results.Scores.Single(s => s.Concept == "ring-enhancing lesion");
+            output.WriteLine($"{name}: marker {m.Score} p {m.CorrectedP}; lesion {l.Score} p {l.CorrectedP}; marker burned in: logit rose in {rises:P0}, decision left class 0 in {flipped:P0} of {normal.Length}; lesion area R² {results.Measures.Single().R2:0.000}");
         }
 
         foreach ((string name, (ConceptResults results, double rises, _)) in outcomes)

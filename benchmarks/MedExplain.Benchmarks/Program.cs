@@ -8,6 +8,12 @@ if (args is ["peak-memory", ..])
     return PeakMemory.Run(budget);
 }
 
+if (args is ["concepts-memory", ..])
+{
+    long budget = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) << 20 : 1L << 30;
+    return ConceptsMemory.Run(budget, args.Length > 2 ? args[2] : ConceptsMemory.DefaultLayer);
+}
+
 if (args is ["peer-timing", var folder, ..])
 {
     return PeerTiming.Run(folder, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);

@@ -50,9 +50,10 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
             int[] measureItems = [.. measures.SelectMany(m => m).Distinct().Order()];
             foreach (string layer in settings.Layers)
             {
+                AttributionOptions probeOptions = WorkingMemory(layer, itemShape, concepts, study.RandomSetSize, examples.Length, measures);
                 if (concepts.Length > 0)
                 {
-                    using Probed probed = Probe(inputs, itemShape, layer, settings.Pooling, tcavItems);
+                    using Probed probed = Probe(inputs, itemShape, layer, settings.Pooling, tcavItems, probeOptions);
                     (RandomBaseline baseline, List<ConceptScore> layerScores, ConceptEntanglement entanglement) = Tcav(study, layer, concepts, randomSets, probed.Activations, probed.Gradients.Read(examples));
                     baselines.Add(baseline);
                     scores.AddRange(layerScores);
@@ -61,7 +62,7 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
 
                 if (measures.Length > 0)
                 {
-                    using Probed probed = Probe(inputs, itemShape, layer, settings.MeasurePooling, measureItems);
+                    using Probed probed = Probe(inputs, itemShape, layer, settings.MeasurePooling, measureItems, probeOptions);
                     relevances.AddRange(study.Measures.Select((m, n) => Rcv(m, layer, measures[n], probed, study.RandomSets, settings.Layers.Count * measures.Length)));
                 }
             }
@@ -150,21 +151,21 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
 
     /// <summary>Probes one layer at the given scans (rows of the input store), keeping their pooled activations and
     /// gradients in temporary files under the scans' row numbers.</summary>
-    private Probed Probe(RowStore inputs, int[] itemShape, string layer, LayerPooling pooling, int[] items)
+    private Probed Probe(RowStore inputs, int[] itemShape, string layer, LayerPooling pooling, int[] items, AttributionOptions options)
     {
         int length = LayerProbe.PooledLength(model, itemShape, layer, pooling);
         var probed = new Probed(new RowStore(length), new RowStore(length), new float[_items.Count]);
         try
         {
             LayerProbe.Stream(
-                model, itemShape, items.Length, (k, destination) => inputs.Read(items[k]).CopyTo(destination), layer, settings.TargetClass, pooling,
+                model, itemShape, items.Length, (k, destination) => inputs.ReadInto(items[k], destination), layer, settings.TargetClass, pooling,
                 (k, activation, gradient, logit) =>
                 {
                     probed.Activations.Write(items[k], activation);
                     probed.Gradients.Write(items[k], gradient);
                     probed.Logits[items[k]] = logit;
                 },
-                settings.Options,
+                options,
                 progress($"layer: {layer}"));
             return probed;
         }
@@ -179,9 +180,10 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
     {
         IProgress<BatchProgress> bar = progress($"CAVs: {layer}");
         int total = (concepts.Length + 1) * (randomSets.Length - 1), done = 0;
-        ConceptVector Train(float[][] positives, int set)
+        float[][] negatives = Rows(study.RandomSetSize, activations.RowLength), previous = Rows(study.RandomSetSize, activations.RowLength);
+        ConceptVector Train(IReadOnlyList<float[]> positives, int set)
         {
-            ConceptVector cav = CavTrainer.Train(positives, activations.Read(randomSets[set]), settings.Cav with { Seed = settings.Seed + set });
+            ConceptVector cav = CavTrainer.Train(positives, activations.ReadInto(randomSets[set], negatives), settings.Cav with { Seed = settings.Seed + set });
             bar.Report(new BatchProgress(++done, total, done));
             return cav;
         }
@@ -189,7 +191,7 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
         // The baseline: each random set as if it were a concept against the next, as many CAVs as a concept has. TCAV's
         // reference holds one random set fixed as the pseudo-concept, which ties every baseline CAV to that one set's
         // quirks (measured on the demo: baseline means of 0.63 to 0.85 instead of 0.5); chained pairs keep them apart.
-        double[] baseline = [.. Enumerable.Range(1, randomSets.Length - 1).Select(r => Score(Train(activations.Read(randomSets[r - 1]), r)).Score)];
+        double[] baseline = [.. Enumerable.Range(1, randomSets.Length - 1).Select(r => Score(Train(activations.ReadInto(randomSets[r - 1], previous), r)).Score)];
         var scores = new List<ConceptScore>();
         var directions = new List<double[]>();
         for (int c = 0; c < concepts.Length; c++)
@@ -233,6 +235,28 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
 
         TcavSignificance? test = defined ? TcavSignificance.Of(observed, shuffled, comparisons) : null;
         return new MeasureRelevance(measure.Name, layer, rcv.CrossValidatedR2, rcv.FoldCosine, relevance, defined ? observed : [], defined ? shuffled : [], test?.P, test?.CorrectedP, test?.Significant ?? false, y, [.. rows.Select(i => (double)probed.Logits[i])]);
+    }
+
+    private static float[][] Rows(int count, int length) => [.. Enumerable.Range(0, count).Select(_ => new float[length])];
+
+    /// <summary>Refuses a layer whose training pair (a concept, two random sets and the examples, or a measure's
+    /// activations and gradients) would take more than half the memory budget, and returns the probe's options with the
+    /// rest of the budget: the runtime keeps what the probe's batches took while the CAVs train.</summary>
+    private AttributionOptions WorkingMemory(string layer, int[] itemShape, int[][] concepts, int setSize, int examples, int[][] measures)
+    {
+        AttributionOptions options = settings.Options ?? new AttributionOptions();
+        long budget = options.MaxMemoryBytes;
+        long tcavRow = (long)LayerProbe.PooledLength(model, itemShape, layer, settings.Pooling) * sizeof(float);
+        long measureRow = (long)LayerProbe.PooledLength(model, itemShape, layer, settings.MeasurePooling) * sizeof(float);
+        long tcav = concepts.Length == 0 ? 0 : (concepts.Max(c => c.Length) + (2L * setSize) + examples) * tcavRow;
+        long rcv = measures.Length == 0 ? 0 : 2L * measures.Max(m => m.Length) * measureRow;
+        long working = Math.Max(tcav, rcv);
+        if (working > budget / 2)
+        {
+            throw new MedExplainParameterException("max-memory", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"at layer '{layer}', training holds {working >> 20} MiB of activations at once ({(tcav >= rcv ? tcavRow : measureRow) >> 10} KiB per scan), more than half of the memory budget ({budget >> 20} MiB): pool by channel (spatial-mean), probe a deeper layer, use smaller sets, or allow more memory."));
+        }
+
+        return options with { MaxMemoryBytes = budget - working };
     }
 
     private static double[] MeanUnitDirection(ConceptVector[] cavs)

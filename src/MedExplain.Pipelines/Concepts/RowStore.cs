@@ -22,11 +22,31 @@ internal sealed class RowStore : IDisposable
     public float[] Read(int row)
     {
         var values = new float[RowLength];
-        int read = RandomAccess.Read(_file.SafeFileHandle, MemoryMarshal.AsBytes(values.AsSpan()), Offset(row));
-        return read == values.Length * sizeof(float) ? values : throw new InvalidOperationException($"Row {row} was never written.");
+        ReadInto(row, values);
+        return values;
     }
 
     public float[][] Read(IEnumerable<int> rows) => [.. rows.Select(Read)];
+
+    public void ReadInto(int row, Span<float> destination)
+    {
+        int read = RandomAccess.Read(_file.SafeFileHandle, MemoryMarshal.AsBytes(destination[..RowLength]), Offset(row));
+        if (read != RowLength * sizeof(float))
+        {
+            throw new InvalidOperationException($"Row {row} was never written.");
+        }
+    }
+
+    /// <summary>Reads rows into arrays already allocated, so that a loop over random sets makes no garbage.</summary>
+    public IReadOnlyList<float[]> ReadInto(IReadOnlyList<int> rows, float[][] buffer)
+    {
+        for (int n = 0; n < rows.Count; n++)
+        {
+            ReadInto(rows[n], buffer[n]);
+        }
+
+        return new ArraySegment<float[]>(buffer, 0, rows.Count);
+    }
 
     public void Dispose() => _file.Dispose();
 

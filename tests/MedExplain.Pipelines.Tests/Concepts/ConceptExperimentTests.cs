@@ -2,6 +2,7 @@ using MedExplain.Batching;
 using MedExplain.Concepts;
 using MedExplain.Imaging;
 using MedExplain.Imaging.Npy;
+using MedExplain.Methods;
 using MedExplain.Onnx;
 using MedExplain.Pipelines.Concepts;
 using MedExplain.Prediction;
@@ -52,6 +53,21 @@ public sealed class ConceptExperimentTests(ITestOutputHelper output) : IDisposab
         MeasureRelevance measure = results.Measures.Single();
         Assert.True(measure.R2 > 0.99, $"R² {measure.R2}");
         Assert.Equal(results.Measures.Single().Logits, [.. pool[..30].Select(p => (double)TinyModels.LinearLogits(NpyReader.Read(p).Data)[2])], new ToleranceComparer(1e-4));
+    }
+
+    [Fact]
+    public void ALayerWhoseTrainingPairWouldTakeHalfTheBudget_IsRefusedSayingWhatToDo()
+    {
+        // Flattened, the shortcut model's first block holds 65 536 values per slice: 30 + 2 × 50 + 50 rows are 45 MiB.
+        ConceptStudy study = ConceptManifest.Load(Path.Combine(RepoPaths.Demo, "concepts", "concepts.json")) with { Measures = [] };
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("shortcut-marker-2d"));
+        var settings = new ConceptSettings(["/stage1/relu_1/Relu_output_0"], 1, Options: new AttributionOptions { MaxMemoryBytes = 64L << 20 });
+
+        var error = Assert.Throws<MedExplainParameterException>(() => new ConceptExperiment(model, settings, _ => new Progress<BatchProgress>()).Run(study));
+
+        Assert.Equal("max-memory", error.Parameter);
+        Assert.Contains("45 MiB", error.Message, StringComparison.Ordinal);
+        Assert.Contains("spatial-mean", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,6 +36,10 @@ public sealed record ExplainRequest(
     /// <see cref="Options"/> when given (the request's occlusion sizes, label map and memory still apply).</summary>
     public IReadOnlyList<MethodSettings>? Settings { get; init; }
 
+    /// <summary>Gets a CAV file from a concept study on this model (cavs.json), whose concepts are scored on the scan
+    /// beside its maps, or null.</summary>
+    public string? ConceptVectorsPath { get; init; }
+
     /// <summary>Gets the names of the label map's regions, or empty.</summary>
     public IReadOnlyDictionary<int, string> RegionNames { get; init; } = new Dictionary<int, string>();
 }

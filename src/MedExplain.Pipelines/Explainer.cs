@@ -25,6 +25,10 @@ public static class Explainer
         using OnnxModel model = OnnxModel.Load(request.ModelPath, request.CardPath);
         PreparedScan input = ModelInputLoader.Prepare(request.InputPath, model.InputSpec, normalize: true, request.Read, request.Slice);
         float[]? mask = request.LesionMaskPath is { } maskPath ? LabelMaps.OnScanGrid(maskPath, input.Scan) : null;
+        // The scan's concept scores come first: a CAV file of another model stops the run before any method does.
+        ScanConcepts? concepts = request.ConceptVectorsPath is { } cavs && Concepts.ConceptVectorSet.Load(cavs) is var set
+            ? new ScanConcepts(cavs, set.TargetClass, set.ClassName, set.Score(model, input.Batch, cavs, request.Options))
+            : null;
         foreach (string step in input.Transform.Steps)
         {
             log?.Invoke($"input: {step}");
@@ -112,6 +116,7 @@ public static class Explainer
             RegionNames = request.RegionNames,
             Segmentation = segmentation,
             Failures = failures,
+            Concepts = concepts,
         };
     }
 

@@ -38,6 +38,9 @@ public sealed record Explanation(
     /// <summary>Gets the methods that could not run on this scan and why (a user error each); the others' maps are in
     /// <see cref="Maps"/>, so finished work is never lost to a later method's failure.</summary>
     public IReadOnlyList<MethodFailure> Failures { get; init; } = [];
+
+    /// <summary>Gets the scan's concept scores from the request's CAV file (empty without one), and the class they are for.</summary>
+    public ScanConcepts? Concepts { get; init; }
 }
 
 /// <summary>A method that could not run, and why.</summary>
@@ -75,3 +78,10 @@ public sealed record MethodMap(string Method, int TargetClass, float TargetScore
     /// <summary>Gets what the method warns of about this map (too few samples), shown beside it.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
+
+/// <summary>How one scan's logit of a class moves along the concepts of a CAV file.</summary>
+/// <param name="File">The CAV file.</param>
+/// <param name="TargetClass">The class the CAVs were scored for (which may differ from the class the maps explain).</param>
+/// <param name="ClassName">Its name, or null.</param>
+/// <param name="Scores">Per layer and concept.</param>
+public sealed record ScanConcepts(string File, int TargetClass, string? ClassName, IReadOnlyList<Concepts.ScanConceptScore> Scores);

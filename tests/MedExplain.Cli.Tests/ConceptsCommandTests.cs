@@ -32,6 +32,16 @@ public sealed class ConceptsCommandTests : IDisposable
         Assert.Contains("Entanglement", report, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_temp.Path, "concept-images", "concept-2-1.png")));
         Assert.Contains("\"className\": \"lesion\"", File.ReadAllText(_temp.File("concepts.json")), StringComparison.Ordinal);
+
+        // The saved CAVs score a new scan beside its maps; another model's scan is refused.
+        string scan = RepoPaths.DemoScan("shortcut/slice-03-normal-marker.png");
+        (int explained, string explainOutput, string explainError) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("shortcut-marker-2d"), "-i", scan, "--methods", "gradient", "--concepts", _temp.File("cavs.json"), "-o", _temp.File("explain"));
+        Assert.True(explained == 0, explainError);
+        Assert.Contains("concept burned-in marker at " + Stage2 + ": the lesion logit rises along", explainOutput, StringComparison.Ordinal);
+        Assert.Contains("<h3>Concepts</h3>", File.ReadAllText(Path.Combine(_temp.File("explain"), "report.html")), StringComparison.Ordinal);
+        (int refused, _, string refusal) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", scan, "--methods", "gradient", "--concepts", _temp.File("cavs.json"), "-o", _temp.File("explain2"));
+        Assert.Equal(2, refused);
+        Assert.Contains("another model", refusal, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -26,7 +26,7 @@ internal static class ConceptsCommand
         Option<double> ridge = new("--ridge") { Description = "L2 penalty of the regression concept vectors (0: least squares, minimum-norm when values outnumber scans).", DefaultValueFactory = _ => 0 };
         Option<int> seed = new("--seed") { Description = "Seeds the random sets, the CAVs' splits and shuffles, and the RCV repetitions: the same seed gives the same results.", DefaultValueFactory = _ => 0 };
         Option<long> maxMemory = CliOptions.MaxMemory();
-        Option<string> output = new("--out", "-o", "--output") { Description = "The folder for concepts.json, scores.csv, measures.csv and report.html.", Required = true };
+        Option<string> output = new("--out", "-o", "--output") { Description = "The folder for concepts.json, scores.csv, measures.csv, report.html and cavs.json (the learnable CAVs, for explain --concepts).", Required = true };
         var command = new Command("concepts", "Test whether a class depends on human concepts (TCAV: concept example images against random ones, with significance) and on continuous measures such as lesion area (regression concept vectors), at chosen layers of any ONNX model, 2D or 3D.")
         {
             model, card, manifest, layers, target, examples, pooling, measurePooling, randomSets, randomSize, ridge, seed, maxMemory, output,
@@ -66,6 +66,12 @@ internal static class ConceptsCommand
             Directory.CreateDirectory(folder);
             ConceptOutput.WriteTable(console.Out, results);
             string report = ConceptOutput.WriteFiles(results, study, loaded, folder);
+            if (results.Vectors is { } vectors)
+            {
+                vectors.Save(Path.Combine(folder, "cavs.json"));
+                console.Out.WriteLine($"CAVs: {Path.Combine(folder, "cavs.json")} (score new scans with explain --concepts)");
+            }
+
             console.Out.WriteLine($"report: {report}");
             return ExitCodes.Success;
         }));

@@ -56,6 +56,7 @@ internal sealed class HtmlReport
         }
 
         _body.Append("</div>");
+        Concepts(explanation);
         Metadata(explanation);
         Table("Parameters used", explanation.Parameters);
         _body.Append("<h3>Files</h3><ul>");
@@ -118,6 +119,24 @@ internal sealed class HtmlReport
         {
             _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Measured by whoever trained the model: {E(string.Join(", ", explanation.ModelEvaluation.Select(e => $"{e.Key} {e.Value:0.####}")))}.</p>");
         }
+    }
+
+    /// <summary>The scan's concept scores from a CAV file: TCAV for one scan.</summary>
+    private void Concepts(Explanation explanation)
+    {
+        if (explanation.Concepts is not { } concepts)
+        {
+            return;
+        }
+
+        string name = concepts.ClassName ?? $"class {concepts.TargetClass}";
+        _body.Append(CultureInfo.InvariantCulture, $"<h3>Concepts</h3><p class=\"muted\">From {E(Path.GetFileName(concepts.File))}: for each concept, along how many of its CAVs (one per random set it was told apart from) this scan's <b>{E(name)}</b> logit rises, and the mean derivative. Most or all: the logit grows toward the concept at that layer; none: it falls. A sensitivity of this scan, not a finding in it.</p><table class=\"kv\"><tr><th>layer</th><th>concept</th><th>CAVs the logit rises along</th><th>mean derivative</th></tr>");
+        foreach (MedExplain.Pipelines.Concepts.ScanConceptScore score in concepts.Scores)
+        {
+            _body.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(score.Layer)}</td><td>{E(score.Concept)}</td><td>{score.Rising} of {score.Cavs}</td><td>{score.MeanDerivative:G3}</td></tr>");
+        }
+
+        _body.Append("</table>");
     }
 
     /// <summary>A segmentation model's prediction: each class's volume on the scan's grid, and the region the maps explain.</summary>

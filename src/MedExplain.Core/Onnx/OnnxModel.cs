@@ -70,7 +70,7 @@ public sealed class OnnxModel : IDisposable
     internal GraphIndex Graph => _index;
 
     /// <summary>Gets a SHA-256 of the graph as loaded (weights included): what on-disk caches of its compiled graphs are keyed by.</summary>
-    internal string GraphHash => _graphHash.Value;
+    public string GraphHash => _graphHash.Value;
 
     /// <summary>Loads a model and the card beside it (<c>model.card.json</c> for <c>model.onnx</c>), if there is one.</summary>
     /// <param name="path">The <c>.onnx</c> file.</param>

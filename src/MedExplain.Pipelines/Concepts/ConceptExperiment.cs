@@ -46,6 +46,7 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
             var baselines = new List<RandomBaseline>();
             var entanglements = new List<ConceptEntanglement>();
             var relevances = new List<MeasureRelevance>();
+            var vectors = new List<LayerConceptVectors>();
             int[] tcavItems = [.. concepts.SelectMany(c => c).Concat(pool).Concat(examples).Distinct().Order()];
             int[] measureItems = [.. measures.SelectMany(m => m).Distinct().Order()];
             foreach (string layer in settings.Layers)
@@ -54,8 +55,9 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
                 if (concepts.Length > 0)
                 {
                     using Probed probed = Probe(inputs, itemShape, layer, settings.Pooling, tcavItems, probeOptions);
-                    (RandomBaseline baseline, List<ConceptScore> layerScores, ConceptEntanglement entanglement) = Tcav(study, layer, concepts, randomSets, probed.Activations, probed.Gradients.Read(examples));
+                    (RandomBaseline baseline, List<ConceptScore> layerScores, ConceptEntanglement entanglement, List<LayerConceptVectors> kept) = Tcav(study, layer, concepts, randomSets, probed.Activations, probed.Gradients.Read(examples));
                     baselines.Add(baseline);
+                    vectors.AddRange(kept);
                     scores.AddRange(layerScores);
                     entanglements.Add(entanglement);
                 }
@@ -69,7 +71,7 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
 
             return new ConceptResults(
                 settings.TargetClass,
-                model.Card?.ClassNames is { } names && settings.TargetClass < names.Count ? names[settings.TargetClass] : null,
+                ClassName(),
                 settings,
                 concepts.Length == 0 ? 0 : study.RandomSets,
                 concepts.Length == 0 ? 0 : study.RandomSetSize,
@@ -77,9 +79,14 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
                 scores,
                 baselines,
                 entanglements,
-                relevances);
+                relevances)
+            {
+                Vectors = vectors.Count == 0 ? null : new ConceptVectorSet(model.GraphHash, settings.TargetClass, ClassName(), settings.Pooling, vectors),
+            };
         }
     }
+
+    private string? ClassName() => model.Card?.ClassNames is { } names && settings.TargetClass < names.Count ? names[settings.TargetClass] : null;
 
     private void Validate()
     {
@@ -176,7 +183,7 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
         }
     }
 
-    private (RandomBaseline, List<ConceptScore>, ConceptEntanglement) Tcav(ConceptStudy study, string layer, int[][] concepts, int[][] randomSets, RowStore activations, float[][] exampleGradients)
+    private (RandomBaseline, List<ConceptScore>, ConceptEntanglement, List<LayerConceptVectors>) Tcav(ConceptStudy study, string layer, int[][] concepts, int[][] randomSets, RowStore activations, float[][] exampleGradients)
     {
         IProgress<BatchProgress> bar = progress($"CAVs: {layer}");
         int total = (concepts.Length + 1) * (randomSets.Length - 1), done = 0;
@@ -194,6 +201,7 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
         double[] baseline = [.. Enumerable.Range(1, randomSets.Length - 1).Select(r => Score(Train(activations.ReadInto(randomSets[r - 1], previous), r)).Score)];
         var scores = new List<ConceptScore>();
         var directions = new List<double[]>();
+        var kept = new List<LayerConceptVectors>();
         for (int c = 0; c < concepts.Length; c++)
         {
             float[][] positives = activations.Read(concepts[c]);
@@ -204,10 +212,14 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
             TcavSignificance? test = learnable.Length >= 2 ? TcavSignificance.Of(values, baseline, settings.Layers.Count * concepts.Length) : null;
             scores.Add(new ConceptScore(study.Concepts[c].Name, layer, [.. cavs.Select(v => v.HeldOutAccuracy)], values, [.. tcav.Select(t => t.MeanDerivative)], MeanInterval.Of(values), test?.P, test?.CorrectedP, test?.Significant ?? false));
             directions.Add(MeanUnitDirection(cavs));
+            if (learnable.Length >= 2)
+            {
+                kept.Add(new LayerConceptVectors(layer, study.Concepts[c].Name, [.. learnable.Select(v => Unit(v.Direction))]));
+            }
         }
 
         double[][] cosines = [.. directions.Select(a => directions.Select(b => Dot(a, b)).ToArray())];
-        return (new RandomBaseline(layer, baseline, MeanInterval.Of(baseline)), scores, new ConceptEntanglement(layer, [.. study.Concepts.Select(c => c.Name)], cosines));
+        return (new RandomBaseline(layer, baseline, MeanInterval.Of(baseline)), scores, new ConceptEntanglement(layer, [.. study.Concepts.Select(c => c.Name)], cosines), kept);
 
         TcavScore Score(ConceptVector cav) => MedExplain.Concepts.Tcav.Score(exampleGradients, cav);
     }
@@ -235,6 +247,12 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
 
         TcavSignificance? test = defined ? TcavSignificance.Of(observed, shuffled, comparisons) : null;
         return new MeasureRelevance(measure.Name, layer, rcv.CrossValidatedR2, rcv.FoldCosine, relevance, defined ? observed : [], defined ? shuffled : [], test?.P, test?.CorrectedP, test?.Significant ?? false, y, [.. rows.Select(i => (double)probed.Logits[i])]);
+    }
+
+    private static float[] Unit(float[] direction)
+    {
+        double norm = Math.Sqrt(direction.Sum(v => (double)v * v));
+        return [.. direction.Select(v => norm > 0 ? (float)(v / norm) : 0f)];
     }
 
     private static float[][] Rows(int count, int length) => [.. Enumerable.Range(0, count).Select(_ => new float[length])];

@@ -122,4 +122,8 @@ public sealed record ConceptResults(
     IReadOnlyList<ConceptScore> Scores,
     IReadOnlyList<RandomBaseline> Baselines,
     IReadOnlyList<ConceptEntanglement> Entanglements,
-    IReadOnlyList<MeasureRelevance> Measures);
+    IReadOnlyList<MeasureRelevance> Measures)
+{
+    /// <summary>Gets the learnable CAVs, to save and score new scans with (null when the study has no concept).</summary>
+    public ConceptVectorSet? Vectors { get; init; }
+}

@@ -50,6 +50,16 @@ public sealed class ConceptExperimentTests(ITestOutputHelper output) : IDisposab
         Assert.True(upScore.Significant && downScore.Significant, $"p {upScore.CorrectedP} and {downScore.CorrectedP}");
         Assert.Equal(19, upScore.CavAccuracies.Length);
         Assert.True(results.Entanglements.Single().Cosines[0][1] < -0.9, "up and down are opposite directions");
+        // The CAVs saved and read back score a new input by the same closed form: ∇logit = w, so w · cav for each.
+        string file = _temp.File("cavs.json");
+        results.Vectors!.Save(file);
+        ConceptVectorSet reloaded = ConceptVectorSet.Load(file);
+        ScanConceptScore upOnNewScan = reloaded.Score(model, NpyReader.Read(examples[0]), file).Single(c => c.Concept == "up");
+        Assert.Equal((19, 19), (upOnNewScan.Rising, upOnNewScan.Cavs));
+        double expected = reloaded.Vectors.Single(v => v.Concept == "up").Directions.Average(d => d.Zip(w, (a, b) => (double)a * b).Sum());
+        Assert.Equal(expected, upOnNewScan.MeanDerivative, 5);
+        using OnnxModel other = OnnxModel.Load(TinyModels.WithCamLayer("GlobalAveragePool").Save(_temp.File("other.onnx")));
+        Assert.Contains("another model", Assert.Throws<MedExplainInputException>(() => reloaded.Score(other, NpyReader.Read(examples[0]), file)).Message, StringComparison.Ordinal);
         MeasureRelevance measure = results.Measures.Single();
         Assert.True(measure.R2 > 0.99, $"R² {measure.R2}");
         Assert.Equal(results.Measures.Single().Logits, [.. pool[..30].Select(p => (double)TinyModels.LinearLogits(NpyReader.Read(p).Data)[2])], new ToleranceComparer(1e-4));

@@ -15,7 +15,7 @@ public sealed class ConceptsCommandTests : IDisposable
     private static string Manifest => Path.Combine(RepoPaths.Demo, "concepts", "concepts.json");
 
     private static string[] Quick(string output, params string[] extra) =>
-        ["concepts", "-m", RepoPaths.DemoModel("shortcut-marker-2d"), "-c", Manifest, "--layers", Stage2, "--target", "lesion", "--pooling", "spatial-mean", "--random-sets", "4", "--random-size", "20", "-o", output, .. extra];
+        ["concepts", "-m", RepoPaths.DemoModel("shortcut-marker-2d"), "-c", Manifest, "--layers", Stage2, "--target", "lesion", "--pooling", "spatial-mean", "--cav-loss", "hinge", "--random-sets", "4", "--random-size", "20", "-o", output, .. extra];
 
     [Fact]
     public void WritesTheTableJsonCsvsAndAReportWithChartsAndExamples()
@@ -50,6 +50,7 @@ public sealed class ConceptsCommandTests : IDisposable
     [InlineData("--target", "predicted", "--target")]
     [InlineData("--target", "tumour", "tumour")]
     [InlineData("--random-size", "500", "random set size")]
+    [InlineData("--cav-loss", "hinge2", "--cav-loss")]
     public void ABadOption_ExitsTwoNamingIt(string option, string value, string expected)
     {
         string[] args = Quick(_temp.Path);

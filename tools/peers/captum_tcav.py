@@ -8,7 +8,8 @@ repository root:
 
 For several (concept, random set) pairs of seeded activations it fixes a balanced, stratified 67/33 split (the one
 MedExplain's CavTrainer makes: a third of each side held out), trains the CAV the way Captum's DefaultClassifier does
-(SkLearnSGDClassifier with alpha 0.01, max_iter 1000, tol 1e-3) once per SGD seed 0..19, measures each CAV's held-out
+(SkLearnSGDClassifier with alpha 0.01, max_iter 1000, tol 1e-3; and with loss "log_loss", MedExplain's logistic option)
+once per SGD seed 0..19, measures each CAV's held-out
 accuracy, and scores seeded class gradients with Captum's TCAV._tcav_sub_computation (sign count and magnitude). The
 spread over the seeds is the SGD's own tolerance, within which MedExplain must agree. Everything is written with the
 arrays, so the C# test gives MedExplain exactly the same activations, split and gradients.
@@ -50,11 +51,8 @@ def case(rng, dims, per_side, separation, examples, seed):
 
     x_train, y_train = rows(train)
     x_test, y_test = rows(test)
-    runs = [fit_and_score(x_train, y_train, x_test, y_test, gradients, seed) for seed in range(SEEDS)]
-    weights = np.array([w for w, _, _, _ in runs])
-    mean = weights.mean(axis=0)
-    mean /= np.linalg.norm(mean)
-    cosines = weights @ mean / np.linalg.norm(weights, axis=1)
+    hinge = spread([fit_and_score(x_train, y_train, x_test, y_test, gradients, seed, "hinge") for seed in range(SEEDS)])
+    logistic = spread([fit_and_score(x_train, y_train, x_test, y_test, gradients, seed, "log_loss") for seed in range(SEEDS)])
     return {
         "dims": dims,
         "concept": [round(float(v), 4) for v in concept.flatten()],
@@ -62,17 +60,31 @@ def case(rng, dims, per_side, separation, examples, seed):
         "gradients": [round(float(v), 4) for v in gradients.flatten()],
         "train": train,
         "test": test,
-        "captumAccuracies": [a for _, a, _, _ in runs],
-        "captumSignCounts": [c for _, _, c, _ in runs],
-        "captumMagnitudes": [m for _, _, _, m in runs],
-        "captumMeanDirection": [round(float(v), 6) for v in mean],
-        "captumLeastCosineToMean": float(cosines.min()),
+        "captum": hinge,
+        "logistic": logistic,
     }
 
 
-def fit_and_score(x_train, y_train, x_test, y_test, gradients, seed):
-    """One CAV as Captum's DefaultClassifier trains it (its SGD seeded), its held-out accuracy, and its TCAV scores."""
-    model = SkLearnSGDClassifier(alpha=0.01, max_iter=1000, tol=1e-3, random_state=seed)
+def spread(runs):
+    """What the SGD seeds give: each run's accuracy, sign count and magnitude, the mean CAV direction, and how far the
+    least typical run's CAV is from it (cosine)."""
+    weights = np.array([w for w, _, _, _ in runs])
+    mean = weights.mean(axis=0)
+    mean /= np.linalg.norm(mean)
+    cosines = weights @ mean / np.linalg.norm(weights, axis=1)
+    return {
+        "accuracies": [a for _, a, _, _ in runs],
+        "signCounts": [c for _, _, c, _ in runs],
+        "magnitudes": [m for _, _, _, m in runs],
+        "meanDirection": [round(float(v), 6) for v in mean],
+        "leastCosineToMean": float(cosines.min()),
+    }
+
+
+def fit_and_score(x_train, y_train, x_test, y_test, gradients, seed, loss):
+    """One CAV as Captum's DefaultClassifier trains it (its SGD seeded; loss "hinge" as Captum, or "log_loss" for
+    logistic regression, the same SkLearnSGDClassifier), its held-out accuracy, and its TCAV scores."""
+    model = SkLearnSGDClassifier(alpha=0.01, max_iter=1000, tol=1e-3, random_state=seed, loss=loss)
     model.fit(DataLoader(TensorDataset(x_train, y_train), batch_size=len(x_train)))
     weights = model.representation()  # (1, dims): the binary classifier's normal, toward class 1 (the concept)
     accuracy = float(((model(x_test)[:, 0] > 0).long() == y_test).float().mean())

@@ -21,6 +21,7 @@ internal static class ConceptsCommand
         Option<string?> examples = new("--examples") { Description = "The class's examples (folder, pattern or file), instead of the manifest's \"examples\"." };
         Option<string> pooling = new("--pooling") { Description = "How a layer's activation becomes a vector: flatten (every value; TCAV's choice for 2D classifiers) or spatial-mean (one value per channel; for volumes, variable sizes, segmentation models).", DefaultValueFactory = _ => "flatten" };
         Option<string> measurePooling = new("--measure-pooling") { Description = "The same for the regression concept vectors of the manifest's measures; spatial-mean by default, since a regression needs fewer values than scans to generalise.", DefaultValueFactory = _ => "spatial-mean" };
+        Option<string> cavLoss = new("--cav-loss") { Description = "The CAV's classifier: hinge (a linear SVM, as TCAV's reference and Captum) or logistic (logistic regression); both by scikit-learn's SGD.", DefaultValueFactory = _ => "hinge" };
         Option<int?> randomSets = new("--random-sets") { Description = $"Random sets drawn from the pool, instead of the manifest's (default {ConceptStudy.DefaultRandomSets})." };
         Option<int?> randomSize = new("--random-size") { Description = $"Scans per random set, instead of the manifest's (default {ConceptStudy.DefaultRandomSetSize})." };
         Option<double> ridge = new("--ridge") { Description = "L2 penalty of the regression concept vectors (0: least squares, minimum-norm when values outnumber scans).", DefaultValueFactory = _ => 0 };
@@ -29,7 +30,7 @@ internal static class ConceptsCommand
         Option<string> output = new("--out", "-o", "--output") { Description = "The folder for concepts.json, scores.csv, measures.csv, report.html and cavs.json (the learnable CAVs, for explain --concepts).", Required = true };
         var command = new Command("concepts", "Test whether a class depends on human concepts (TCAV: concept example images against random ones, with significance) and on continuous measures such as lesion area (regression concept vectors), at chosen layers of any ONNX model, 2D or 3D.")
         {
-            model, card, manifest, layers, target, examples, pooling, measurePooling, randomSets, randomSize, ridge, seed, maxMemory, output,
+            model, card, manifest, layers, target, examples, pooling, measurePooling, cavLoss, randomSets, randomSize, ridge, seed, maxMemory, output,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -60,6 +61,12 @@ internal static class ConceptsCommand
                 new AttributionOptions { MaxMemoryBytes = result.GetValue(maxMemory) })
             {
                 MeasurePooling = ParsePooling(result.GetValue(measurePooling)!, "measure-pooling"),
+                Cav = new CavOptions(Loss: result.GetValue(cavLoss) switch
+                {
+                    "hinge" => CavLoss.Hinge,
+                    "logistic" => CavLoss.Logistic,
+                    var other => throw new MedExplainParameterException("cav-loss", $"'{other}' is not one of: hinge, logistic."),
+                }),
             };
             console.Error.WriteLine($"concepts: {study.Concepts.Count} concept(s), {study.Measures.Count} measure(s), {study.Examples.Count} example(s), {settings.Layers.Count} layer(s); {study.RandomSets} random sets of {study.RandomSetSize} from a pool of {study.RandomPool.Count}");
             ConceptResults results = new ConceptExperiment(loaded, settings, console.Progress).Run(study);

@@ -79,6 +79,7 @@ internal static class ConceptOutput
             pooling = PoolingName(results.Settings.Pooling),
             measurePooling = PoolingName(results.Settings.MeasurePooling),
             seed = results.Settings.Seed,
+            cavLoss = results.Settings.Cav.Loss == CavLoss.Hinge ? "hinge" : "logistic",
             ridge = results.Settings.Ridge,
             randomSets = results.RandomSets,
             randomSetSize = results.RandomSetSize,
@@ -132,7 +133,7 @@ internal static class ConceptOutput
             ("pooling", $"TCAV: {PoolingName(results.Settings.Pooling)}; measures: {PoolingName(results.Settings.MeasurePooling)} (flatten: every value of the activation; spatial-mean: one value per channel)"),
             ("examples of the class", results.Examples.Count.ToString(CultureInfo.InvariantCulture)),
             ("random sets", Invariant($"{results.RandomSets} sets of {results.RandomSetSize} drawn from a pool of {study.RandomPool.Count} scans (seed {results.Settings.Seed})")),
-            ("CAV", "linear SVM by SGD on the hinge loss (α 0.01, ≤1000 epochs, tol 1e-3), classes balanced, stratified 67/33 split"),
+            ("CAV", $"{(results.Settings.Cav.Loss == CavLoss.Hinge ? "linear SVM by SGD on the hinge loss" : "logistic regression by SGD on the logistic loss")} (α {results.Settings.Cav.Alpha}, ≤{results.Settings.Cav.MaxEpochs} epochs, tol {results.Settings.Cav.Tolerance}), classes balanced, stratified 67/33 split"),
             ("significance", Invariant($"two-sided Student's t-test of the concept's scores against random-vs-random scores, Bonferroni over layers × concepts, level {TcavSignificance.Level}; CAVs below {ConceptVector.LearnableAccuracy} held-out accuracy are not scored")),
         })
         {

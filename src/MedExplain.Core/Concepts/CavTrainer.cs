@@ -40,15 +40,15 @@ public static class CavTrainer
     /// same split.</summary>
     internal static ConceptVector Train((float[] X, int Y)[] train, (float[] X, int Y)[] test, CavOptions options, Random rng)
     {
-        (double[] w, double b) = HingeSgd(train, train[0].X.Length, options, rng);
+        (double[] w, double b) = Sgd(train, train[0].X.Length, options, rng);
         double accuracy = test.Count(e => Math.Sign(Dot(w, e.X) + b) == e.Y) / (double)test.Length;
         return new ConceptVector([.. w.Select(v => (float)v)], b, accuracy);
     }
 
-    /// <summary>SGD on the L2-penalised hinge loss with scikit-learn's 'optimal' schedule, η = 1 / (α (t₀ + t)), where
-    /// t₀ follows Bottou's heuristic for the hinge loss (η₀ = 1/√√α). As scikit-learn, the weights are kept as a scale
-    /// times a vector, so the penalty's shrink costs one multiplication instead of a pass over every value.</summary>
-    private static (double[] W, double B) HingeSgd((float[] X, int Y)[] examples, int length, CavOptions options, Random rng)
+    /// <summary>SGD on the L2-penalised loss with scikit-learn's 'optimal' schedule, η = 1 / (α (t₀ + t − 1)), where t₀
+    /// follows Bottou's heuristic (η₀ = 1/√√α for both losses). As scikit-learn, the weights are kept as a scale times a
+    /// vector, so the penalty's shrink costs one multiplication instead of a pass over every value.</summary>
+    private static (double[] W, double B) Sgd((float[] X, int Y)[] examples, int length, CavOptions options, Random rng)
     {
         var v = new double[length];
         double scale = 1, b = 0, alpha = options.Alpha;
@@ -63,19 +63,21 @@ public static class CavTrainer
             foreach (int n in order)
             {
                 (float[] x, int y) = examples[n];
-                double eta = 1 / (alpha * (t0 + t));
+                double eta = 1 / (alpha * (t0 + t - 1));
                 double margin = y * ((scale * Dot(v, x)) + b);
-                loss += Math.Max(0, 1 - margin);
-                scale *= 1 - (eta * alpha);
-                if (margin < 1)
+                (double value, double slope) = Loss(options.Loss, margin);
+                loss += value;
+                scale *= Math.Max(0, 1 - (eta * alpha));
+                if (slope != 0)
                 {
-                    double step = eta * y / scale;
+                    // The step −η · dloss/dp, with dloss/dp = −y · slope.
+                    double step = eta * y * slope / scale;
                     for (int i = 0; i < length; i++)
                     {
                         v[i] += step * x[i];
                     }
 
-                    b += eta * y;
+                    b += eta * y * slope;
                 }
 
                 if (scale < 1e-9)
@@ -97,6 +99,16 @@ public static class CavTrainer
 
         return ([.. v.Select(value => value * scale)], b);
     }
+
+    /// <summary>The loss at margin z = y·p and −dloss/dz, as scikit-learn's Hinge (threshold 1) and Log losses compute
+    /// them (with their cut-offs at |z| = 18).</summary>
+    private static (double Value, double Slope) Loss(CavLoss loss, double z) => loss switch
+    {
+        CavLoss.Hinge => z <= 1 ? (1 - z, 1) : (0, 0),
+        _ when z > 18 => (Math.Exp(-z), Math.Exp(-z)),
+        _ when z < -18 => (-z, 1),
+        _ => (Math.Log(1 + Math.Exp(-z)), 1 / (Math.Exp(z) + 1)),
+    };
 
     private static double Dot(double[] w, float[] x)
     {

@@ -14,12 +14,23 @@ public sealed record ConceptVector(float[] Direction, double Intercept, double H
     public bool IsLearnable => HeldOutAccuracy >= LearnableAccuracy;
 }
 
-/// <summary>How a CAV is trained: a linear SVM by stochastic gradient descent on the hinge loss, as the TCAV reference
-/// trains it (scikit-learn's SGDClassifier: α = 0.01, at most 1 000 epochs, stopping after 5 epochs without a loss
+/// <summary>How a CAV is trained: by default a linear SVM by stochastic gradient descent on the hinge loss, as the TCAV
+/// reference trains it (scikit-learn's SGDClassifier: α = 0.01, at most 1 000 epochs, stopping after 5 epochs without a loss
 /// improvement of 1e-3 per example, the 'optimal' learning rate), on classes balanced by subsampling and a stratified
 /// 67/33 split; deterministic for a seed.</summary>
 /// <param name="Alpha">The L2 penalty.</param>
 /// <param name="MaxEpochs">The most passes over the examples.</param>
 /// <param name="Tolerance">The loss improvement per example that counts as progress.</param>
 /// <param name="Seed">The seed of the split and the shuffles.</param>
-public sealed record CavOptions(double Alpha = 0.01, int MaxEpochs = 1000, double Tolerance = 1e-3, int Seed = 0);
+/// <param name="Loss">The hinge loss (a linear SVM, TCAV's reference) or the logistic loss (logistic regression).</param>
+public sealed record CavOptions(double Alpha = 0.01, int MaxEpochs = 1000, double Tolerance = 1e-3, int Seed = 0, CavLoss Loss = CavLoss.Hinge);
+
+/// <summary>The loss a CAV's SGD minimises.</summary>
+public enum CavLoss
+{
+    /// <summary>The hinge loss: a linear SVM, as TCAV's reference and Captum train CAVs.</summary>
+    Hinge,
+
+    /// <summary>The logistic loss: logistic regression (scikit-learn's SGDClassifier with loss="log_loss").</summary>
+    Logistic,
+}

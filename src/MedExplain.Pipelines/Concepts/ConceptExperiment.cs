@@ -33,6 +33,8 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
         ArgumentNullException.ThrowIfNull(study);
         study.Validate();
         Validate();
+        _items.Clear();
+        _index.Clear();
         int[][] concepts = [.. study.Concepts.Select(c => c.Images.Select(i => Add(i, c.MaskUse, c.Margin)).ToArray())];
         int[] pool = [.. study.RandomPool.Select(i => Add(i, ConceptMaskUse.None, 0))];
         int[][] randomSets = concepts.Length == 0 ? [] : [.. study.DrawRandomSets(settings.Seed).Select(set => set.Select(i => pool[i]).ToArray())];

@@ -60,6 +60,12 @@ public sealed class DemoCommandTests
         Assert.Contains("relevance-mass", output, StringComparison.Ordinal);
         Assert.Contains("The maps point at the confounder", output, StringComparison.Ordinal);
         Assert.Contains("The maps point at the confounder", File.ReadAllText(Path.Combine(figures.Path, "evaluation-shortcut-marker-2d", "report.html")), StringComparison.Ordinal);
+
+        // The 2D models' concept studies: printed, linked from the overview, each with its report.
+        Assert.Contains("burned-in marker: TCAV score 1.00 [1.00, 1.00]", output, StringComparison.Ordinal);
+        Assert.Contains("concepts-shortcut-marker-2d/report.html", html, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(figures.Path, "concepts-brain-lesion-2d", "report.html")));
+        Assert.False(Directory.Exists(Path.Combine(figures.Path, "concepts-brain-lesion-3d")));
     }
 
     [Fact]

@@ -79,11 +79,20 @@ internal static class DemoCommand
                 links.Add(new ReportLink("evaluation report (faithfulness, localisation)", Relative(evaluation)));
             }
 
+            if (run.ConceptReport is { } concepts)
+            {
+                links.Add(new ReportLink("concept report (TCAV, lesion area)", Relative(concepts)));
+            }
+
             items.Add(new OverviewItem($"{run.Model}: {run.Right}/{run.Total} sample scans right.", links));
             items.AddRange(run.Misses.Select(m => new OverviewItem(
                 $"Misclassified: {Path.GetFileName(m.Sample.Scan)}, truth {m.Sample.Truth}, predicted {m.Predicted}.",
                 [new ReportLink("its maps", "#" + ScanFolder.Stem(m.Sample.Scan))], Emphasis: true)));
             items.AddRange(run.Findings.Select(f => new OverviewItem($"Finding ({run.Model}): {f.Text}", [], Emphasis: true)));
+            if (run.ConceptSummary is { } summary)
+            {
+                items.Add(new OverviewItem(summary, []));
+            }
         }
 
         return items;
@@ -108,7 +117,12 @@ internal static class DemoCommand
     }
 
     /// <summary>What one model's part of the demo found, for the report's overview.</summary>
-    private sealed record ModelRun(string Model, int Right, int Total, IReadOnlyList<(DemoManifest.Sample Sample, string Predicted)> Misses, string? Panel, string? EvaluationReport, IReadOnlyList<Finding> Findings);
+    private sealed record ModelRun(string Model, int Right, int Total, IReadOnlyList<(DemoManifest.Sample Sample, string Predicted)> Misses, string? Panel, string? EvaluationReport, IReadOnlyList<Finding> Findings)
+    {
+        public string? ConceptReport { get; init; }
+
+        public string? ConceptSummary { get; init; }
+    }
 
     private static ModelRun RunModel(CliConsole console, string folder, string modelName, IReadOnlyList<DemoManifest.Sample> samples, string? figures)
     {
@@ -140,7 +154,7 @@ internal static class DemoCommand
         }
 
         w.WriteLine($"   {right}/{samples.Count} sample scans right, {result.Items.Count} scans in {result.Runs} run(s)");
-        string? panel = null, evaluationReport = null;
+        string? panel = null, evaluationReport = null, conceptReport = null, conceptSummary = null;
         IReadOnlyList<Finding> findings = [];
         if (figures is not null)
         {
@@ -148,9 +162,10 @@ internal static class DemoCommand
             w.WriteLine($"   attribution figure ({string.Join(", ", DemoPanel.Methods)}): {panel}");
             (EvaluationResult evaluation, evaluationReport) = DemoEvaluation.Run(console, model, modelName, folder, samples, figures);
             findings = evaluation.Findings;
+            (conceptReport, conceptSummary) = DemoConcepts.Run(console, model, modelName, folder, figures);
         }
 
         w.WriteLine();
-        return new ModelRun(modelName, right, samples.Count, misses, panel, evaluationReport, findings);
+        return new ModelRun(modelName, right, samples.Count, misses, panel, evaluationReport, findings) { ConceptReport = conceptReport, ConceptSummary = conceptSummary };
     }
 }

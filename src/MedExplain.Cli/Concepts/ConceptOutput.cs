@@ -261,15 +261,18 @@ internal static class ConceptOutput
 
     private static string ClassLabel(ConceptResults results) => results.ClassName is { } n ? $"{n} ({results.TargetClass})" : $"class {results.TargetClass}";
 
-    private static string Scored(ConceptScore s) => s.Learnable ? Interval(s.Score) : "–";
+    /// <summary>A concept's TCAV score and interval, or a dash where it is not learnable.</summary>
+    public static string Scored(ConceptScore s) => s.Learnable ? Interval(s.Score) : "–";
 
-    private static string Interval(MeanInterval m) => double.IsNaN(m.Mean) ? "–" : Invariant($"{m.Mean:0.00} [{m.Low:0.00}, {m.High:0.00}]");
+    /// <summary>A score and its interval, the interval cut to [0, 1] since a score is a share.</summary>
+    private static string Interval(MeanInterval m) => double.IsNaN(m.Mean) ? "–" : Invariant($"{m.Mean:0.00} [{Math.Max(0, m.Low):0.00}, {Math.Min(1, m.High):0.00}]");
 
     private static string Br(MeasureRelevance m) => m.Relevance.Relevance is double br ? (br == 0 ? 0 : br).ToString("0.000", CultureInfo.InvariantCulture) : "undefined";
 
     private static double Mean(double[] values) => values.Length < 2 ? double.NaN : values.Average();
 
-    private static string P(double? p) => p switch
+    /// <summary>A p-value as reports print it.</summary>
+    public static string P(double? p) => p switch
     {
         null => "–",
         0 => "≈0",

@@ -66,6 +66,38 @@ public sealed class ConceptExperimentTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public void Volumes_LesionCropsAtA3DLayer_GiveScoresAndCavsOfItsChannels()
+    {
+        // The 3D demo volumes copied under other names: the lesion concept cropped to the masks in 3D, channel means at
+        // the 3D model's last block (what volumes need), a small pool.
+        string Copy(string name, int n, bool withMask)
+        {
+            string stem = _temp.File($"{name}-{n}");
+            File.Copy(RepoPaths.DemoScan($"3d/{name}.nii.gz"), stem + ".nii.gz");
+            if (withMask)
+            {
+                File.Copy(RepoPaths.DemoScan($"3d/{name}-mask.nii.gz"), stem + "-mask.nii.gz");
+            }
+
+            return stem + ".nii.gz";
+        }
+
+        string[] lesions = [.. Enumerable.Range(0, 2).SelectMany(n => new[] { Copy("volume-02-tumour", n, true), Copy("volume-03-infarct", n, true) })];
+        string[] pool = [.. Enumerable.Range(0, 2).SelectMany(n => new[] { Copy("volume-01-normal", n, false), Copy("volume-02-tumour", n + 10, false), Copy("volume-03-infarct", n + 10, false) })];
+        var study = new ConceptStudy([new ConceptSet("lesion", lesions, ConceptMaskUse.Crop, 2)], pool, pool[..2], []) { RandomSets = 3, RandomSetSize = 3 };
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-3d"));
+        var settings = new ConceptSettings(["/body/body.4/body.4.2/Relu_output_0"], 1, LayerPooling.SpatialMean);
+
+        ConceptResults results = new ConceptExperiment(model, settings, _ => new Progress<BatchProgress>()).Run(study);
+
+        ConceptScore lesion = results.Scores.Single();
+        Assert.Equal(2, lesion.CavAccuracies.Length);
+        Assert.All(lesion.Scores, s => Assert.InRange(s, 0, 1));
+        int channels = model.ProbeShapes([1, 1, 64, 64, 64]).Shapes["/body/body.4/body.4.2/Relu_output_0"][1];
+        Assert.All(results.Vectors?.Vectors ?? [], v => Assert.All(v.Directions, d => Assert.Equal(channels, d.Length)));
+    }
+
+    [Fact]
     public void ALayerWhoseTrainingPairWouldTakeHalfTheBudget_IsRefusedSayingWhatToDo()
     {
         // Flattened, the shortcut model's first block holds 65 536 values per slice: 30 + 2 × 50 + 50 rows are 45 MiB.

@@ -36,7 +36,7 @@ public sealed class ReportLayoutTests
         """;
 
     [Fact]
-    public void ExplainAndEvaluationReports_At1280Pixels_KeepFigureTextAtLeast10PixelsTall()
+    public void ExplainEvaluationAndConceptReports_At1280Pixels_KeepFigureTextAtLeast10PixelsTall()
     {
         ExternalTools.Require("chromium", "chromium");
         using var temp = new TempDirectory();
@@ -47,8 +47,11 @@ public sealed class ReportLayoutTests
             "--methods", "gradient,grad-cam,input-x-gradient,guided-backprop", "--out", temp.File("slice")).ExitCode);
         Assert.Equal(0, CliRunner.Run("evaluate", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "--data", RepoPaths.DemoScan("2d"),
             "--methods", "gradient,grad-cam", "--metrics", "deletion,relevance-mass", "--max-items", "2", "--out", temp.File("evaluation")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("concepts", "-m", RepoPaths.DemoModel("shortcut-marker-2d"), "-c", Path.Combine(RepoPaths.Demo, "concepts", "concepts.json"),
+            "--layers", "/stage1/relu_1/Relu_output_0,/stage2/relu_1/Relu_output_0,/features/features.2/Relu_output_0", "--target", "lesion", "--pooling", "spatial-mean",
+            "--random-sets", "4", "--random-size", "20", "--out", temp.File("concepts")).ExitCode);
 
-        foreach (string report in new[] { "volume", "slice", "evaluation" }.Select(r => temp.File(Path.Combine(r, "report.html"))))
+        foreach (string report in new[] { "volume", "slice", "evaluation", "concepts" }.Select(r => temp.File(Path.Combine(r, "report.html"))))
         {
             using JsonDocument layout = Layout(report, temp);
             JsonElement root = layout.RootElement;

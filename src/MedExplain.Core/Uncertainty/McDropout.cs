@@ -1,0 +1,144 @@
+using Google.Protobuf;
+using MedExplain.Onnx;
+using MedExplain.Prediction;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+
+namespace MedExplain.Uncertainty;
+
+/// <summary>
+/// Monte Carlo dropout on an exported model, by graph surgery: the activation at a named tensor is multiplied by a mask
+/// that is a second graph input, so every sample's dropout pattern comes from a seeded generator here rather than from
+/// the runtime's training mode: deterministic, and the same on any runtime. Masks keep each value with probability
+/// 1 − p and scale kept values by 1/(1 − p), as inverted dropout does, so the expected activation is unchanged.
+/// </summary>
+public sealed class McDropout : IDisposable
+{
+    /// <summary>The mask input's name in the rewritten graph.</summary>
+    public const string MaskInput = "medexplain_dropout_mask";
+
+    private readonly OnnxModel _model;
+    private readonly InferenceSession _session;
+    private readonly int[] _maskShape;
+
+    private McDropout(OnnxModel model, InferenceSession session, double rate, int[] maskShape)
+    {
+        _model = model;
+        _session = session;
+        Rate = rate;
+        _maskShape = maskShape;
+    }
+
+    /// <summary>Gets the dropout probability.</summary>
+    public double Rate { get; }
+
+    /// <summary>Rewrites a model with dropout at a tensor (often the pooled features before the classifier head).</summary>
+    /// <param name="model">The model; not changed.</param>
+    /// <param name="tensor">The tensor whose values are dropped (a node's output; see <c>inspect</c>).</param>
+    /// <param name="rate">The dropout probability, from 0 to below 1.</param>
+    /// <param name="inputShape">The model input's shape for one item (1, C, spatial…), to size the mask.</param>
+    /// <exception cref="MedExplainParameterException">The rate is out of range.</exception>
+    /// <exception cref="UnknownNameException">No node makes that tensor.</exception>
+    public static McDropout At(OnnxModel model, string tensor, double rate, int[] inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (rate is < 0 or >= 1 || double.IsNaN(rate))
+        {
+            throw new MedExplainParameterException("dropout", $"must be a probability from 0 to below 1, not {rate}.");
+        }
+
+        if (!model.Proto.Graph.Node.Any(n => n.Output.Contains(tensor)))
+        {
+            throw new UnknownNameException(model.FilePath, "tensor", tensor) { Hint = NameSuggestion.For(tensor, model.Proto.Graph.Node.SelectMany(n => n.Output)).Trim() };
+        }
+
+        int[] maskShape = model.ProbeShapes(inputShape).Shapes[tensor][1..];
+        ModelProto rewritten = model.Proto.Clone();
+        GraphProto graph = rewritten.Graph;
+        string dropped = tensor + "/medexplain_dropout";
+        foreach (NodeProto node in graph.Node)
+        {
+            for (int i = 0; i < node.Input.Count; i++)
+            {
+                if (node.Input[i] == tensor)
+                {
+                    node.Input[i] = dropped;
+                }
+            }
+        }
+
+        foreach (ValueInfoProto output in graph.Output.Where(o => o.Name == tensor))
+        {
+            output.Name = dropped;
+        }
+
+        int producer = graph.Node.ToList().FindIndex(n => n.Output.Contains(tensor));
+        graph.Node.Insert(producer + 1, new NodeProto { OpType = "Mul", Name = "medexplain_dropout", Input = { tensor, MaskInput }, Output = { dropped } });
+        var dims = new TensorShapeProto();
+        dims.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+        dims.Dim.AddRange(maskShape.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+        graph.Input.Add(new ValueInfoProto { Name = MaskInput, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = dims } } });
+        using SessionOptions options = RuntimeSessionOptions.For(model.FilePath, model.Runtime);
+        return new McDropout(model, new InferenceSession(rewritten.ToByteArray(), options), rate, maskShape);
+    }
+
+    /// <summary>The masks of <paramref name="samples"/> samples: keep with probability 1 − rate, kept values scaled by
+    /// 1/(1 − rate); drawn in order from a generator seeded with <paramref name="seed"/>.</summary>
+    /// <param name="samples">How many.</param>
+    /// <param name="features">Values per mask.</param>
+    /// <param name="rate">The dropout probability.</param>
+    /// <param name="seed">The seed.</param>
+    public static float[] Masks(int samples, int features, double rate, int seed)
+    {
+        var rng = new Random(seed);
+        float keep = (float)(1 / (1 - rate));
+        var masks = new float[(long)samples * features];
+        for (int i = 0; i < masks.Length; i++)
+        {
+            masks[i] = rng.NextDouble() >= rate ? keep : 0;
+        }
+
+        return masks;
+    }
+
+    /// <summary>Predicts one input under <paramref name="samples"/> dropout masks, in one batch.</summary>
+    /// <param name="input">One model input (1, C, spatial…).</param>
+    /// <param name="samples">How many samples (2 to 1000).</param>
+    /// <param name="seed">Seeds the masks: the same seed gives the same samples.</param>
+    /// <returns>The uncertainty, and each sample's class probabilities.</returns>
+    public (PredictiveUncertainty Uncertainty, float[][] Probabilities) Predict(FloatTensor input, int samples, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (samples is < 2 or > 1000 || input.BatchSize != 1)
+        {
+            throw new MedExplainParameterException("samples", $"need 2 to 1000 samples of one input, not {samples} of a batch of {input.BatchSize}.");
+        }
+
+        int features = (int)FloatTensor.ElementCount(_maskShape);
+        float[] batch = new float[(long)samples * input.ItemSize];
+        for (int s = 0; s < samples; s++)
+        {
+            input.Data.CopyTo(batch, (long)s * input.ItemSize);
+        }
+
+        int[] inputShape = [samples, .. input.Shape[1..]];
+        using OrtValue image = OrtValue.CreateTensorValueFromMemory(batch, Array.ConvertAll(inputShape, d => (long)d));
+        using OrtValue mask = OrtValue.CreateTensorValueFromMemory(Masks(samples, features, Rate, seed), [samples, .. Array.ConvertAll(_maskShape, d => (long)d)]);
+        using var run = new RunOptions();
+        string output = _model.ScoreOutput.Name;
+        using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(run, [_model.ImageInput.Name, MaskInput], [image, mask], [output]);
+        ReadOnlySpan<float> scores = results[0].GetTensorDataAsSpan<float>();
+        int classes = scores.Length / samples;
+        bool probabilities = _model.Card?.OutputIsProbabilities ?? false;
+        float[][] perSample = [.. Enumerable.Range(0, samples).Select(s =>
+        {
+            float[] row = results[0].GetTensorDataAsSpan<float>().Slice(s * classes, classes).ToArray();
+            return probabilities ? row : Softmax.Of(row);
+        })];
+        return (PredictiveUncertainty.Of(perSample), perSample);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _session.Dispose();
+}

@@ -89,25 +89,16 @@ public sealed class McDropout : IDisposable
     /// <param name="features">Values per mask.</param>
     /// <param name="rate">The dropout probability.</param>
     /// <param name="seed">The seed.</param>
-    public static float[] Masks(int samples, int features, double rate, int seed)
-    {
-        var rng = new Random(seed);
-        float keep = (float)(1 / (1 - rate));
-        var masks = new float[(long)samples * features];
-        for (int i = 0; i < masks.Length; i++)
-        {
-            masks[i] = rng.NextDouble() >= rate ? keep : 0;
-        }
+    public static float[] Masks(int samples, int features, double rate, int seed) => Draw(new Random(seed), samples, features, rate);
 
-        return masks;
-    }
-
-    /// <summary>Predicts one input under <paramref name="samples"/> dropout masks, in one batch.</summary>
+    /// <summary>Predicts one input under <paramref name="samples"/> dropout masks, in batches sized by the memory budget;
+    /// the masks are drawn in sample order, so the batching never changes the numbers.</summary>
     /// <param name="input">One model input (1, C, spatial…).</param>
     /// <param name="samples">How many samples (2 to 1000).</param>
     /// <param name="seed">Seeds the masks: the same seed gives the same samples.</param>
+    /// <param name="maxMemoryBytes">The memory the batches may take.</param>
     /// <returns>The uncertainty, and each sample's class probabilities.</returns>
-    public (PredictiveUncertainty Uncertainty, float[][] Probabilities) Predict(FloatTensor input, int samples, int seed)
+    public (PredictiveUncertainty Uncertainty, float[][] Probabilities) Predict(FloatTensor input, int samples, int seed, long maxMemoryBytes = PredictorOptions.DefaultMemoryBudgetBytes)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (samples is < 2 or > 1000 || input.BatchSize != 1)
@@ -116,27 +107,42 @@ public sealed class McDropout : IDisposable
         }
 
         int features = (int)FloatTensor.ElementCount(_maskShape);
-        float[] batch = new float[(long)samples * input.ItemSize];
-        for (int s = 0; s < samples; s++)
+        long perItem = _model.ProbeShapes(input.Shape).ActivationBytes + ((input.ItemSize + features) * (long)sizeof(float));
+        int chunk = Batching.MemoryBudget.Plan(samples, perItem, maxMemoryBytes, _model.FixedBatchSize).BatchSize;
+        var rng = new Random(seed);
+        bool probabilities = _model.Card?.OutputIsProbabilities ?? false;
+        var perSample = new List<float[]>(samples);
+        for (int start = 0; start < samples; start += chunk)
         {
-            input.Data.CopyTo(batch, (long)s * input.ItemSize);
+            int count = Math.Min(chunk, samples - start);
+            float[] batch = new float[(long)count * input.ItemSize];
+            for (int s = 0; s < count; s++)
+            {
+                input.Data.CopyTo(batch, (long)s * input.ItemSize);
+            }
+
+            using OrtValue image = OrtValue.CreateTensorValueFromMemory(batch, [count, .. Array.ConvertAll(input.Shape[1..], d => (long)d)]);
+            using OrtValue mask = OrtValue.CreateTensorValueFromMemory(Draw(rng, count, features, Rate), [count, .. Array.ConvertAll(_maskShape, d => (long)d)]);
+            using var run = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(run, [_model.ImageInput.Name, MaskInput], [image, mask], [_model.ScoreOutput.Name]);
+            float[] scores = results[0].GetTensorDataAsSpan<float>().ToArray();
+            int classes = scores.Length / count;
+            perSample.AddRange(Enumerable.Range(0, count).Select(s => probabilities ? scores[(s * classes)..((s + 1) * classes)] : Softmax.Of(scores.AsSpan(s * classes, classes))));
         }
 
-        int[] inputShape = [samples, .. input.Shape[1..]];
-        using OrtValue image = OrtValue.CreateTensorValueFromMemory(batch, Array.ConvertAll(inputShape, d => (long)d));
-        using OrtValue mask = OrtValue.CreateTensorValueFromMemory(Masks(samples, features, Rate, seed), [samples, .. Array.ConvertAll(_maskShape, d => (long)d)]);
-        using var run = new RunOptions();
-        string output = _model.ScoreOutput.Name;
-        using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(run, [_model.ImageInput.Name, MaskInput], [image, mask], [output]);
-        ReadOnlySpan<float> scores = results[0].GetTensorDataAsSpan<float>();
-        int classes = scores.Length / samples;
-        bool probabilities = _model.Card?.OutputIsProbabilities ?? false;
-        float[][] perSample = [.. Enumerable.Range(0, samples).Select(s =>
+        return (PredictiveUncertainty.Of(perSample), [.. perSample]);
+    }
+
+    private static float[] Draw(Random rng, int samples, int features, double rate)
+    {
+        float keep = (float)(1 / (1 - rate));
+        var masks = new float[(long)samples * features];
+        for (int i = 0; i < masks.Length; i++)
         {
-            float[] row = results[0].GetTensorDataAsSpan<float>().Slice(s * classes, classes).ToArray();
-            return probabilities ? row : Softmax.Of(row);
-        })];
-        return (PredictiveUncertainty.Of(perSample), perSample);
+            masks[i] = rng.NextDouble() >= rate ? keep : 0;
+        }
+
+        return masks;
     }
 
     /// <inheritdoc/>

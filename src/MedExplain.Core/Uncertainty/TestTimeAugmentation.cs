@@ -29,20 +29,16 @@ public static class TestTimeAugmentation
     /// <summary>The share of voxels taken as a map's strongest region.</summary>
     public const double TopShare = 0.1;
 
-    /// <summary>The usual set for an input: the identity, a flip along each spatial axis, and the three quarter turns when
-    /// the last plane is square.</summary>
+    /// <summary>The usual set for a scan: the identity, the left-right mirror (the last axis) and intensity ×0.9 and ×1.1
+    /// of the model input. Flips along other axes and quarter turns put anatomy where no training scan had it, so they are
+    /// available but not in this set.</summary>
     /// <param name="inputShape">The model input's shape (N, C, spatial…).</param>
     public static IReadOnlyList<Augmentation> Standard(IReadOnlyList<int> inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
-        var set = new List<Augmentation> { new Augmentation.Identity() };
-        set.AddRange(Enumerable.Range(1, inputShape.Count - 2).Select(axis => new Augmentation.Flip(axis)));
-        if (inputShape[^1] == inputShape[^2])
-        {
-            set.AddRange(Enumerable.Range(1, 3).Select(q => new Augmentation.Rotate(q)));
-        }
-
-        return set;
+        return inputShape.Count < 3
+            ? throw new MedExplainParameterException("augmentations", $"need an input with spatial axes, not {FloatTensor.FormatShape([.. inputShape])}.")
+            : [new Augmentation.Identity(), new Augmentation.Flip(1), new Augmentation.IntensityScale(0.9), new Augmentation.IntensityScale(1.1)];
     }
 
     /// <summary>Predicts each augmentation of one input.</summary>

@@ -68,6 +68,17 @@ public sealed class McDropoutTests : IDisposable
         Assert.NotEqual(a, c);
     }
 
+    [Fact]
+    public void BatchesSizedByTheBudget_DoNotChangeTheSamples()
+    {
+        using McDropout dropout = McDropout.At(_model, "flat", 0.4, [1, 1, 2, 2]);
+
+        float[][] whole = dropout.Predict(_input, 50, seed: 2).Probabilities;
+        float[][] pieces = dropout.Predict(_input, 50, seed: 2, maxMemoryBytes: 1).Probabilities;
+
+        Assert.Equal(whole, pieces);
+    }
+
     [Theory]
     [InlineData(1.0)]
     [InlineData(-0.1)]

@@ -82,14 +82,14 @@ public sealed class UncertaintyTests : IDisposable
         // map is the augmentation's inverse of w, and the spread is that of those maps; identity samples agree exactly.
         using OnnxModel model = OnnxModel.Load(TinyModels.Linear().Save(_temp.File("linear.onnx")));
         var input = new FloatTensor([1, 1, 2, 2], [0.5f, -1, 2, 0.25f]);
-        IReadOnlyList<Augmentation> standard = TestTimeAugmentation.Standard(input.Shape);
+        IReadOnlyList<Augmentation> standard = [.. TestTimeAugmentation.Standard(input.Shape), new Augmentation.Flip(2), new Augmentation.Rotate(1), new Augmentation.Rotate(3)];
         var w = new FloatTensor([1, 1, 2, 2], TinyModels.LinearWeights[8..12]);
 
         MapSpread spread = TestTimeAugmentation.Explain(model, input, AttributionMethods.Get("gradient"), 2, standard, new AttributionOptions());
         MapSpread identity = TestTimeAugmentation.Explain(model, input, AttributionMethods.Get("gradient"), 2, [new Augmentation.Identity(), new Augmentation.Identity()], new AttributionOptions());
 
         MapSpread expected = TestTimeAugmentation.Spread([.. standard.Select(a => a.Invert(w).Data)]);
-        Assert.Equal(6, standard.Count);
+        Assert.Equal(7, standard.Count);
         Assert.Equal(expected.Mean, spread.Mean, new ToleranceComparer(1e-6));
         Assert.Equal(expected.StandardDeviation, spread.StandardDeviation, new ToleranceComparer(1e-6));
         Assert.All(identity.StandardDeviation, s => Assert.Equal(0, s));

@@ -1,0 +1,52 @@
+using MedExplain.Onnx;
+using MedExplain.Uncertainty;
+
+namespace MedExplain.Pipelines;
+
+/// <summary>Where a prediction's uncertainty comes from.</summary>
+public enum UncertaintySource
+{
+    /// <summary>Test-time augmentation: the identity, a flip along each spatial axis, quarter turns of square planes.</summary>
+    TestTimeAugmentation,
+
+    /// <summary>MC dropout inserted at a tensor by graph surgery, with seeded masks.</summary>
+    McDropout,
+}
+
+/// <summary>How to estimate uncertainty.</summary>
+/// <param name="Source">Augmentations or dropout.</param>
+/// <param name="Samples">Dropout samples per input (augmentations use their own count).</param>
+/// <param name="Seed">Seeds the dropout masks (input k uses seed + k).</param>
+/// <param name="DropoutAt">The tensor dropout is inserted at (often the pooled features before the head).</param>
+/// <param name="DropoutRate">The dropout probability.</param>
+/// <param name="MaxMemoryBytes">The memory the dropout batches may take.</param>
+public sealed record UncertaintySettings(UncertaintySource Source, int Samples = 20, int Seed = 0, string? DropoutAt = null, double DropoutRate = 0.2, long MaxMemoryBytes = Prediction.PredictorOptions.DefaultMemoryBudgetBytes);
+
+/// <summary>The uncertainty of each prediction of a batch: the use case behind <c>predict --uncertainty</c>.</summary>
+public static class UncertaintyEstimate
+{
+    /// <summary>Estimates each item's uncertainty.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="batch">Model-ready inputs (N, C, spatial…).</param>
+    /// <param name="settings">How.</param>
+    /// <returns>One result per item, and a sentence saying how it was obtained.</returns>
+    /// <exception cref="MedExplainParameterException">Dropout without a tensor, or settings out of range.</exception>
+    public static (IReadOnlyList<PredictiveUncertainty> Items, string Method) Of(OnnxModel model, FloatTensor batch, UncertaintySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(settings);
+        FloatTensor[] items = [.. Enumerable.Range(0, batch.BatchSize).Select(i => batch.Slice(i, 1))];
+        if (settings.Source == UncertaintySource.TestTimeAugmentation)
+        {
+            IReadOnlyList<Augmentation> augmentations = TestTimeAugmentation.Standard(batch.Shape);
+            return ([.. items.Select(item => TestTimeAugmentation.Predict(model, item, augmentations))],
+                $"test-time augmentation: {string.Join(", ", augmentations.Select(a => a.Name))}");
+        }
+
+        string tensor = settings.DropoutAt ?? throw new MedExplainParameterException("dropout-at", "names no tensor: MC dropout needs the tensor to drop (often the pooled features before the classifier head; see inspect).");
+        using McDropout dropout = McDropout.At(model, tensor, settings.DropoutRate, [1, .. batch.Shape[1..]]);
+        return ([.. items.Select((item, k) => dropout.Predict(item, settings.Samples, settings.Seed + k, settings.MaxMemoryBytes).Uncertainty)],
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"MC dropout: rate {settings.DropoutRate} at {tensor}, {settings.Samples} samples, seed {settings.Seed}"));
+    }
+}

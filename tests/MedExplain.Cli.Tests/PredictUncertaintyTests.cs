@@ -1,0 +1,71 @@
+using System.Text.Json;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Cli.Tests;
+
+/// <summary>predict --uncertainty: test-time augmentation and MC dropout, in text and JSON, seeded, with clear errors.</summary>
+public sealed class PredictUncertaintyTests
+{
+    private static readonly string Volume = RepoPaths.DemoScan("3d/volume-02-tumour.nii.gz");
+
+    [Fact]
+    public void McDropout_PrintsTheMeasures_AndTheSameSeedGivesTheSameNumbers()
+    {
+        string[] args = ["predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", Volume, "--uncertainty", "mc-dropout", "--dropout-at", "/Flatten_output_0", "--dropout-rate", "0.5", "--samples", "10"];
+
+        (int code, string first, string error) = CliRunner.Run(args);
+        (_, string second, _) = CliRunner.Run(args);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("MC dropout: rate 0.5 at /Flatten_output_0, 10 samples, seed 0", first, StringComparison.Ordinal);
+        Assert.Contains("mutual information", first, StringComparison.Ordinal);
+        // The lines about free memory vary from run to run; the uncertainty's do not.
+        static string Uncertainty(string text) => text[text.IndexOf("uncertainty (", StringComparison.Ordinal)..];
+        Assert.Equal(Uncertainty(first), Uncertainty(second));
+    }
+
+    [Fact]
+    public void Tta_InJson_CarriesEachItemsMeasures()
+    {
+        (int code, string output, string error) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--uncertainty", "tta", "--json");
+
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement item = json.RootElement.GetProperty("uncertainty").GetProperty("items")[0];
+        Assert.Equal(4, item.GetProperty("samples").GetInt32());
+        Assert.InRange(item.GetProperty("mutualInformation").GetDouble(), 0, Math.Log(3));
+        Assert.Equal("tumour", json.RootElement.GetProperty("prediction").GetProperty("items")[0].GetProperty("predictedName").GetString());
+    }
+
+    [Theory]
+    [InlineData("--uncertainty", "bootstrap", "--uncertainty")]
+    [InlineData("--dropout-rate", "1", "--dropout")]
+    [InlineData("--dropout-at", "/Flaten_output_0", "Did you mean '/Flatten_output_0'")]
+    public void BadUncertaintyOptions_ExitTwoNamingTheProblem(string option, string value, string expected)
+    {
+        var args = new List<string> { "predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", Volume, "--uncertainty", "mc-dropout", "--dropout-at", "/Flatten_output_0" };
+        int at = args.IndexOf(option);
+        if (at >= 0)
+        {
+            args[at + 1] = value;
+        }
+        else
+        {
+            args.AddRange([option, value]);
+        }
+
+        (int code, _, string error) = CliRunner.Run([.. args]);
+
+        Assert.True(code == 2, error);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void McDropoutWithoutATensor_SaysWhichOptionIsMissing()
+    {
+        (int code, _, string error) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", Volume, "--uncertainty", "mc-dropout");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--dropout-at", error, StringComparison.Ordinal);
+    }
+}

@@ -40,6 +40,10 @@ public sealed record ExplainRequest(
     /// beside its maps, or null.</summary>
     public string? ConceptVectorsPath { get; init; }
 
+    /// <summary>Gets how to measure the model's uncertainty about the scan (and, with test-time augmentation, each map's
+    /// spread), or null.</summary>
+    public UncertaintySettings? Uncertainty { get; init; }
+
     /// <summary>Gets the names of the label map's regions, or empty.</summary>
     public IReadOnlyDictionary<int, string> RegionNames { get; init; } = new Dictionary<int, string>();
 }

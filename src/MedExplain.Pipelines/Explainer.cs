@@ -92,6 +92,9 @@ public static class Explainer
             }
 
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
+            MapUncertainty? spread = request.Uncertainty is { Source: UncertaintySource.TestTimeAugmentation } && segmentation is null
+                ? Spread(model, input, method, attribution.TargetClasses[0], options)
+                : null;
             maps.Add(new MethodMap(
                 AttributionMethods.Label(method, options.Over),
                 segmentation?.Region ?? attribution.TargetClasses[0],
@@ -102,7 +105,10 @@ public static class Explainer
             {
                 Regions = attribution.Regions?[0],
                 Summary = AttributionMethods.Summarize(method, options.Over),
-                Warnings = attribution.Warnings,
+                Warnings = spread is { TopOverlap: < Uncertainty.MapSpread.UnstableBelow } unstable
+                    ? [.. attribution.Warnings, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"This map may be unreliable: its strongest 10% moved between test-time augmentations (mean overlap {unstable.TopOverlap:0.00}, below {Uncertainty.MapSpread.UnstableBelow}).")]
+                    : attribution.Warnings,
+                Spread = spread,
                 CarriesSign = AttributionMethods.CarriesSign(method, options.Over),
                 AddsUpToScore = AttributionMethods.AddsUpToScore(method, options.Over),
             });
@@ -117,7 +123,19 @@ public static class Explainer
             Segmentation = segmentation,
             Failures = failures,
             Concepts = concepts,
+            Uncertainty = request.Uncertainty is { } u && segmentation is null && UncertaintyEstimate.Of(model, input.Batch, u) is var estimate
+                ? (estimate.Items[0], estimate.Method)
+                : null,
         };
+    }
+
+    /// <summary>The map's spread across the standard test-time augmentations, on the scan's grid.</summary>
+    private static MapUncertainty Spread(OnnxModel model, PreparedScan input, string method, int targetClass, AttributionOptions options)
+    {
+        IReadOnlyList<Uncertainty.Augmentation> augmentations = Uncertainty.TestTimeAugmentation.Standard(input.Batch.Shape);
+        IReadOnlyList<FloatTensor> maps = Uncertainty.TestTimeAugmentation.Maps(model, input.Batch, AttributionMethods.Get(method), targetClass, augmentations, options);
+        Uncertainty.MapSpread spread = Uncertainty.TestTimeAugmentation.Spread([.. maps.Select(m => SumChannels(m.Item(0), m.Shape[1]))]);
+        return new MapUncertainty(input.Transform.MapBack(spread.StandardDeviation), spread.TopOverlap, augmentations.Count);
     }
 
     /// <summary>The requested methods; else the card's recommendations that exist; else the defaults.</summary>

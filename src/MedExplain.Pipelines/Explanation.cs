@@ -39,6 +39,9 @@ public sealed record Explanation(
     /// <see cref="Maps"/>, so finished work is never lost to a later method's failure.</summary>
     public IReadOnlyList<MethodFailure> Failures { get; init; } = [];
 
+    /// <summary>Gets how sure the model is about this scan, when the request asked, and how that was measured.</summary>
+    public (Uncertainty.PredictiveUncertainty Measures, string Method)? Uncertainty { get; init; }
+
     /// <summary>Gets the scan's concept scores from the request's CAV file (empty without one), and the class they are for.</summary>
     public ScanConcepts? Concepts { get; init; }
 }
@@ -77,6 +80,9 @@ public sealed record MethodMap(string Method, int TargetClass, float TargetScore
 
     /// <summary>Gets what the method warns of about this map (too few samples), shown beside it.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Gets how much the map moves across test-time augmentations, on the scan's grid, when the request asked.</summary>
+    public MapUncertainty? Spread { get; init; }
 }
 
 /// <summary>How one scan's logit of a class moves along the concepts of a CAV file.</summary>
@@ -85,3 +91,9 @@ public sealed record MethodMap(string Method, int TargetClass, float TargetScore
 /// <param name="ClassName">Its name, or null.</param>
 /// <param name="Scores">Per layer and concept.</param>
 public sealed record ScanConcepts(string File, int TargetClass, string? ClassName, IReadOnlyList<Concepts.ScanConceptScore> Scores);
+
+/// <summary>How much a method's map moves across test-time augmentations.</summary>
+/// <param name="StandardDeviationOnScan">The voxelwise standard deviation, on the scan's grid.</param>
+/// <param name="TopOverlap">The mean overlap of the samples' strongest 10% (1: they agree on where the evidence is).</param>
+/// <param name="Samples">How many augmentations.</param>
+public sealed record MapUncertainty(float[] StandardDeviationOnScan, double TopOverlap, int Samples);

@@ -11,7 +11,7 @@ public sealed class PredictUncertaintyTests
     [Fact]
     public void McDropout_PrintsTheMeasures_AndTheSameSeedGivesTheSameNumbers()
     {
-        string[] args = ["predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", Volume, "--uncertainty", "mc-dropout", "--dropout-at", "/Flatten_output_0", "--dropout-rate", "0.5", "--samples", "10"];
+        string[] args = ["predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", Volume, "--uncertainty", "mc-dropout", "--dropout-at", "/Flatten_output_0", "--dropout-rate", "0.5", "--dropout-samples", "10"];
 
         (int code, string first, string error) = CliRunner.Run(args);
         (_, string second, _) = CliRunner.Run(args);
@@ -58,6 +58,21 @@ public sealed class PredictUncertaintyTests
 
         Assert.True(code == 2, error);
         Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExplainWithTta_WritesEachMapsSpreadAndSaysHowSure()
+    {
+        using var output = new TempDirectory();
+
+        (int code, string text, string error) = CliRunner.Run("explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--methods", "gradient,grad-cam", "--uncertainty", "tta", "-o", output.Path);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("uncertainty (test-time augmentation: identity, flip left-right, intensity ×0.9, intensity ×1.1)", text, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output.Path, "maps", "slice-02-tumour-grad-cam-spread.nii.gz")));
+        string report = File.ReadAllText(Path.Combine(output.Path, "report.html"));
+        Assert.Contains("How sure", report, StringComparison.Ordinal);
+        Assert.Contains("Across 4 test-time augmentations", report, StringComparison.Ordinal);
     }
 
     [Fact]

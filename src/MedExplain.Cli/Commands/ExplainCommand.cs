@@ -40,11 +40,13 @@ internal static class ExplainCommand
         Option<string?> regionNames = new("--region-names") { Description = "Names of the --feature-mask labels: \"LABEL NAME\" per line." };
         Option<long> maxMemory = CliOptions.MaxMemory();
         Option<string?> concepts = new("--concepts") { Description = "A CAV file from 'medexplain concepts' on this model (cavs.json): how this scan's logit of the study's class moves along each concept, beside the maps." };
+        var uncertainty = new UncertaintyOptions();
         Option<string?> dicomOut = new("--dicom-out") { Description = "Also write each method's map for PACS: a DICOM Secondary Capture series (RGB, burned onto the windowed scan, marked not for diagnosis) and a Parametric Map (the float values on the scan's frame of reference), filed in the source's study and patient when the scan is DICOM." };
         var command = new Command("explain", "Explain a model's prediction on a scan: maps mapped back onto the scan's voxels (NIfTI with the scan's affine, NPY, PNG overlays) and a self-contained HTML report.")
         {
             model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, over, composite, background, patterns, window, stride, featureMask, regionNames, maxMemory, concepts, dicomOut,
         };
+        uncertainty.AddTo(command);
         command.SetAction(result => console.Guard(() =>
         {
             using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory, console);
@@ -111,6 +113,7 @@ internal static class ExplainCommand
                 FeatureMaskPath = result.GetValue(featureMask),
                 RegionNames = result.GetValue(regionNames) is { } namesFile ? RegionNames.Read(namesFile) : new Dictionary<int, string>(),
                 ConceptVectorsPath = result.GetValue(concepts),
+                Uncertainty = uncertainty.Settings(result, result.GetValue(maxMemory)),
             };
             string folder = result.GetValue(output)!;
             (string report, IReadOnlyList<MethodFailure> failures) = Run(console, [request], folder, $"MedExplain: {Path.GetFileName(request.InputPath.TrimEnd('/', '\\'))}", dicomOut: result.GetValue(dicomOut));
@@ -144,6 +147,11 @@ internal static class ExplainCommand
             console.Out.WriteLine(explanation.Segmentation is { } segmentation
                 ? $"{request.InputPath}: segmentation; explaining the predicted region of {explanation.Prediction.ClassName} ({segmentation.OnScan.Volumes[segmentation.Region].Voxels} voxels, {segmentation.OnScan.Volumes[segmentation.Region].Millilitres:0.###} mL, mean probability {explanation.Prediction.Confidence * 100:0.0}%)"
                 : $"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");
+            if (explanation.Uncertainty is { } measured)
+            {
+                console.Out.WriteLine($"uncertainty ({measured.Method}): {UncertaintyOptions.Describe(measured.Measures, explanation.ClassNames)}");
+            }
+
             foreach (MedExplain.Pipelines.Concepts.ScanConceptScore score in explanation.Concepts?.Scores ?? [])
             {
                 console.Out.WriteLine(FormattableString.Invariant($"concept {score.Concept} at {score.Layer}: the {explanation.Concepts!.ClassName ?? "class"} logit rises along {score.Rising} of its {score.Cavs} CAVs (mean derivative {score.MeanDerivative:G3})"));

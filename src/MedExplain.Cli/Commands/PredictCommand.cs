@@ -31,15 +31,12 @@ internal static class PredictCommand
         {
             Description = "Segmentation models: the folder for NAME-segmentation.nii.gz (labels, uint8) and NAME-probabilities.nii.gz (one volume per class), on the scan's grid with its affine.",
         };
-        Option<string> uncertainty = new("--uncertainty") { Description = "Also say how sure the model is: tta (test-time augmentation: the left-right mirror and intensity ×0.9 and ×1.1) or mc-dropout (dropout inserted at --dropout-at with seeded masks); none by default. Prints mean probabilities, predictive and expected entropy and mutual information (nats).", DefaultValueFactory = _ => "none" };
-        Option<string?> dropoutAt = new("--dropout-at") { Description = "mc-dropout: the tensor to drop (often the pooled features before the classifier head, such as /Flatten_output_0)." };
-        Option<double> dropoutRate = new("--dropout-rate") { Description = "mc-dropout: the dropout probability, from 0 to below 1.", DefaultValueFactory = _ => 0.2 };
-        Option<int> samples = new("--samples") { Description = "mc-dropout: samples per input, 2 to 1000.", DefaultValueFactory = _ => 20 };
-        Option<int> seed = new("--seed") { Description = "mc-dropout: seeds the masks (the same seed gives the same numbers).", DefaultValueFactory = _ => 0 };
+        var uncertainty = new UncertaintyOptions();
         var command = new Command("predict", "Classify an input with a model (class scores, probabilities, class names), or segment it with a segmentation model (labels and per-class volumes in mL on the scan's grid).")
         {
-            model, card, input, noNormalize, maxMemory, slice, json, output, uncertainty, dropoutAt, dropoutRate, samples, seed,
+            model, card, input, noNormalize, maxMemory, slice, json, output,
         };
+        uncertainty.AddTo(command);
         command.SetAction(result => console.Guard(() =>
         {
             using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory, console);
@@ -77,13 +74,7 @@ internal static class PredictCommand
                 return ExitCodes.Success;
             }
 
-            UncertaintySettings? uncertaintySettings = result.GetValue(uncertainty) switch
-            {
-                "none" => null,
-                "tta" => new UncertaintySettings(UncertaintySource.TestTimeAugmentation),
-                "mc-dropout" => new UncertaintySettings(UncertaintySource.McDropout, result.GetValue(samples), result.GetValue(seed), result.GetValue(dropoutAt), result.GetValue(dropoutRate), result.GetValue(maxMemory)),
-                var other => throw new MedExplainParameterException("uncertainty", $"'{other}' is not one of: none, tta, mc-dropout."),
-            };
+            UncertaintySettings? uncertaintySettings = uncertainty.Settings(result, result.GetValue(maxMemory));
             FloatTensor batch = prepared?.Batch ?? ModelInputLoader.Load(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
             var predictor = new Predictor(loaded, options);
             PredictionResult prediction = predictor.Predict(batch, inputPath, console.Progress());
@@ -101,8 +92,7 @@ internal static class PredictCommand
                     console.Out.WriteLine($"uncertainty ({e.Method}):");
                     foreach ((MedExplain.Uncertainty.PredictiveUncertainty u, int item) in e.Items.Select((u, i) => (u, i)))
                     {
-                        string mean = string.Join(", ", u.MeanProbabilities.Select((p, c) => FormattableString.Invariant($"{prediction.ClassNames[c]} {p * 100:0.0}%")));
-                        console.Out.WriteLine(FormattableString.Invariant($"  item {item}: mean {mean}; predictive entropy {u.PredictiveEntropy:0.000} nats, expected entropy {u.ExpectedEntropy:0.000}, mutual information {u.MutualInformation:0.000} (how much the {u.Samples} samples disagree)"));
+                        console.Out.WriteLine($"  item {item}: {UncertaintyOptions.Describe(u, prediction.ClassNames)}");
                     }
                 }
             }

@@ -42,6 +42,11 @@ internal static class ExplanationWriter
             MethodMap map = explanation.Maps[m];
             MedicalImage onScan = scan.WithVoxels(map.OnScan);
             files.Add(WriteNifti(folder, $"maps/{stem}-{map.Method}.nii.gz", onScan));
+            if (map.Spread is { } spread)
+            {
+                files.Add(WriteNifti(folder, $"maps/{stem}-{map.Method}-spread.nii.gz", scan.WithVoxels(spread.StandardDeviationOnScan)));
+            }
+
             string npy = $"maps/{stem}-{map.Method}.npy";
             NpyWriter.Write(Path.Combine(folder, npy), new FloatTensor([scan.Dims[2], scan.Dims[1], scan.Dims[0]], map.OnScan));
             files.Add(npy);

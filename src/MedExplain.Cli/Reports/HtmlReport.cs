@@ -5,6 +5,8 @@ using System.Text;
 using MedExplain.Cli.Explain;
 using MedExplain.Imaging;
 
+using MedExplain.Cli.Commands;
+
 namespace MedExplain.Cli.Reports;
 
 /// <summary>A self-contained HTML report (pictures inlined, no scripts, no network) of one or more explanations.</summary>
@@ -41,6 +43,11 @@ internal sealed class HtmlReport
             MethodMap map = explanation.Maps[m];
             string diagnostics = string.Join(", ", map.Diagnostics.Select(d => $"{d.Key.Name} {d.Value:0.####}"));
             _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\" style=\"flex-basis:{Math.Max(340, PngWidth(figures.Panels[m]) + 24)}px\"><h4>{E(map.Method)} <span class=\"muted\">colour scale {E(figures.Scales[m].Range)}</span></h4><img alt=\"{E(map.Method)}\" src=\"{Png(figures.Panels[m])}\"><p>{E(map.Summary)}</p><p class=\"muted\">explains {(explanation.Segmentation is null ? "class" : "the predicted region of")} {E(explanation.ClassNames[map.TargetClass])} ({(explanation.Segmentation is null ? "logit" : "summed score")} {map.TargetScore:0.###}); {map.Seconds:0.00} s{(diagnostics.Length > 0 ? "; " + E(diagnostics) : string.Empty)}</p>");
+            if (map.Spread is { } spread)
+            {
+                _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Across {spread.Samples} test-time augmentations (inverted exactly onto the scan) the strongest 10% of this map overlap {spread.TopOverlap:0.00} on average (1: always the same voxels); the voxelwise standard deviation is written beside the map (…-spread.nii.gz).</p>");
+            }
+
             foreach (string warning in map.Warnings)
             {
                 _body.Append(CultureInfo.InvariantCulture, $"<p><b>Warning:</b> {E(warning)}</p>");
@@ -115,6 +122,11 @@ internal sealed class HtmlReport
         }
 
         _body.Append("</table>");
+        if (explanation.Uncertainty is { } uncertainty)
+        {
+            _body.Append(CultureInfo.InvariantCulture, $"<p><b>How sure</b> ({E(uncertainty.Method)}): {E(UncertaintyOptions.Describe(uncertainty.Measures, explanation.ClassNames))}.</p>");
+        }
+
         if (explanation.ModelEvaluation.Count > 0)
         {
             _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Measured by whoever trained the model: {E(string.Join(", ", explanation.ModelEvaluation.Select(e => $"{e.Key} {e.Value:0.####}")))}.</p>");

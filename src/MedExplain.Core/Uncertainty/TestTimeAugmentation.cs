@@ -55,14 +55,24 @@ public static class TestTimeAugmentation
         return PredictiveUncertainty.Of([.. result.Items.Select(i => i.Probabilities)]);
     }
 
-    /// <summary>A method's map of one input under each augmentation, each inverted onto the original grid.</summary>
+    /// <summary>A method's map of one input under each augmentation, each inverted onto the original grid, summarised.</summary>
     /// <param name="model">The model.</param>
     /// <param name="input">One model input (1, C, spatial…).</param>
     /// <param name="method">The method.</param>
     /// <param name="targetClass">The class explained in every sample (that of the original input, so the maps compare).</param>
     /// <param name="augmentations">The augmentations (at least two).</param>
     /// <param name="options">The method's options.</param>
-    public static MapSpread Explain(OnnxModel model, FloatTensor input, IAttributionMethod method, int targetClass, IReadOnlyList<Augmentation> augmentations, AttributionOptions options)
+    public static MapSpread Explain(OnnxModel model, FloatTensor input, IAttributionMethod method, int targetClass, IReadOnlyList<Augmentation> augmentations, AttributionOptions options) =>
+        Spread([.. Maps(model, input, method, targetClass, augmentations, options).Select(m => m.Data)]);
+
+    /// <summary>A method's map of one input under each augmentation, each inverted onto the original grid.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="input">One model input (1, C, spatial…).</param>
+    /// <param name="method">The method.</param>
+    /// <param name="targetClass">The class explained in every sample.</param>
+    /// <param name="augmentations">The augmentations (at least two).</param>
+    /// <param name="options">The method's options.</param>
+    public static IReadOnlyList<FloatTensor> Maps(OnnxModel model, FloatTensor input, IAttributionMethod method, int targetClass, IReadOnlyList<Augmentation> augmentations, AttributionOptions options)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(augmentations);
@@ -71,12 +81,7 @@ public static class TestTimeAugmentation
             throw new MedExplainParameterException("augmentations", $"need at least 2 to measure a spread, not {augmentations.Count}.");
         }
 
-        float[][] maps = [.. augmentations.Select(a =>
-        {
-            Attribution attribution = method.Attribute(model, a.Apply(Single(input)), ClassTarget.Class(targetClass), options);
-            return a.Invert(attribution.Values).Data;
-        })];
-        return Spread(maps);
+        return [.. augmentations.Select(a => a.Invert(method.Attribute(model, a.Apply(Single(input)), ClassTarget.Class(targetClass), options).Values))];
     }
 
     /// <summary>The spread of maps of one input on one grid (from augmentations, dropout samples or replica models).</summary>

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using MedExplain.Pipelines;
+
+namespace MedExplain.Cli.Commands;
+
+/// <summary>--uncertainty and its settings, the same on predict and explain.</summary>
+internal sealed class UncertaintyOptions
+{
+    private readonly Option<string> _kind = new("--uncertainty") { Description = "Also say how sure the model is: tta (test-time augmentation: the left-right mirror and intensity ×0.9 and ×1.1; explain also measures each map's spread across them) or mc-dropout (dropout inserted at --dropout-at with seeded masks); none by default. Mean probabilities, predictive and expected entropy and mutual information (nats).", DefaultValueFactory = _ => "none" };
+    private readonly Option<string?> _at = new("--dropout-at") { Description = "mc-dropout: the tensor to drop (often the pooled features before the classifier head, such as /Flatten_output_0)." };
+    private readonly Option<double> _rate = new("--dropout-rate") { Description = "mc-dropout: the dropout probability, from 0 to below 1.", DefaultValueFactory = _ => 0.2 };
+    private readonly Option<int> _samples = new("--dropout-samples") { Description = "mc-dropout: samples per input, 2 to 1000.", DefaultValueFactory = _ => 20 };
+    private readonly Option<int> _seed = new("--dropout-seed") { Description = "mc-dropout: seeds the masks (the same seed gives the same numbers).", DefaultValueFactory = _ => 0 };
+
+    /// <summary>Adds the options to a command.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_kind);
+        command.Options.Add(_at);
+        command.Options.Add(_rate);
+        command.Options.Add(_samples);
+        command.Options.Add(_seed);
+    }
+
+    /// <summary>The settings the options give, or null for none.</summary>
+    public UncertaintySettings? Settings(ParseResult result, long maxMemoryBytes) => result.GetValue(_kind) switch
+    {
+        "none" => null,
+        "tta" => new UncertaintySettings(UncertaintySource.TestTimeAugmentation),
+        "mc-dropout" => new UncertaintySettings(UncertaintySource.McDropout, result.GetValue(_samples), result.GetValue(_seed), result.GetValue(_at), result.GetValue(_rate), maxMemoryBytes),
+        var other => throw new MedExplainParameterException("uncertainty", $"'{other}' is not one of: none, tta, mc-dropout."),
+    };
+
+    /// <summary>The measures as a sentence.</summary>
+    public static string Describe(MedExplain.Uncertainty.PredictiveUncertainty u, IReadOnlyList<string> classNames) =>
+        FormattableString.Invariant($"mean {string.Join(", ", u.MeanProbabilities.Select((p, c) => FormattableString.Invariant($"{classNames[c]} {p * 100:0.0}%")))}; predictive entropy {u.PredictiveEntropy:0.000} nats, expected entropy {u.ExpectedEntropy:0.000}, mutual information {u.MutualInformation:0.000} (how much the {u.Samples} samples disagree)");
+}

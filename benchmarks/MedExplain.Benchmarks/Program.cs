@@ -14,6 +14,11 @@ if (args is ["concepts-memory", ..])
     return ConceptsMemory.Run(budget, args.Length > 2 ? args[2] : ConceptsMemory.DefaultLayer);
 }
 
+if (args is ["mc-dropout", ..])
+{
+    return McDropoutTiming.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+}
+
 if (args is ["peer-timing", var folder, ..])
 {
     return PeerTiming.Run(folder, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);

@@ -19,15 +19,23 @@ public sealed class McDropout : IDisposable
 
     private readonly OnnxModel _model;
     private readonly InferenceSession _session;
+    private readonly (InferenceSession Body, InferenceSession Head)? _split;
+    private readonly string _tensor;
     private readonly int[] _maskShape;
 
-    private McDropout(OnnxModel model, InferenceSession session, double rate, int[] maskShape)
+    private McDropout(OnnxModel model, InferenceSession session, (InferenceSession Body, InferenceSession Head)? split, string tensor, double rate, int[] maskShape)
     {
         _model = model;
         _session = session;
+        _split = split;
+        _tensor = tensor;
         Rate = rate;
         _maskShape = maskShape;
     }
+
+    /// <summary>Gets a value indicating whether only the part of the model after the dropout runs per sample: the score
+    /// depends on the input only through the dropped tensor, so the body runs once.</summary>
+    public bool RunsHeadOnly => _split is not null;
 
     /// <summary>Gets the dropout probability.</summary>
     public double Rate { get; }
@@ -38,8 +46,10 @@ public sealed class McDropout : IDisposable
     /// <param name="rate">The dropout probability, from 0 to below 1.</param>
     /// <param name="inputShape">The model input's shape for one item (1, C, spatial…), to size the mask.</param>
     /// <exception cref="MedExplainParameterException">The rate is out of range.</exception>
+    /// <param name="headOnly">Run the body once and only the head per sample when the cut allows (false: every sample
+    /// runs the whole model, for comparison).</param>
     /// <exception cref="UnknownNameException">No node makes that tensor.</exception>
-    public static McDropout At(OnnxModel model, string tensor, double rate, int[] inputShape)
+    public static McDropout At(OnnxModel model, string tensor, double rate, int[] inputShape, bool headOnly = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tensor);
@@ -75,12 +85,88 @@ public sealed class McDropout : IDisposable
 
         int producer = graph.Node.ToList().FindIndex(n => n.Output.Contains(tensor));
         graph.Node.Insert(producer + 1, new NodeProto { OpType = "Mul", Name = "medexplain_dropout", Input = { tensor, MaskInput }, Output = { dropped } });
+        graph.Input.Add(Batched(MaskInput, maskShape));
+        using SessionOptions options = RuntimeSessionOptions.For(model.FilePath, model.Runtime);
+        (InferenceSession, InferenceSession)? split = headOnly && Head(model, tensor, maskShape) is { } head
+            ? (new InferenceSession(Body(model, tensor).ToByteArray(), options), new InferenceSession(head.ToByteArray(), options))
+            : null;
+        return new McDropout(model, new InferenceSession(rewritten.ToByteArray(), options), split, tensor, rate, maskShape);
+    }
+
+    /// <summary>The model with the dropped tensor as its only output.</summary>
+    private static ModelProto Body(OnnxModel model, string tensor)
+    {
+        ModelProto body = model.Proto.Clone();
+        body.Graph.Output.Clear();
+        body.Graph.Output.Add(new ValueInfoProto { Name = tensor });
+        return body;
+    }
+
+    /// <summary>The nodes from the dropped tensor to the score as a model of (tensor, mask), or null when the score also
+    /// depends on the input some other way (a skip connection around the cut).</summary>
+    private static ModelProto? Head(OnnxModel model, string tensor, int[] maskShape)
+    {
+        GraphProto graph = model.Proto.Graph;
+        var producers = new Dictionary<string, NodeProto>();
+        foreach (NodeProto node in graph.Node)
+        {
+            foreach (string output in node.Output)
+            {
+                producers[output] = node;
+            }
+        }
+
+        var initializers = graph.Initializer.Select(i => i.Name).ToHashSet();
+        var needed = new HashSet<NodeProto>();
+        var pending = new Stack<string>([model.ScoreOutput.Name]);
+        while (pending.Count > 0)
+        {
+            string name = pending.Pop();
+            if (name.Length == 0 || name == tensor || initializers.Contains(name))
+            {
+                continue;
+            }
+
+            if (!producers.TryGetValue(name, out NodeProto? node))
+            {
+                return null; // a graph input reached without passing the cut
+            }
+
+            if (needed.Add(node))
+            {
+                node.Input.ToList().ForEach(pending.Push);
+            }
+        }
+
+        var head = new ModelProto { IrVersion = model.Proto.IrVersion, Graph = new GraphProto { Name = "medexplain_dropout_head" } };
+        head.OpsetImport.AddRange(model.Proto.OpsetImport);
+        string dropped = tensor + "/medexplain_dropout";
+        head.Graph.Node.Add(new NodeProto { OpType = "Mul", Name = "medexplain_dropout", Input = { tensor, MaskInput }, Output = { dropped } });
+        foreach (NodeProto node in graph.Node.Where(needed.Contains))
+        {
+            NodeProto copy = node.Clone();
+            for (int i = 0; i < copy.Input.Count; i++)
+            {
+                copy.Input[i] = copy.Input[i] == tensor ? dropped : copy.Input[i];
+            }
+
+            head.Graph.Node.Add(copy);
+        }
+
+        var used = needed.SelectMany(n => n.Input).ToHashSet();
+        head.Graph.Initializer.AddRange(graph.Initializer.Where(i => used.Contains(i.Name)));
+        head.Graph.Input.Add(Batched(tensor, maskShape));
+        head.Graph.Input.Add(Batched(MaskInput, maskShape));
+        head.Graph.Output.Add(new ValueInfoProto { Name = model.ScoreOutput.Name });
+        return head;
+    }
+
+    private static ValueInfoProto Batched(string name, int[] shape)
+    {
         var dims = new TensorShapeProto();
         dims.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-        dims.Dim.AddRange(maskShape.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
-        graph.Input.Add(new ValueInfoProto { Name = MaskInput, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = dims } } });
-        using SessionOptions options = RuntimeSessionOptions.For(model.FilePath, model.Runtime);
-        return new McDropout(model, new InferenceSession(rewritten.ToByteArray(), options), rate, maskShape);
+        dims.Dim.AddRange(shape.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = dims } } };
     }
 
     /// <summary>The masks of <paramref name="samples"/> samples: keep with probability 1 − rate, kept values scaled by
@@ -107,30 +193,48 @@ public sealed class McDropout : IDisposable
         }
 
         int features = (int)FloatTensor.ElementCount(_maskShape);
-        long perItem = _model.ProbeShapes(input.Shape).ActivationBytes + ((input.ItemSize + features) * (long)sizeof(float));
-        int chunk = Batching.MemoryBudget.Plan(samples, perItem, maxMemoryBytes, _model.FixedBatchSize).BatchSize;
+        float[]? activation = null;
+        if (_split is { } split)
+        {
+            using OrtValue one = OrtValue.CreateTensorValueFromMemory(input.Data, Array.ConvertAll(input.Shape, d => (long)d));
+            using var bodyRun = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> body = split.Body.Run(bodyRun, [_model.ImageInput.Name], [one], [_tensor]);
+            activation = body[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+
+        // Per sample the head needs the activation and a mask; the whole model needs the input and its activations.
+        long perItem = activation is null ? _model.ProbeShapes(input.Shape).ActivationBytes + ((input.ItemSize + features) * (long)sizeof(float)) : 4L * features * sizeof(float);
+        int chunk = Batching.MemoryBudget.Plan(samples, perItem, maxMemoryBytes, activation is null ? _model.FixedBatchSize : null).BatchSize;
         var rng = new Random(seed);
         bool probabilities = _model.Card?.OutputIsProbabilities ?? false;
         var perSample = new List<float[]>(samples);
         for (int start = 0; start < samples; start += chunk)
         {
             int count = Math.Min(chunk, samples - start);
-            float[] batch = new float[(long)count * input.ItemSize];
-            for (int s = 0; s < count; s++)
-            {
-                input.Data.CopyTo(batch, (long)s * input.ItemSize);
-            }
-
-            using OrtValue image = OrtValue.CreateTensorValueFromMemory(batch, [count, .. Array.ConvertAll(input.Shape[1..], d => (long)d)]);
+            (float[] values, int[] shape, string name) = activation is null
+                ? (Repeat(input.Data, count), (int[])[count, .. input.Shape[1..]], _model.ImageInput.Name)
+                : (Repeat(activation, count), (int[])[count, .. _maskShape], _tensor);
+            using OrtValue first = OrtValue.CreateTensorValueFromMemory(values, Array.ConvertAll(shape, d => (long)d));
             using OrtValue mask = OrtValue.CreateTensorValueFromMemory(Draw(rng, count, features, Rate), [count, .. Array.ConvertAll(_maskShape, d => (long)d)]);
             using var run = new RunOptions();
-            using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(run, [_model.ImageInput.Name, MaskInput], [image, mask], [_model.ScoreOutput.Name]);
+            using IDisposableReadOnlyCollection<OrtValue> results = (_split?.Head ?? _session).Run(run, [name, MaskInput], [first, mask], [_model.ScoreOutput.Name]);
             float[] scores = results[0].GetTensorDataAsSpan<float>().ToArray();
             int classes = scores.Length / count;
             perSample.AddRange(Enumerable.Range(0, count).Select(s => probabilities ? scores[(s * classes)..((s + 1) * classes)] : Softmax.Of(scores.AsSpan(s * classes, classes))));
         }
 
         return (PredictiveUncertainty.Of(perSample), [.. perSample]);
+    }
+
+    private static float[] Repeat(float[] item, int count)
+    {
+        var values = new float[(long)item.Length * count];
+        for (int s = 0; s < count; s++)
+        {
+            item.CopyTo(values, (long)s * item.Length);
+        }
+
+        return values;
     }
 
     private static float[] Draw(Random rng, int samples, int features, double rate)
@@ -146,5 +250,10 @@ public sealed class McDropout : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _split?.Body.Dispose();
+        _split?.Head.Dispose();
+    }
 }

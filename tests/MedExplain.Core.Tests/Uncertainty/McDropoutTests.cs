@@ -79,6 +79,47 @@ public sealed class McDropoutTests : IDisposable
         Assert.Equal(whole, pieces);
     }
 
+    [Fact]
+    public void TheHeadAlone_GivesWhatTheWholeModelGives()
+    {
+        using McDropout whole = McDropout.At(_model, "flat", 0.4, [1, 1, 2, 2], headOnly: false);
+        using McDropout head = McDropout.At(_model, "flat", 0.4, [1, 1, 2, 2]);
+
+        float[][] a = whole.Predict(_input, 30, seed: 4).Probabilities, b = head.Predict(_input, 30, seed: 4).Probabilities;
+
+        Assert.False(whole.RunsHeadOnly);
+        Assert.True(head.RunsHeadOnly);
+        Assert.All(Enumerable.Range(0, 30), s => Assert.All(Enumerable.Range(0, 3), c => Assert.Equal(a[s][c], b[s][c], 6)));
+    }
+
+    [Fact]
+    public void ASkipAroundTheCut_RunsTheWholeModel()
+    {
+        // logits = W·flatten(relu(x) + x): dropping relu(x) leaves x reaching the score around the cut.
+        using OnnxModel skip = OnnxModel.Load(new TinyModelBuilder()
+            .Input("x", null, 1, 2, 2)
+            .Output("logits", null, 3)
+            .Initializer("W", [3, 4], TinyModels.LinearWeights)
+            .Initializer("b", [3], TinyModels.LinearBias)
+            .Node("Relu", ["x"], ["r"])
+            .Node("Add", ["r", "x"], ["s"])
+            .Node("Flatten", ["s"], ["flat"], attributes: ("axis", 1L))
+            .Node("Gemm", ["flat", "W", "b"], ["logits"], attributes: ("transB", 1L))
+            .Save(_temp.File("skip.onnx")));
+        using McDropout dropout = McDropout.At(skip, "r", 0.5, [1, 1, 2, 2]);
+
+        float[][] samples = dropout.Predict(_input, 6, seed: 0).Probabilities;
+
+        Assert.False(dropout.RunsHeadOnly);
+        float[] masks = McDropout.Masks(6, 4, 0.5, 0);
+        for (int s = 0; s < 6; s++)
+        {
+            float[] summed = [.. _input.Data.Select((v, i) => (Math.Max(0, v) * masks[(s * 4) + i]) + v)];
+            float[] expected = Softmax.Of(TinyModels.LinearLogits(summed));
+            Assert.All(Enumerable.Range(0, 3), c => Assert.Equal(expected[c], samples[s][c], 5));
+        }
+    }
+
     [Theory]
     [InlineData(1.0)]
     [InlineData(-0.1)]

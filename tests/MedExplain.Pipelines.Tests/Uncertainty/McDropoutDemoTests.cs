@@ -30,5 +30,11 @@ public sealed class McDropoutDemoTests(ITestOutputHelper output)
         double auroc = ood.Sum(o => id.Sum(i => o > i ? 1 : o == i ? 0.5 : 0)) / (ood.Length * (double)id.Length);
         output.WriteLine($"mutual information: in distribution mean {id.Average():G3} (n {id.Length}), out {ood.Average():G3} (n {ood.Length}); AUROC {auroc:0.00}");
         Assert.True(auroc >= 0.8, $"AUROC {auroc:0.00}");
+
+        // The head alone (the body run once) gives what re-running the whole model gives.
+        using McDropout whole = McDropout.At(model, "/Flatten_output_0", 0.5, [1, 1, 64, 64, 64], headOnly: false);
+        float[][] a = whole.Predict(demo[1], 8, seed: 3).Probabilities, b = dropout.Predict(demo[1], 8, seed: 3).Probabilities;
+        Assert.True(dropout.RunsHeadOnly);
+        Assert.All(Enumerable.Range(0, 8), k => Assert.All(Enumerable.Range(0, 3), c => Assert.True(Math.Abs(a[k][c] - b[k][c]) <= 1e-6, $"sample {k}, class {c}: {a[k][c]} and {b[k][c]}")));
     }
 }

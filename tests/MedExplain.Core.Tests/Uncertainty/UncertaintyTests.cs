@@ -107,7 +107,7 @@ public sealed class UncertaintyTests : IDisposable
 
         Assert.Equal(3, u.Samples);
         Assert.Equal(0, u.MutualInformation);
-        Assert.Equal(MedExplain.Prediction.Softmax.Of(TinyModels.LinearLogits(input.Data)), u.MeanProbabilities, new FloatTolerance(1e-6f));
+        Assert.Equal(MedExplain.Prediction.Softmax.Of(TinyModels.LinearLogits(input.Data)), u.MeanProbabilities, new ToleranceComparer(1e-6));
     }
 
     [Fact]
@@ -123,13 +123,6 @@ public sealed class UncertaintyTests : IDisposable
     }
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<float>
-    {
-        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
-
-        public int GetHashCode(float obj) => 0;
-    }
-
-    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
 

@@ -11,6 +11,9 @@ public enum UncertaintySource
 
     /// <summary>MC dropout inserted at a tensor by graph surgery, with seeded masks.</summary>
     McDropout,
+
+    /// <summary>An ensemble: the model and replicas trained like it (other seeds), one sample each.</summary>
+    Ensemble,
 }
 
 /// <summary>How to estimate uncertainty.</summary>
@@ -20,7 +23,11 @@ public enum UncertaintySource
 /// <param name="DropoutAt">The tensor dropout is inserted at (often the pooled features before the head).</param>
 /// <param name="DropoutRate">The dropout probability.</param>
 /// <param name="MaxMemoryBytes">The memory the dropout batches may take.</param>
-public sealed record UncertaintySettings(UncertaintySource Source, int Samples = 20, int Seed = 0, string? DropoutAt = null, double DropoutRate = 0.2, long MaxMemoryBytes = Prediction.PredictorOptions.DefaultMemoryBudgetBytes);
+public sealed record UncertaintySettings(UncertaintySource Source, int Samples = 20, int Seed = 0, string? DropoutAt = null, double DropoutRate = 0.2, long MaxMemoryBytes = Prediction.PredictorOptions.DefaultMemoryBudgetBytes)
+{
+    /// <summary>Gets the replica models of an ensemble (the model itself is the first member).</summary>
+    public IReadOnlyList<string> Replicas { get; init; } = [];
+}
 
 /// <summary>The uncertainty of each prediction of a batch: the use case behind <c>predict --uncertainty</c>.</summary>
 public static class UncertaintyEstimate
@@ -44,9 +51,39 @@ public static class UncertaintyEstimate
                 $"test-time augmentation: {string.Join(", ", augmentations.Select(a => a.Name))}");
         }
 
+        if (settings.Source == UncertaintySource.Ensemble)
+        {
+            return Ensemble(model, batch, settings);
+        }
+
         string tensor = settings.DropoutAt ?? throw new MedExplainParameterException("dropout-at", "names no tensor: MC dropout needs the tensor to drop (often the pooled features before the classifier head; see inspect).");
         using McDropout dropout = McDropout.At(model, tensor, settings.DropoutRate, [1, .. batch.Shape[1..]]);
         return ([.. items.Select((item, k) => dropout.Predict(item, settings.Samples, settings.Seed + k, settings.MaxMemoryBytes).Uncertainty)],
             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"MC dropout: rate {settings.DropoutRate} at {tensor}, {settings.Samples} samples, seed {settings.Seed}"));
+    }
+
+    /// <summary>Each item's predictions by the model and each replica: one sample per member.</summary>
+    private static (IReadOnlyList<PredictiveUncertainty>, string) Ensemble(OnnxModel model, FloatTensor batch, UncertaintySettings settings)
+    {
+        if (settings.Replicas.Count == 0)
+        {
+            throw new MedExplainParameterException("ensemble", "names no model: an ensemble needs the model and at least one replica trained like it.");
+        }
+
+        var options = new Prediction.PredictorOptions { MaxMemoryBytes = settings.MaxMemoryBytes };
+        var members = new List<Prediction.PredictionResult> { new Prediction.Predictor(model, options).Predict(batch, "ensemble") };
+        foreach (string path in settings.Replicas)
+        {
+            using OnnxModel replica = OnnxModel.Load(path);
+            if (replica.ImageInput.FormatShape() != model.ImageInput.FormatShape() || replica.ScoreOutput.FormatShape() != model.ScoreOutput.FormatShape())
+            {
+                throw new MedExplainInputException(path, $"takes {replica.ImageInput.FormatShape()} and gives {replica.ScoreOutput.FormatShape()}, but the model takes {model.ImageInput.FormatShape()} and gives {model.ScoreOutput.FormatShape()}: a replica must be the same network trained again.");
+            }
+
+            members.Add(new Prediction.Predictor(replica, options).Predict(batch, path));
+        }
+
+        return ([.. Enumerable.Range(0, batch.BatchSize).Select(i => PredictiveUncertainty.Of([.. members.Select(m => m.Items[i].Probabilities)]))],
+            $"ensemble of {members.Count}: the model and {string.Join(", ", settings.Replicas.Select(Path.GetFileName))}");
     }
 }

@@ -76,6 +76,20 @@ public sealed class PredictUncertaintyTests
     }
 
     [Fact]
+    public void AnEnsemble_OfTheDemoModelAndItsReplica_TakesOneSampleEach()
+    {
+        (int code, string output, string error) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--uncertainty", "ensemble", "--ensemble", RepoPaths.DemoModel("brain-lesion-2d-replica"), "--json");
+
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.StartsWith("ensemble of 2", json.RootElement.GetProperty("uncertainty").GetProperty("method").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, json.RootElement.GetProperty("uncertainty").GetProperty("items")[0].GetProperty("samples").GetInt32());
+        (int refused, _, string refusal) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--uncertainty", "ensemble", "--ensemble", RepoPaths.DemoModel("shortcut-marker-2d"));
+        Assert.Equal(2, refused);
+        Assert.Contains("same network trained again", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void McDropoutWithoutATensor_SaysWhichOptionIsMissing()
     {
         (int code, _, string error) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", Volume, "--uncertainty", "mc-dropout");

@@ -123,6 +123,7 @@ public static class Explainer
             Segmentation = segmentation,
             Failures = failures,
             Concepts = concepts,
+            Agreement = request.Uncertainty is null ? [] : [.. maps.SelectMany((a, i) => maps.Skip(i + 1).Select(b => new MethodAgreement(a.Method, b.Method, Metrics.Randomisation.Spearman(a.OnScan, b.OnScan))))],
             Uncertainty = request.Uncertainty is { } u && segmentation is null && UncertaintyEstimate.Of(model, input.Batch, u) is var estimate
                 ? (estimate.Items[0], estimate.Method)
                 : null,

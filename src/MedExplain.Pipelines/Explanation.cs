@@ -39,6 +39,9 @@ public sealed record Explanation(
     /// <see cref="Maps"/>, so finished work is never lost to a later method's failure.</summary>
     public IReadOnlyList<MethodFailure> Failures { get; init; } = [];
 
+    /// <summary>Gets how alike each pair of methods ranks the voxels, when the request asked for uncertainty.</summary>
+    public IReadOnlyList<MethodAgreement> Agreement { get; init; } = [];
+
     /// <summary>Gets how sure the model is about this scan, when the request asked, and how that was measured.</summary>
     public (Uncertainty.PredictiveUncertainty Measures, string Method)? Uncertainty { get; init; }
 
@@ -97,3 +100,17 @@ public sealed record ScanConcepts(string File, int TargetClass, string? ClassNam
 /// <param name="TopOverlap">The mean overlap of the samples' strongest 10% (1: they agree on where the evidence is).</param>
 /// <param name="Samples">How many augmentations.</param>
 public sealed record MapUncertainty(float[] StandardDeviationOnScan, double TopOverlap, int Samples);
+
+/// <summary>How alike two methods' maps of one scan are: Spearman's rank correlation of their absolute values.</summary>
+/// <param name="First">A method.</param>
+/// <param name="Second">Another.</param>
+/// <param name="RankCorrelation">Spearman's ρ of |map|.</param>
+public sealed record MethodAgreement(string First, string Second, double RankCorrelation)
+{
+    /// <summary>Below this the methods disagree strongly about where the evidence is (a weak correlation by the usual
+    /// reading of ρ), and reports say so.</summary>
+    public const double DisagreeBelow = 0.3;
+
+    /// <summary>Gets a value indicating whether the two maps disagree strongly.</summary>
+    public bool Disagree => RankCorrelation < DisagreeBelow;
+}

@@ -73,6 +73,7 @@ public sealed class PredictUncertaintyTests
         string report = File.ReadAllText(Path.Combine(output.Path, "report.html"));
         Assert.Contains("How sure", report, StringComparison.Ordinal);
         Assert.Contains("Across 4 test-time augmentations", report, StringComparison.Ordinal);
+        Assert.Contains("<td>gradient and grad-cam</td>", report, StringComparison.Ordinal);
     }
 
     [Fact]

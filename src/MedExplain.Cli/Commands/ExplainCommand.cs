@@ -152,6 +152,11 @@ internal static class ExplainCommand
                 console.Out.WriteLine($"uncertainty ({measured.Method}): {UncertaintyOptions.Describe(measured.Measures, explanation.ClassNames)}");
             }
 
+            foreach (MethodAgreement pair in explanation.Agreement.Where(p => p.Disagree))
+            {
+                console.Out.WriteLine(FormattableString.Invariant($"warning: {pair.First} and {pair.Second} disagree about where the evidence is (Spearman ρ {pair.RankCorrelation:0.00} of |map|)"));
+            }
+
             foreach (MedExplain.Pipelines.Concepts.ScanConceptScore score in explanation.Concepts?.Scores ?? [])
             {
                 console.Out.WriteLine(FormattableString.Invariant($"concept {score.Concept} at {score.Layer}: the {explanation.Concepts!.ClassName ?? "class"} logit rises along {score.Rising} of its {score.Cavs} CAVs (mean derivative {score.MeanDerivative:G3})"));

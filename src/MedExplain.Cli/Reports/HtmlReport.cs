@@ -63,6 +63,7 @@ internal sealed class HtmlReport
         }
 
         _body.Append("</div>");
+        Agreement(explanation);
         Concepts(explanation);
         Metadata(explanation);
         Table("Parameters used", explanation.Parameters);
@@ -130,6 +131,27 @@ internal sealed class HtmlReport
         if (explanation.ModelEvaluation.Count > 0)
         {
             _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Measured by whoever trained the model: {E(string.Join(", ", explanation.ModelEvaluation.Select(e => $"{e.Key} {e.Value:0.####}")))}.</p>");
+        }
+    }
+
+    /// <summary>How alike the methods rank the voxels (asked for with the uncertainty).</summary>
+    private void Agreement(Explanation explanation)
+    {
+        if (explanation.Agreement.Count == 0)
+        {
+            return;
+        }
+
+        _body.Append(CultureInfo.InvariantCulture, $"<h3>Do the methods agree?</h3><p class=\"muted\">Spearman's rank correlation of each pair of maps' absolute values on the scan's grid: 1, the same voxels in the same order; below {MethodAgreement.DisagreeBelow:0.0}, they disagree about where the evidence is.</p><table class=\"kv\"><tr><th>methods</th><th>ρ</th></tr>");
+        foreach (MethodAgreement pair in explanation.Agreement)
+        {
+            _body.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(pair.First)} and {E(pair.Second)}</td><td>{pair.RankCorrelation:0.00}{(pair.Disagree ? " <b>disagree</b>" : string.Empty)}</td></tr>");
+        }
+
+        _body.Append("</table>");
+        if (explanation.Agreement.Any(p => p.Disagree))
+        {
+            _body.Append("<p><b>Warning:</b> some methods disagree strongly about where the evidence is: these maps may be unreliable; read them with the model's uncertainty above.</p>");
         }
     }
 

@@ -67,6 +67,10 @@ public static class Explainer
             target = request.Target.Classes is null ? ClassTarget.PerItem([prediction.ClassIndex]) : request.Target;
         }
 
+        // Before the methods: a dropout tensor the model lacks stops the run before any map is made.
+        (Uncertainty.PredictiveUncertainty, string)? uncertainty = request.Uncertainty is { } u && segmentation is null && UncertaintyEstimate.Of(model, input.Batch, u) is var estimate
+            ? (estimate.Items[0], estimate.Method)
+            : null;
         (string Name, AttributionOptions Options)[] runs = request.Settings is { Count: > 0 } settings
             ? [.. settings.Select(m => (m.Name, m.ToOptions()))]
             : [.. Methods(request.Methods, model).Select(name => (name, request.Options))];
@@ -92,7 +96,7 @@ public static class Explainer
             }
 
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
-            MapUncertainty? spread = request.Uncertainty is { Source: UncertaintySource.TestTimeAugmentation } && segmentation is null
+            MapUncertainty? spread = request.Uncertainty is { Source: UncertaintySource.TestTimeAugmentation } && segmentation is null && !HasGridInputs(options)
                 ? Spread(model, input, method, attribution.TargetClasses[0], options)
                 : null;
             maps.Add(new MethodMap(
@@ -124,11 +128,14 @@ public static class Explainer
             Failures = failures,
             Concepts = concepts,
             Agreement = request.Uncertainty is null ? [] : [.. maps.SelectMany((a, i) => maps.Skip(i + 1).Select(b => new MethodAgreement(a.Method, b.Method, Metrics.Randomisation.Spearman(a.OnScan, b.OnScan))))],
-            Uncertainty = request.Uncertainty is { } u && segmentation is null && UncertaintyEstimate.Of(model, input.Batch, u) is var estimate
-                ? (estimate.Items[0], estimate.Method)
-                : null,
+            Uncertainty = uncertainty,
         };
     }
+
+    /// <summary>Whether the method reads inputs laid out on the model grid (a label map, a target mask, background scans,
+    /// patterns) that test-time augmentation would have to move too: such maps get no spread rather than a wrong one.</summary>
+    private static bool HasGridInputs(AttributionOptions options) =>
+        options.FeatureMask is not null || options.TargetMask is not null || options.Background is not null || options.Patterns is not null || options.BaselineArray is not null;
 
     /// <summary>The map's spread across the standard test-time augmentations, on the scan's grid.</summary>
     private static MapUncertainty Spread(OnnxModel model, PreparedScan input, string method, int targetClass, AttributionOptions options)

@@ -68,7 +68,12 @@ public static class Explainer
         }
 
         // Before the methods: a dropout tensor the model lacks stops the run before any map is made.
-        (Uncertainty.PredictiveUncertainty, string)? uncertainty = request.Uncertainty is { } u && segmentation is null && UncertaintyEstimate.Of(model, input.Batch, u) is var estimate
+        if (request.Uncertainty is not null && segmentation is not null)
+        {
+            throw new MedExplainParameterException("uncertainty", "covers classifiers so far; a segmentation model's voxelwise uncertainty is not computed yet.");
+        }
+
+        (Uncertainty.PredictiveUncertainty, string)? uncertainty = request.Uncertainty is { } u && UncertaintyEstimate.Of(model, input.Batch, u) is var estimate
             ? (estimate.Items[0], estimate.Method)
             : null;
         (string Name, AttributionOptions Options)[] runs = request.Settings is { Count: > 0 } settings
@@ -96,7 +101,7 @@ public static class Explainer
             }
 
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
-            MapUncertainty? spread = request.Uncertainty is { Source: UncertaintySource.TestTimeAugmentation } && segmentation is null && !HasGridInputs(options)
+            MapUncertainty? spread = request.Uncertainty is { Source: UncertaintySource.TestTimeAugmentation } && !HasGridInputs(options)
                 ? Spread(model, input, method, attribution.TargetClasses[0], options)
                 : null;
             maps.Add(new MethodMap(

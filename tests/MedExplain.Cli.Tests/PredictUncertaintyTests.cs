@@ -91,6 +91,24 @@ public sealed class PredictUncertaintyTests
     }
 
     [Fact]
+    public void ASegmentationModel_IsRefusedRatherThanIgnored()
+    {
+        (int code, _, string error) = CliRunner.Run("predict", "-m", RepoPaths.TestData("zoo/unet-segmentation.onnx"), "-i", RepoPaths.TestData("zoo/unet-segmentation.input.npy"), "--uncertainty", "tta");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--uncertainty: covers classifiers so far", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void McDropoutAtTheInput_IsRefused()
+    {
+        (int code, _, string error) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", Volume, "--uncertainty", "mc-dropout", "--dropout-at", "image");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--dropout-at", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void McDropoutWithoutATensor_SaysWhichOptionIsMissing()
     {
         (int code, _, string error) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", Volume, "--uncertainty", "mc-dropout");

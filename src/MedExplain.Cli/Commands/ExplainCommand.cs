@@ -149,7 +149,7 @@ internal static class ExplainCommand
                 : $"{request.InputPath}: {explanation.Prediction.ClassName} ({explanation.Prediction.Confidence * 100:0.0}%)");
             if (explanation.Uncertainty is { } measured)
             {
-                console.Out.WriteLine($"uncertainty ({measured.Method}): {UncertaintyOptions.Describe(measured.Measures, explanation.ClassNames)}");
+                console.Out.WriteLine($"uncertainty ({measured.Method}): {PredictionText.Uncertainty(measured.Measures, explanation.ClassNames)}");
             }
 
             foreach (MethodAgreement pair in explanation.Agreement.Where(p => p.Disagree))

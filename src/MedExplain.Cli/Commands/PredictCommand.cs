@@ -56,8 +56,14 @@ internal static class PredictCommand
                 console.Error.WriteLine($"note: {inputPath} is a volume and the model takes 2D images: classifying slice {chosen} of {prepared.Scan.Dims[2]} (the middle one); choose another with --slice.");
             }
 
+            UncertaintySettings? uncertaintySettings = uncertainty.Settings(result, result.GetValue(maxMemory));
             if (Segmenter.Segments(loaded))
             {
+                if (uncertaintySettings is not null)
+                {
+                    throw new MedExplainParameterException("uncertainty", "covers classifiers so far; a segmentation model's voxelwise uncertainty is not computed yet.");
+                }
+
                 PreparedScan scan = prepared ?? ModelInputLoader.Prepare(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
                 SegmentationResult segmentation = new Segmenter(loaded, options).Segment(scan.Batch, inputPath, console.Progress());
                 ScanSegmentation onScan = ScanSegmentation.Of(scan, segmentation.Items[0], segmentation.ClassNames);
@@ -74,7 +80,6 @@ internal static class PredictCommand
                 return ExitCodes.Success;
             }
 
-            UncertaintySettings? uncertaintySettings = uncertainty.Settings(result, result.GetValue(maxMemory));
             FloatTensor batch = prepared?.Batch ?? ModelInputLoader.Load(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
             var predictor = new Predictor(loaded, options);
             PredictionResult prediction = predictor.Predict(batch, inputPath, console.Progress());
@@ -92,7 +97,7 @@ internal static class PredictCommand
                     console.Out.WriteLine($"uncertainty ({e.Method}):");
                     foreach ((MedExplain.Uncertainty.PredictiveUncertainty u, int item) in e.Items.Select((u, i) => (u, i)))
                     {
-                        console.Out.WriteLine($"  item {item}: {UncertaintyOptions.Describe(u, prediction.ClassNames)}");
+                        console.Out.WriteLine($"  item {item}: {PredictionText.Uncertainty(u, prediction.ClassNames)}");
                     }
                 }
             }

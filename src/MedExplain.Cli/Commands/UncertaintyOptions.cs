@@ -36,8 +36,4 @@ internal sealed class UncertaintyOptions
         },
         var other => throw new MedExplainParameterException("uncertainty", $"'{other}' is not one of: none, tta, mc-dropout, ensemble."),
     };
-
-    /// <summary>The measures as a sentence.</summary>
-    public static string Describe(MedExplain.Uncertainty.PredictiveUncertainty u, IReadOnlyList<string> classNames) =>
-        FormattableString.Invariant($"mean {string.Join(", ", u.MeanProbabilities.Select((p, c) => FormattableString.Invariant($"{classNames[c]} {p * 100:0.0}%")))}; predictive entropy {u.PredictiveEntropy:0.000} nats, expected entropy {u.ExpectedEntropy:0.000}, mutual information {u.MutualInformation:0.000} (how much the {u.Samples} samples disagree)");
 }

@@ -33,7 +33,7 @@ internal static class ConceptOutput
         {
             foreach (ConceptScore s in results.Scores.Where(s => s.Layer == layer))
             {
-                writer.WriteLine(Invariant($"{Short(layer),-36} {Short(s.Concept, 24),-24} {Scored(s),-22} {Mean(s.MeanDerivatives),10:G3} {s.CavAccuracies.Average(),8:0.00} {P(s.CorrectedP),10}  {Verdict(s, name)}"));
+                writer.WriteLine(Invariant($"{Short(layer),-36} {Short(s.Concept, 24),-24} {Scored(s),-22} {Derivative(s),10} {s.CavAccuracies.Average(),8:0.00} {P(s.CorrectedP),10}  {Verdict(s, name)}"));
             }
 
             if (results.Baselines.FirstOrDefault(b => b.Layer == layer) is { } baseline)
@@ -160,7 +160,7 @@ internal static class ConceptOutput
             html.Append("</div><table class=\"kv\"><tr><th>layer</th><th>concept</th><th>TCAV score [95% CI]</th><th>mean derivative</th><th>CAV accuracy</th><th>p</th><th>p (Bonferroni)</th><th>verdict</th></tr>");
             foreach (ConceptScore s in results.Scores)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(s.Layer)}</td><td>{E(s.Concept)}</td><td>{E(Scored(s))}</td><td>{Mean(s.MeanDerivatives):G3}</td><td>{s.CavAccuracies.Average():0.00} (min {s.CavAccuracies.Min():0.00})</td><td>{P(s.P)}</td><td>{P(s.CorrectedP)}</td><td>{E(Verdict(s, name))}</td></tr>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(s.Layer)}</td><td>{E(s.Concept)}</td><td>{E(Scored(s))}</td><td>{Derivative(s)}</td><td>{s.CavAccuracies.Average():0.00} (min {s.CavAccuracies.Min():0.00})</td><td>{P(s.P)}</td><td>{P(s.CorrectedP)}</td><td>{E(Verdict(s, name))}</td></tr>");
             }
 
             html.Append("</table>");
@@ -268,6 +268,8 @@ internal static class ConceptOutput
     private static string Interval(MeanInterval m) => double.IsNaN(m.Mean) ? "–" : Invariant($"{m.Mean:0.00} [{Math.Max(0, m.Low):0.00}, {Math.Min(1, m.High):0.00}]");
 
     private static string Br(MeasureRelevance m) => m.Relevance.Relevance is double br ? (br == 0 ? 0 : br).ToString("0.000", CultureInfo.InvariantCulture) : "undefined";
+
+    private static string Derivative(ConceptScore s) => s.Learnable ? Invariant($"{s.MeanDerivatives.Average():G3}") : "–";
 
     private static double Mean(double[] values) => values.Length < 2 ? double.NaN : values.Average();
 

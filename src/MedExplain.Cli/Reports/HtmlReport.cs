@@ -5,8 +5,6 @@ using System.Text;
 using MedExplain.Cli.Explain;
 using MedExplain.Imaging;
 
-using MedExplain.Cli.Commands;
-
 namespace MedExplain.Cli.Reports;
 
 /// <summary>A self-contained HTML report (pictures inlined, no scripts, no network) of one or more explanations.</summary>
@@ -125,7 +123,7 @@ internal sealed class HtmlReport
         _body.Append("</table>");
         if (explanation.Uncertainty is { } uncertainty)
         {
-            _body.Append(CultureInfo.InvariantCulture, $"<p><b>How sure</b> ({E(uncertainty.Method)}): {E(UncertaintyOptions.Describe(uncertainty.Measures, explanation.ClassNames))}.</p>");
+            _body.Append(CultureInfo.InvariantCulture, $"<p><b>How sure</b> ({E(uncertainty.Method)}): {E(PredictionText.Uncertainty(uncertainty.Measures, explanation.ClassNames))}.</p>");
         }
 
         if (explanation.ModelEvaluation.Count > 0)

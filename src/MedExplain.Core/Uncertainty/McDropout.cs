@@ -42,12 +42,12 @@ public sealed class McDropout : IDisposable
 
     /// <summary>Rewrites a model with dropout at a tensor (often the pooled features before the classifier head).</summary>
     /// <param name="model">The model; not changed.</param>
-    /// <param name="tensor">The tensor whose values are dropped (a node's output; see <c>inspect</c>).</param>
+    /// <param name="tensor">The tensor whose values are dropped: a node's output, or a node's name (its first output).</param>
     /// <param name="rate">The dropout probability, from 0 to below 1.</param>
     /// <param name="inputShape">The model input's shape for one item (1, C, spatial…), to size the mask.</param>
-    /// <exception cref="MedExplainParameterException">The rate is out of range.</exception>
     /// <param name="headOnly">Run the body once and only the head per sample when the cut allows (false: every sample
     /// runs the whole model, for comparison).</param>
+    /// <exception cref="MedExplainParameterException">The rate is out of range, or the tensor is the model's input.</exception>
     /// <exception cref="UnknownNameException">No node makes that tensor.</exception>
     public static McDropout At(OnnxModel model, string tensor, double rate, int[] inputShape, bool headOnly = true)
     {
@@ -55,28 +55,20 @@ public sealed class McDropout : IDisposable
         ArgumentNullException.ThrowIfNull(tensor);
         if (rate is < 0 or >= 1 || double.IsNaN(rate))
         {
-            throw new MedExplainParameterException("dropout", $"must be a probability from 0 to below 1, not {rate}.");
+            throw new MedExplainParameterException("dropout-rate", $"must be a probability from 0 to below 1, not {rate}.");
         }
 
-        if (!model.Proto.Graph.Node.Any(n => n.Output.Contains(tensor)))
+        tensor = Concepts.LayerProbe.Resolve(model, tensor);
+        if (tensor == model.ImageInput.Name)
         {
-            throw new UnknownNameException(model.FilePath, "tensor", tensor) { Hint = NameSuggestion.For(tensor, model.Proto.Graph.Node.SelectMany(n => n.Output)).Trim() };
+            throw new MedExplainParameterException("dropout-at", $"names the model's input '{tensor}'; dropout goes on an inner activation (often the pooled features before the head).");
         }
 
         int[] maskShape = model.ProbeShapes(inputShape).Shapes[tensor][1..];
         ModelProto rewritten = model.Proto.Clone();
         GraphProto graph = rewritten.Graph;
         string dropped = tensor + "/medexplain_dropout";
-        foreach (NodeProto node in graph.Node)
-        {
-            for (int i = 0; i < node.Input.Count; i++)
-            {
-                if (node.Input[i] == tensor)
-                {
-                    node.Input[i] = dropped;
-                }
-            }
-        }
+        Rewire(graph.Node, tensor, dropped);
 
         foreach (ValueInfoProto output in graph.Output.Where(o => o.Name == tensor))
         {
@@ -142,16 +134,9 @@ public sealed class McDropout : IDisposable
         head.OpsetImport.AddRange(model.Proto.OpsetImport);
         string dropped = tensor + "/medexplain_dropout";
         head.Graph.Node.Add(new NodeProto { OpType = "Mul", Name = "medexplain_dropout", Input = { tensor, MaskInput }, Output = { dropped } });
-        foreach (NodeProto node in graph.Node.Where(needed.Contains))
-        {
-            NodeProto copy = node.Clone();
-            for (int i = 0; i < copy.Input.Count; i++)
-            {
-                copy.Input[i] = copy.Input[i] == tensor ? dropped : copy.Input[i];
-            }
-
-            head.Graph.Node.Add(copy);
-        }
+        NodeProto[] copies = [.. graph.Node.Where(needed.Contains).Select(n => n.Clone())];
+        Rewire(copies, tensor, dropped);
+        head.Graph.Node.AddRange(copies);
 
         var used = needed.SelectMany(n => n.Input).ToHashSet();
         head.Graph.Initializer.AddRange(graph.Initializer.Where(i => used.Contains(i.Name)));
@@ -159,6 +144,18 @@ public sealed class McDropout : IDisposable
         head.Graph.Input.Add(Batched(MaskInput, maskShape));
         head.Graph.Output.Add(new ValueInfoProto { Name = model.ScoreOutput.Name });
         return head;
+    }
+
+    /// <summary>Makes every node that reads <paramref name="from"/> read <paramref name="to"/> instead.</summary>
+    private static void Rewire(IEnumerable<NodeProto> nodes, string from, string to)
+    {
+        foreach (NodeProto node in nodes)
+        {
+            for (int i = 0; i < node.Input.Count; i++)
+            {
+                node.Input[i] = node.Input[i] == from ? to : node.Input[i];
+            }
+        }
     }
 
     private static ValueInfoProto Batched(string name, int[] shape)

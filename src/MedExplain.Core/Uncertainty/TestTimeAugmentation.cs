@@ -89,6 +89,11 @@ public static class TestTimeAugmentation
     public static MapSpread Spread(IReadOnlyList<float[]> maps)
     {
         ArgumentNullException.ThrowIfNull(maps);
+        if (maps.Count == 0 || maps.Any(m => m.Length != maps[0].Length))
+        {
+            throw new MedExplainParameterException("maps", $"need one or more maps of one length, not {maps.Count} of lengths {string.Join(", ", maps.Select(m => m.Length).Distinct())}.");
+        }
+
         int length = maps[0].Length;
         var mean = new float[length];
         var deviation = new float[length];

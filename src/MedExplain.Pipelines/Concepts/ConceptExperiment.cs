@@ -279,18 +279,11 @@ public sealed class ConceptExperiment(OnnxModel model, ConceptSettings settings,
         return options with { MaxMemoryBytes = budget - working };
     }
 
+    /// <summary>The unit mean of the CAVs' unit directions.</summary>
     private static double[] MeanUnitDirection(ConceptVector[] cavs)
     {
-        var sum = new double[cavs[0].Direction.Length];
-        foreach (ConceptVector cav in cavs)
-        {
-            double norm = Math.Sqrt(cav.Direction.Sum(v => (double)v * v));
-            for (int j = 0; j < sum.Length && norm > 0; j++)
-            {
-                sum[j] += cav.Direction[j] / norm;
-            }
-        }
-
+        float[][] units = [.. cavs.Select(c => Unit(c.Direction))];
+        double[] sum = [.. Enumerable.Range(0, units[0].Length).Select(j => units.Sum(u => (double)u[j]))];
         double total = Math.Sqrt(sum.Sum(v => v * v));
         return [.. sum.Select(v => total > 0 ? v / total : 0)];
     }

@@ -37,4 +37,21 @@ public static class Numerics
 
         return max;
     }
+
+    /// <summary>Gets the largest absolute difference between two equally long spans of doubles.</summary>
+    public static double MaxAbsDifference(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        if (a.Length != b.Length)
+        {
+            throw new ArgumentException($"lengths differ: {a.Length} and {b.Length}");
+        }
+
+        double max = 0;
+        for (int n = 0; n < a.Length; n++)
+        {
+            max = Math.Max(max, Math.Abs(a[n] - b[n]));
+        }
+
+        return max;
+    }
 }

@@ -59,6 +59,7 @@ internal static class CliOptions
         MedExplain.Methods.MethodFamily.NoiseTunnel => "noise tunnels",
         MedExplain.Methods.MethodFamily.ClassActivation => "class activation maps",
         MedExplain.Methods.MethodFamily.Propagation => "propagation rules",
+        MedExplain.Methods.MethodFamily.Attention => "attention (vision transformers)",
         _ => "perturbations",
     };
 

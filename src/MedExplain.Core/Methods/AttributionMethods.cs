@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using MedExplain.Methods.Attention;
 using MedExplain.Methods.Cam;
 using MedExplain.Methods.Gradient;
 using MedExplain.Methods.Perturbation;
@@ -12,7 +13,7 @@ namespace MedExplain.Methods;
 public static class AttributionMethods
 {
     /// <summary>Methods whose maps are magnitudes, never negative.</summary>
-    private static readonly HashSet<string> Unsigned = new(StringComparer.Ordinal) { "saliency", "smoothgrad-sq", "vargrad", "activation-map", "grad-cam", "grad-cam-pp" };
+    private static readonly HashSet<string> Unsigned = new(StringComparer.Ordinal) { "saliency", "smoothgrad-sq", "vargrad", "activation-map", "grad-cam", "grad-cam-pp", "raw-attention", "attention-rollout", "gradient-rollout" };
 
     private static readonly HashSet<string> Complete = new(StringComparer.Ordinal) { "integrated-gradients", "expected-gradients", "deeplift", "deeplift-reveal-cancel", "deepshap" };
 
@@ -38,6 +39,7 @@ public static class AttributionMethods
         Add(new LrpMethod("lrp-zplus", "zplus"), MethodFamily.Propagation, "LRP with the z⁺ rule everywhere: only what raised each neuron counts; positive, focused maps."),
         Add(new LrpMethod("lrp-alpha-beta", "alpha2-beta1"), MethodFamily.Propagation, "LRP α2β1: evidence for (red) and against (blue) the class, weighted two to one."),
         Add(new LrpMethod("deep-taylor", "deep-taylor"), MethodFamily.Propagation, "Deep Taylor decomposition: z⁺ through the network, bounded (z^B) at the input."),
+        Add(new LrpMethod("lrp-transformer", Composites.Transformer), MethodFamily.Propagation, "LRP for vision transformers (CP-LRP): relevance flows through the values, not the attention weights, and through LayerNorm as if its scale were fixed, so the score is handed back to the patches and conserved."),
         Add(new DeepLiftMethod("deeplift"), MethodFamily.Propagation, "DeepLIFT: each voxel's share of the score's difference from a reference scan (black by default); shares add up to it."),
         Add(new DeepLiftMethod("deeplift-reveal-cancel"), MethodFamily.Propagation, "DeepLIFT RevealCancel: like DeepLIFT, but positive and negative evidence that cancel inside a neuron are both shown."),
         Add(new DeepLiftMethod("deepshap"), MethodFamily.Propagation, "DeepSHAP: DeepLIFT averaged over a background set of scans, an estimate of Shapley values.", MethodRequirements.Background),
@@ -49,6 +51,9 @@ public static class AttributionMethods
         Add(new KernelShapMethod(), MethodFamily.Perturbation, "KernelSHAP: Shapley values of the regions fitted from random coalitions (exact when all are enumerated)."),
         Add(new RiseMethod(), MethodFamily.Perturbation, "RISE: the average score of randomly masked copies of the scan, weighted by how much of each voxel each mask kept, less the average over all masks (red: keeping the voxel raised the score)."),
         Add(new LimeMethod(), MethodFamily.Perturbation, "LIME: a local linear model of the score over superpixels (or regions), fitted to random coalitions; its coefficients are the map."),
+        Add(new AttentionMethod("raw-attention", AttentionVariant.Raw), MethodFamily.Attention, "Where the class token looked in the last block, averaged over heads (any class; attention is not evidence)."),
+        Add(new AttentionMethod("attention-rollout", AttentionVariant.Rollout), MethodFamily.Attention, "Attention rollout: how information flowed from the patches to the class token through every block, residual paths included (any class)."),
+        Add(new AttentionMethod("gradient-rollout", AttentionVariant.GradientRollout), MethodFamily.Attention, "Attention rolled out through the blocks, each weighted by the class score's gradient (positive part): the patches the class's evidence flowed from."),
     ];
 
     private static readonly FrozenDictionary<string, Entry> ByName = Entries.ToFrozenDictionary(e => e.Descriptor.Name, StringComparer.Ordinal);

@@ -55,6 +55,9 @@ public enum MethodFamily
 
     /// <summary>The model's score on perturbed copies: occlusion, Shapley, KernelSHAP, LIME, RISE.</summary>
     Perturbation,
+
+    /// <summary>A vision transformer's attention weights, alone or rolled out through its blocks.</summary>
+    Attention,
 }
 
 /// <summary>What a method needs in <see cref="AttributionOptions"/> besides the model and the inputs.</summary>

@@ -47,6 +47,10 @@ public sealed record ModelCard
     /// <summary>Gets the attribution methods recommended for this model, by their kebab-case names.</summary>
     public IReadOnlyList<string> RecommendedMethods { get; init; } = [];
 
+    /// <summary>Gets a vision transformer's token layout, when the card states it (attention methods otherwise infer it
+    /// from the patch embedding).</summary>
+    public TokenLayout? Tokens { get; init; }
+
     /// <summary>Gets the evaluation figures the training script measured (such as heldOutAccuracy).</summary>
     public IReadOnlyDictionary<string, double> Evaluation { get; init; } = new Dictionary<string, double>();
 

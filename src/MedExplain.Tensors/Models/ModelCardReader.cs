@@ -11,7 +11,7 @@ public static class ModelCardReader
 
     private const int MaxCardBytes = 1 << 20;
     private static readonly string[] TopLevelFields =
-        ["schemaVersion", "name", "description", "input", "output", "classNames", "camLayer", "recommendedMethods", "evaluation", "training"];
+        ["schemaVersion", "name", "description", "input", "output", "classNames", "camLayer", "tokens", "recommendedMethods", "evaluation", "training"];
 
     private static readonly string[] AxisPairs = ["RL", "AP", "SI"];
 
@@ -105,8 +105,32 @@ public static class ModelCardReader
             ClassNames = classes,
             CamLayer = root.OptionalString("camLayer"),
             RecommendedMethods = root.OptionalStringArray("recommendedMethods") ?? [],
+            Tokens = ParseTokens(root.OptionalObject("tokens"), expectedRank),
             Evaluation = root.OptionalObject("evaluation")?.NumbersOnly() ?? new Dictionary<string, double>(),
         };
+    }
+
+    private static TokenLayout? ParseTokens(JsonFields? tokens, int spatialRank)
+    {
+        if (tokens is null)
+        {
+            return null;
+        }
+
+        tokens.RejectUnknown(["prefix", "grid"]);
+        int prefix = tokens.RequiredInt("prefix");
+        int[] grid = tokens.RequiredIntArray("grid");
+        if (prefix < 0)
+        {
+            throw tokens.Error("prefix", "must be 0 or more (the tokens before the patches: class, distillation, registers)");
+        }
+
+        if (grid.Length != spatialRank || grid.Any(g => g < 1))
+        {
+            throw tokens.Error("grid", $"must list {spatialRank} positive sizes, the patch grid over the input's spatial axes");
+        }
+
+        return new TokenLayout(prefix, grid);
     }
 
     /// <summary>Three letters, one per array axis from the fastest (W, H, then D): where each axis points in the patient.</summary>

@@ -35,20 +35,8 @@ internal sealed class CamMethod(string name, CamVariant variant) : IAttributionM
             },
             progress,
             cancellationToken);
-        FloatTensor values = options.CamAtLayerResolution ? maps : Upsample(maps, layer, itemShape[1..]);
+        FloatTensor values = options.CamAtLayerResolution ? maps : LinearResize.Maps(maps, layer.Spatial, itemShape[1..]);
         return new Attribution(Name, values, targets.Classes, targets.Scores, new Dictionary<Diagnostic, float[]>());
-    }
-
-    /// <summary>Upsamples (N, 1, layer spatial) maps to the input's spatial size.</summary>
-    public static FloatTensor Upsample(FloatTensor maps, CamLayer layer, int[] inputSpatial)
-    {
-        var result = new FloatTensor([maps.BatchSize, 1, .. inputSpatial]);
-        for (int item = 0; item < maps.BatchSize; item++)
-        {
-            LinearResize.Apply(maps.Item(item), layer.Spatial, inputSpatial).CopyTo(result.Data, item * result.ItemSize);
-        }
-
-        return result;
     }
 
     private void Weigh(CamLayer layer, ReadOnlySpan<float> gradient, ReadOnlySpan<float> activation, Span<float> map)

@@ -4,6 +4,18 @@ namespace MedExplain.Methods.Cam;
 /// interpolate and ONNX Resize (linear, half_pixel) do.</summary>
 internal static class LinearResize
 {
+    /// <summary>Upsamples (N, 1, <paramref name="from"/>) maps to (N, 1, <paramref name="to"/>).</summary>
+    public static FloatTensor Maps(FloatTensor maps, int[] from, int[] to)
+    {
+        var result = new FloatTensor([maps.BatchSize, 1, .. to]);
+        for (int item = 0; item < maps.BatchSize; item++)
+        {
+            Apply(maps.Item(item), from, to).CopyTo(result.Data, item * result.ItemSize);
+        }
+
+        return result;
+    }
+
     public static float[] Apply(ReadOnlySpan<float> source, int[] sourceSize, int[] targetSize)
     {
         float[] current = source.ToArray();

@@ -54,18 +54,59 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
         CancellationToken cancellationToken,
         Action<int, Span<float>>? referenceOf = null)
     {
+        string signalOf = layer ?? model.ImageInput.Name;
+        Stream(itemShape, total, [signalOf], layer is null ? [] : [layer], fill, seedOf, referenceOf, (item, slot, results, score) =>
+            consume(item, results[0].Item(slot), layer is null ? [] : results[1].Item(slot), score), progress, cancellationToken);
+    }
+
+    /// <summary>Backward signals at several inner activations at once (every attention block's), each item's signal and
+    /// forward value per layer handed to <paramref name="consume"/> as flat arrays. Layers whose first axis folds
+    /// another into the batch (heads, as (N·H, T, T)) are split evenly per item.</summary>
+    public void RunAt(
+        int[] itemShape,
+        int total,
+        IReadOnlyList<string> layers,
+        Action<int, Span<float>> fill,
+        Action<int, Span<float>> seedOf,
+        Action<int, float[][], float[][], float> consume,
+        IProgress<BatchProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        Stream(itemShape, total, layers, layers, fill, seedOf, null, (item, slot, results, score) =>
+        {
+            int batch = results[^1].Shape[0];
+            float[][] PerItem(int offset) => [.. layers.Select((_, l) => PerItemSlice(results[offset + l], batch, slot))];
+            consume(item, PerItem(0), PerItem(layers.Count), score);
+        }, progress, cancellationToken);
+    }
+
+    private static float[] PerItemSlice(FloatTensor values, int batch, int slot)
+    {
+        int length = values.Data.Length / batch;
+        return values.Data.AsSpan(slot * length, length).ToArray();
+    }
+
+    private void Stream(
+        int[] itemShape,
+        int total,
+        IReadOnlyList<string> signalsFor,
+        IReadOnlyList<string> activations,
+        Action<int, Span<float>> fill,
+        Action<int, Span<float>> seedOf,
+        Action<int, Span<float>>? referenceOf,
+        Action<int, int, FloatTensor[], float> consume,
+        IProgress<BatchProgress>? progress,
+        CancellationToken cancellationToken)
+    {
         BatchPlan plan = Plan(itemShape, total);
         int batch = plan.BatchSize;
-        string signalOf = layer ?? model.ImageInput.Name;
-        BackwardSession session = model.Backward([batch, .. itemShape], new BackwardRequest(_output, rules, [signalOf], layer is null ? [] : [layer]));
+        BackwardSession session = model.Backward([batch, .. itemShape], new BackwardRequest(_output, rules, signalsFor, activations));
         int itemSize = (int)FloatTensor.ElementCount(itemShape);
         var input = new FloatTensor([batch, .. itemShape]);
         FloatTensor? reference = referenceOf is null ? null : new FloatTensor([batch, .. itemShape]);
         var seed = new FloatTensor(session.Graph.SeedShape);
         int seedSize = seed.ItemSize;
-        string[] outputs = layer is null
-            ? [session.Graph.SignalOutputs[signalOf], _output]
-            : [session.Graph.SignalOutputs[signalOf], _output, layer];
+        string[] outputs = [.. signalsFor.Select(s => session.Graph.SignalOutputs[s]), .. activations, _output];
         BatchRunner.Stream(total, plan, (start, count) =>
         {
             // Every slot up to count is overwritten below; only the padding of a short last batch needs zeros.
@@ -81,8 +122,7 @@ internal sealed class GradientPass(OnnxModel model, RuleSet rules, AttributionOp
             FloatTensor[] results = session.Run(input, seed, outputs, reference);
             for (int k = 0; k < count; k++)
             {
-                ReadOnlySpan<float> activation = layer is null ? [] : results[2].Item(k);
-                consume(start + k, results[0].Item(k), activation, Dot(seed.Item(k), results[1].Item(k)));
+                consume(start + k, k, results, Dot(seed.Item(k), results[^1].Item(k)));
             }
         }, progress, cancellationToken);
     }

@@ -17,7 +17,7 @@ public static class LrpComposite
     /// <summary>Gets the composite names, for help texts.</summary>
     public static IReadOnlyList<string> Names { get; } =
         [Composites.EpsilonPlus, Composites.EpsilonPlusFlat, Composites.EpsilonAlpha2Beta1, Composites.EpsilonAlpha2Beta1Flat, Composites.EpsilonGammaBox,
-         Composites.Epsilon, Composites.ZPlus, Composites.Alpha2Beta1, Composites.DeepTaylor];
+         Composites.Epsilon, Composites.ZPlus, Composites.Alpha2Beta1, Composites.DeepTaylor, Composites.Transformer];
 
     private static readonly string[] Sums = ["Add", "Sub", "Sum", "AveragePool", "GlobalAveragePool", "ReduceMean", "BatchNormalization"];
 
@@ -41,17 +41,23 @@ public static class LrpComposite
 
             // Deep Taylor decomposition: z⁺ through the ReLU layers, z^B at the bounded input layer.
             Composites.DeepTaylor => ("zbox", "zplus", "zplus"),
+
+            // CP-LRP: the product rule already holds softmax outputs (attention) and norms' denominators constant, and
+            // passes relevance through GELU's gate to its signal; γ on the weight layers, ε on the head (below).
+            Composites.Transformer => ("gamma", "gamma", "gamma"),
             _ => throw new MedExplainParameterException("composite", $"'{composite}' is not a composite.{NameSuggestion.For(composite, Names)} The composites are: {string.Join(", ", Names)}."),
         };
 
         // Zennit's first-layer map applies to convolutions only in epsilon-gamma-box, to any linear layer in the -flat ones.
         bool firstIsAnyLinear = composite.EndsWith("-flat", StringComparison.Ordinal) || composite == "deep-taylor";
         string? firstLayer = FirstLinearLayer(model, includeDense: firstIsAnyLinear);
+        string? head = composite == Composites.Transformer ? LinearLayers.ReachedFromInput(model) is [.., { } last] ? last.Name : null : null;
         var rules = new Dictionary<string, IBackwardRule>
         {
             [first] = LrpRuleText.Parse(first, options.Epsilon, options.Box),
             [convolution] = LrpRuleText.Parse(convolution, options.Epsilon, options.Box),
             [dense] = LrpRuleText.Parse(dense, options.Epsilon, options.Box),
+            ["epsilon"] = LrpRuleText.Parse("epsilon", options.Epsilon, options.Box),
         };
         Dictionary<string, IBackwardRule> overrides = Overrides(model, options);
 
@@ -69,7 +75,7 @@ public static class LrpComposite
 
             bool convolutional = OpFacts.Convolutions.Contains(node.OpType);
 
-            return node.Name == firstLayer ? rules[first] : convolutional ? rules[convolution] : rules[dense];
+            return node.Name == head ? rules["epsilon"] : node.Name == firstLayer ? rules[first] : convolutional ? rules[convolution] : rules[dense];
         }
 
         string key = string.Create(CultureInfo.InvariantCulture, $"lrp[{composite};eps={options.Epsilon};box={options.Box};{string.Join(",", options.RuleOverrides.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}"))}]");

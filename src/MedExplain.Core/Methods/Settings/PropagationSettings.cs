@@ -31,6 +31,11 @@ public static class Composites
 
     /// <summary>z⁺ everywhere, z^B at the input.</summary>
     public const string DeepTaylor = "deep-taylor";
+
+    /// <summary>Conservative propagation through transformers (CP-LRP, Ali et al. 2022): attention weights and
+    /// LayerNorm's normaliser held constant, GELU passing relevance on, γ on the patch embedding and the blocks' linear
+    /// layers, ε on the classifier head.</summary>
+    public const string Transformer = "cp-lrp";
 }
 
 /// <summary>Layer-wise relevance propagation with a composite of rules.</summary>

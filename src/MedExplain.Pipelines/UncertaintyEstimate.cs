@@ -9,7 +9,8 @@ public enum UncertaintySource
     /// <summary>Test-time augmentation: the identity, a flip along each spatial axis, quarter turns of square planes.</summary>
     TestTimeAugmentation,
 
-    /// <summary>MC dropout inserted at a tensor by graph surgery, with seeded masks.</summary>
+    /// <summary>MC dropout by graph surgery with seeded masks: at a named tensor, else where the card says, else at the
+    /// model's own Dropout nodes.</summary>
     McDropout,
 
     /// <summary>An ensemble: the model and replicas trained like it (other seeds), one sample each.</summary>
@@ -20,10 +21,11 @@ public enum UncertaintySource
 /// <param name="Source">Augmentations or dropout.</param>
 /// <param name="Samples">Dropout samples per input (augmentations use their own count).</param>
 /// <param name="Seed">Seeds the dropout masks (input k uses seed + k).</param>
-/// <param name="DropoutAt">The tensor dropout is inserted at (often the pooled features before the head).</param>
-/// <param name="DropoutRate">The dropout probability.</param>
+/// <param name="DropoutAt">The tensor dropout is inserted at (often the pooled features before the head); null for the
+/// card's, else the model's own Dropout nodes.</param>
+/// <param name="DropoutRate">The dropout probability; null for the card's, or each Dropout node's own (0.2 at a named tensor).</param>
 /// <param name="MaxMemoryBytes">The memory the dropout batches may take.</param>
-public sealed record UncertaintySettings(UncertaintySource Source, int Samples = 20, int Seed = 0, string? DropoutAt = null, double DropoutRate = 0.2, long MaxMemoryBytes = Prediction.PredictorOptions.DefaultMemoryBudgetBytes)
+public sealed record UncertaintySettings(UncertaintySource Source, int Samples = 20, int Seed = 0, string? DropoutAt = null, double? DropoutRate = null, long MaxMemoryBytes = Prediction.PredictorOptions.DefaultMemoryBudgetBytes)
 {
     /// <summary>Gets the replica models of an ensemble (the model itself is the first member).</summary>
     public IReadOnlyList<string> Replicas { get; init; } = [];
@@ -56,10 +58,23 @@ public static class UncertaintyEstimate
             return Ensemble(model, batch, settings);
         }
 
-        string tensor = settings.DropoutAt ?? throw new MedExplainParameterException("dropout-at", "names no tensor: MC dropout needs the tensor to drop (often the pooled features before the classifier head; see inspect).");
-        using McDropout dropout = McDropout.At(model, tensor, settings.DropoutRate, [1, .. batch.Shape[1..]]);
+        using McDropout dropout = Dropout(model, [1, .. batch.Shape[1..]], settings);
+        string sites = string.Join(", ", dropout.Sites.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rate {s.Rate:0.###} at {s.Tensor}")));
         return ([.. items.Select((item, k) => dropout.Predict(item, settings.Samples, settings.Seed + k, settings.MaxMemoryBytes).Uncertainty)],
-            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"MC dropout: rate {settings.DropoutRate} at {tensor}, {settings.Samples} samples, seed {settings.Seed}"));
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"MC dropout: {sites}, {settings.Samples} samples, seed {settings.Seed}"));
+    }
+
+    /// <summary>The dropout sites: the named tensor, else the card's, else the model's own Dropout nodes.</summary>
+    private static McDropout Dropout(OnnxModel model, int[] inputShape, UncertaintySettings settings)
+    {
+        if ((settings.DropoutAt ?? model.Card?.Dropout?.At) is { } tensor)
+        {
+            return McDropout.At(model, tensor, settings.DropoutRate ?? model.Card?.Dropout?.Rate ?? 0.2, inputShape);
+        }
+
+        return model.Proto.Graph.Node.Any(n => n.OpType == "Dropout")
+            ? McDropout.AtDropoutNodes(model, inputShape, settings.DropoutRate)
+            : throw new MedExplainParameterException("dropout-at", "names no tensor, the model card names none and the model has no Dropout node (an eval-mode export removes them): name the tensor to drop, often the pooled features before the classifier head (see inspect).");
     }
 
     /// <summary>Each item's predictions by the model and each replica: one sample per member.</summary>

@@ -109,9 +109,18 @@ public sealed class PredictUncertaintyTests
     }
 
     [Fact]
-    public void McDropoutWithoutATensor_SaysWhichOptionIsMissing()
+    public void McDropoutWithoutATensor_DropsWhereTheCardSays()
     {
-        (int code, _, string error) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", Volume, "--uncertainty", "mc-dropout");
+        (int code, string output, string error) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-3d"), "-i", Volume, "--uncertainty", "mc-dropout", "--dropout-samples", "4");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("rate 0.2 at /Flatten_output_0", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void McDropoutWithoutATensorCardSiteOrDropoutNode_SaysWhichOptionIsMissing()
+    {
+        (int code, _, string error) = CliRunner.Run("predict", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--uncertainty", "mc-dropout");
 
         Assert.Equal(2, code);
         Assert.Contains("--dropout-at", error, StringComparison.Ordinal);

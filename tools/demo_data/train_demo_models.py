@@ -229,11 +229,14 @@ def train_3d(template, classes, record):
         synth.write_nifti(stem + "-mask.nii.gz", mask.transpose(2, 1, 0), (2.83, 3.39, 2.83), mask=True)
         # The scan a mask is paired with must be placed in space like the mask: the NIfTI, not the NPY.
         record("brain-lesion-3d", model3d, stem + ".nii.gz", volume, classes[i], stem + "-mask.nii.gz")
-    export(model3d, "brain-lesion-3d", synth.zscore(test_x[:1])[:, None], card_for(
+    card = card_for(
         "brain-lesion-3d", "T1 brain MRI volume (64 cubed): normal, ring-enhancing tumour-like mass, or infarct-like region.",
         "NCDHW", [64, 64, 64], classes,
         {"heldOutAccuracy": round(acc3d, 4), "heldOutCount": int(len(test_y)), "trainCount": int(len(train_y))},
-        ["grad-cam", "integrated-gradients"]))
+        ["grad-cam", "integrated-gradients"])
+    # Trained with dropout before the head, which the eval-mode export removes: MC dropout puts it back there.
+    card["dropout"] = {"at": "/Flatten_output_0", "rate": 0.2}
+    export(model3d, "brain-lesion-3d", synth.zscore(test_x[:1])[:, None], card)
 
 
 

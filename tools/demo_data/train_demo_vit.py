@@ -192,7 +192,7 @@ def export(model, path, example, names=("image", "logits")):
 
 def train_vit(images, labels, classes, epochs, seed):
     torch.manual_seed(seed)
-    model = ViT(128, 16, 64, 4, 4, classes)
+    model = ViT(128, 16, 32, 4, 4, classes)
     return demo.train(model, images, labels, epochs=epochs, batch=32, lr=1e-3, seed=seed)
 
 
@@ -303,6 +303,30 @@ def test_vits(references):
     torch.manual_seed(13)
     windowed = WindowedViT().eval()
     export(windowed, os.path.join(ATTENTION, "windowed-vit.onnx"), x)
+    fused_attention(np.random.default_rng(8026))
+
+
+def fused_attention(rng):
+    """ONNX Runtime's contrib Attention op, as its transformer optimiser fuses attention: the weights never appear."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    weights = lambda *shape: numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32))  # noqa: E731
+    initializers = [weights(4, 12), weights(12), weights(4, 3),
+                    numpy_helper.from_array(np.array([0, 4, 4], dtype=np.int64))]
+    for tensor, name in zip(initializers, ["qkv_weight", "qkv_bias", "head", "tokens_shape"]):
+        tensor.name = name
+    graph = helper.make_graph([
+        helper.make_node("Reshape", ["image", "tokens_shape"], ["tokens"], name="to_tokens"),
+        helper.make_node("Attention", ["tokens", "qkv_weight", "qkv_bias"], ["attended"], name="fused_attention",
+                         domain="com.microsoft", num_heads=2),
+        helper.make_node("ReduceMean", ["attended"], ["pooled"], name="pool", axes=[1], keepdims=0),
+        helper.make_node("MatMul", ["pooled", "head"], ["logits"], name="classifier"),
+    ], "fused", [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 1, 4, 4])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 3])], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
+    model.ir_version = 8
+    onnx.save(model, os.path.join(ATTENTION, "fused-attention.onnx"))
+    print("  wrote tests/TestData/attention/fused-attention.onnx")
 
 
 def reference_of(model, softmaxes, x, prefix):

@@ -158,8 +158,8 @@ internal static class DemoCommand
         IReadOnlyList<Finding> findings = [];
         if (figures is not null)
         {
-            panel = DemoPanel.Write(Path.Combine(folder, "models", modelName + ".onnx"), modelName, samples, folder, figures);
-            w.WriteLine($"   attribution figure ({string.Join(", ", DemoPanel.Methods)}): {panel}");
+            panel = DemoPanel.Write(model, Path.Combine(folder, "models", modelName + ".onnx"), modelName, samples, folder, figures);
+            w.WriteLine($"   attribution figure ({string.Join(", ", DemoPanel.MethodsFor(model))}): {panel}");
             (EvaluationResult evaluation, evaluationReport) = DemoEvaluation.Run(console, model, modelName, folder, samples, figures);
             findings = evaluation.Findings;
             (conceptReport, conceptSummary) = DemoConcepts.Run(console, model, modelName, folder, figures);

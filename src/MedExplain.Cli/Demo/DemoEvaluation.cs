@@ -22,7 +22,7 @@ internal static class DemoEvaluation
         string? Resolve(string? relative) => relative is null ? null : Path.Combine(demoFolder, "scans", relative);
         EvaluationItem[] items = [.. samples.Select(s => new EvaluationItem(Resolve(s.Scan)!, Resolve(s.LesionMask), null, Resolve(s.ConfounderMask)))];
         var settings = new EvaluationSettings(
-            DemoPanel.Methods, [.. Metrics.Where(m => m != "confounder-mass" || items.Any(i => i.Confounder is not null)).Select(EvaluationMetrics.Get)],
+            DemoPanel.MethodsFor(model), [.. Metrics.Where(m => m != "confounder-mass" || items.Any(i => i.Confounder is not null)).Select(EvaluationMetrics.Get)],
             Steps: 20, Repeats: 1, Replicas: [], ShuffledLabels: null, CurvesByAtlas: false, new AttributionOptions { Steps = 16, Samples = 16 });
         console.Out.WriteLine($"   how faithful and how well placed are these maps? (means over {items.Length} scans; localisation over those with a lesion)");
         var table = new StringWriter(CultureInfo.InvariantCulture);

@@ -43,6 +43,11 @@ internal static class ModelCardValidator
         {
             throw Mismatch(path, $"camLayer '{layer}' is not a tensor of the model's graph");
         }
+
+        if (card.Dropout is { } dropout && !model.Graph.Defines(dropout.At))
+        {
+            throw Mismatch(path, $"dropout.at '{dropout.At}' is not a tensor of the model's graph");
+        }
     }
 
     private static MedExplainInputException Mismatch(string path, string problem) =>

@@ -87,7 +87,7 @@ public sealed class OnnxModel : IDisposable
         ModelCard? card = cardPath is not null ? ModelCardReader.Read(cardPath)
             : File.Exists(ModelCardReader.CardPathFor(path)) ? ModelCardReader.Read(ModelCardReader.CardPathFor(path))
             : null;
-        InferenceSession session = CreateSession(path, runtime);
+        InferenceSession session = Canonizers.InferenceMode.Apply(proto.Graph) > 0 ? CreateSession(path, runtime, proto.ToByteArray()) : CreateSession(path, runtime);
         var model = new OnnxModel(path, proto, session, card, runtime);
         try
         {

@@ -51,6 +51,9 @@ public sealed record ModelCard
     /// from the patch embedding).</summary>
     public TokenLayout? Tokens { get; init; }
 
+    /// <summary>Gets where MC dropout drops values when the caller names no tensor, if the card says.</summary>
+    public DropoutSite? Dropout { get; init; }
+
     /// <summary>Gets the evaluation figures the training script measured (such as heldOutAccuracy).</summary>
     public IReadOnlyDictionary<string, double> Evaluation { get; init; } = new Dictionary<string, double>();
 

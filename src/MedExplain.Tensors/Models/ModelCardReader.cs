@@ -11,7 +11,7 @@ public static class ModelCardReader
 
     private const int MaxCardBytes = 1 << 20;
     private static readonly string[] TopLevelFields =
-        ["schemaVersion", "name", "description", "input", "output", "classNames", "camLayer", "tokens", "recommendedMethods", "evaluation", "training"];
+        ["schemaVersion", "name", "description", "input", "output", "classNames", "camLayer", "tokens", "dropout", "recommendedMethods", "evaluation", "training"];
 
     private static readonly string[] AxisPairs = ["RL", "AP", "SI"];
 
@@ -106,8 +106,23 @@ public static class ModelCardReader
             CamLayer = root.OptionalString("camLayer"),
             RecommendedMethods = root.OptionalStringArray("recommendedMethods") ?? [],
             Tokens = ParseTokens(root.OptionalObject("tokens"), expectedRank),
+            Dropout = ParseDropout(root.OptionalObject("dropout")),
             Evaluation = root.OptionalObject("evaluation")?.NumbersOnly() ?? new Dictionary<string, double>(),
         };
+    }
+
+    private static DropoutSite? ParseDropout(JsonFields? dropout)
+    {
+        if (dropout is null)
+        {
+            return null;
+        }
+
+        dropout.RejectUnknown(["at", "rate"]);
+        double rate = dropout.RequiredDouble("rate");
+        return rate is >= 0 and < 1
+            ? new DropoutSite(dropout.RequiredString("at"), rate)
+            : throw dropout.Error("rate", $"is {rate}; a dropout probability is from 0 to below 1");
     }
 
     private static TokenLayout? ParseTokens(JsonFields? tokens, int spatialRank)

@@ -19,6 +19,18 @@ public sealed class ModelCardReaderTests
         Assert.Equal("image", card.InputName);
         Assert.Equal([1, 1, 64, 64, 64], card.InputShape(1));
         Assert.InRange(card.Evaluation["heldOutAccuracy"], 0.34, 1.0);
+        Assert.Equal(new DropoutSite("/Flatten_output_0", 0.2), card.Dropout);
+    }
+
+    [Fact]
+    public void Read_Tokens_ReadsPrefixAndGrid()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Write("vit.card.json", CardJson.Minimal(extra: ", \"tokens\": { \"prefix\": 5, \"grid\": [14, 14] }"));
+
+        TokenLayout tokens = ModelCardReader.Read(path).Tokens!;
+
+        Assert.Equal((5, 196, 201), (tokens.Prefix, tokens.Patches, tokens.Tokens));
     }
 
     [Fact]
@@ -58,6 +70,9 @@ public sealed class ModelCardReaderTests
         { "half zscore", CardJson.Minimal().Replace("\"kind\": \"none\"", "\"kind\": \"zscore\", \"mean\": 3", StringComparison.Ordinal), "\"input.normalization.mean\" and \"std\" go together" },
         { "output kind", CardJson.Minimal(extra: ", \"output\": { \"kind\": \"softmax\" }"), "\"output.kind\" is \"softmax\"" },
         { "bad axis letter", CardJson.Minimal().Replace("\"kind\": \"none\" }", "\"kind\": \"none\" }, \"orientation\": \"RAX\"", StringComparison.Ordinal), "\"input.orientation\" is \"RAX\"" },
+        { "token grid rank", CardJson.Minimal(extra: ", \"tokens\": { \"prefix\": 1, \"grid\": [4, 4, 4] }"), "\"tokens.grid\" must list 2" },
+        { "negative prefix", CardJson.Minimal(extra: ", \"tokens\": { \"prefix\": -1, \"grid\": [4, 4] }"), "\"tokens.prefix\" must be 0 or more" },
+        { "dropout rate", CardJson.Minimal(extra: ", \"dropout\": { \"at\": \"flat\", \"rate\": 1 }"), "\"dropout.rate\" is 1" },
         { "axis twice", CardJson.Minimal().Replace("\"kind\": \"none\" }", "\"kind\": \"none\" }, \"orientation\": \"RLS\"", StringComparison.Ordinal), "\"input.orientation\" is \"RLS\"" },
     };
 
@@ -81,6 +96,7 @@ public sealed class ModelCardReaderTests
         { CardJson.Minimal(layout: "NCDHW", spatial: "[1, 2, 2]"), "means a rank-5 input" },
         { CardJson.Minimal(extra: ", \"camLayer\": \"nowhere\""), "camLayer 'nowhere' is not a tensor" },
         { CardJson.Minimal(extra: ", \"output\": { \"name\": \"probs\" }"), "output.name is 'probs'" },
+        { CardJson.Minimal(extra: ", \"dropout\": { \"at\": \"nowhere\", \"rate\": 0.2 }"), "dropout.at 'nowhere' is not a tensor" },
     };
 
     [Theory]

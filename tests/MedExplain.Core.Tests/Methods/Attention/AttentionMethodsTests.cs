@@ -54,6 +54,33 @@ public sealed class AttentionMethodsTests
     }
 
     [Fact]
+    public void Find_FusedAttention_IsRefusedNamingTheNode()
+    {
+        using OnnxModel model = OnnxModel.Load(RepoPaths.TestData("attention/fused-attention.onnx"));
+
+        MedExplainInputException refusal = Assert.Throws<MedExplainInputException>(() => AttentionGraph.Of(model, [1, 4, 4]));
+
+        Assert.Contains("'fused_attention' is a fused Attention op", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LrpTransformer_BothExportLayouts_CompileToFiniteNonZeroMaps()
+    {
+        // Conservation is no test here: these random-weight models put most of the score in biases, the class token and
+        // the position embedding, which are constants and keep their share. The demo ViT's deletion test measures quality.
+        foreach ((string name, string input) in new[] { ("timm-style-vit", "input.npy"), ("torchvision-vit", "input-rgb.npy") })
+        {
+            using OnnxModel model = OnnxModel.Load(RepoPaths.TestData($"attention/{name}.onnx"));
+            FloatTensor inputs = NpyReader.Read(RepoPaths.TestData($"attention/{input}"));
+
+            Attribution map = AttributionMethods.Get("lrp-transformer").Attribute(model, inputs, ClassTarget.Predicted, new AttributionOptions());
+
+            Assert.All(map.Values.Data, v => Assert.True(float.IsFinite(v)));
+            Assert.True(map.Values.Data.Any(v => v != 0), $"{name}: zero map");
+        }
+    }
+
+    [Fact]
     public void Find_ConvolutionalModel_IsRefused()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));

@@ -59,9 +59,70 @@ public static class UncertaintyEstimate
         }
 
         using McDropout dropout = Dropout(model, [1, .. batch.Shape[1..]], settings);
+        return ([.. items.Select((item, k) => dropout.Predict(item, settings.Samples, settings.Seed + k, settings.MaxMemoryBytes).Uncertainty)], DropoutMethod(dropout, settings));
+    }
+
+    private static string DropoutMethod(McDropout dropout, UncertaintySettings settings)
+    {
         string sites = string.Join(", ", dropout.Sites.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rate {s.Rate:0.###} at {s.Tensor}")));
-        return ([.. items.Select((item, k) => dropout.Predict(item, settings.Samples, settings.Seed + k, settings.MaxMemoryBytes).Uncertainty)],
-            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"MC dropout: {sites}, {settings.Samples} samples, seed {settings.Seed}"));
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"MC dropout: {sites}, {settings.Samples} samples, seed {settings.Seed}");
+    }
+
+    /// <summary>A segmentation's uncertainty at every voxel of the model's grid: the same samples as for a classifier,
+    /// each sample's class probabilities per voxel (test-time augmentations inverted back onto the input's grid).</summary>
+    /// <param name="model">A segmentation model.</param>
+    /// <param name="input">One model-ready input (1, C, spatial…).</param>
+    /// <param name="settings">How.</param>
+    /// <returns>The maps, and a sentence saying how they were obtained.</returns>
+    public static (VoxelUncertainty Maps, string Method) Voxels(OnnxModel model, FloatTensor input, UncertaintySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(settings);
+        var options = new Prediction.PredictorOptions { MaxMemoryBytes = settings.MaxMemoryBytes };
+        float[][] Segment(OnnxModel member, FloatTensor x) => new Prediction.Segmenter(member, options).Segment(x, "uncertainty").Items[0].Probabilities;
+        var sums = new VoxelUncertainty.Sums();
+        switch (settings.Source)
+        {
+            case UncertaintySource.TestTimeAugmentation:
+                IReadOnlyList<Augmentation> augmentations = TestTimeAugmentation.Standard(input.Shape);
+                foreach (Augmentation augmentation in augmentations)
+                {
+                    float[][] probabilities = Segment(model, augmentation.Apply(input));
+                    var stacked = new FloatTensor([1, probabilities.Length, .. input.Shape[2..]], [.. probabilities.SelectMany(p => p)]);
+                    FloatTensor back = augmentation.Invert(stacked);
+                    sums.Add([.. Enumerable.Range(0, probabilities.Length).Select(c => back.Data.AsSpan(c * probabilities[0].Length, probabilities[0].Length).ToArray())]);
+                }
+
+                return (sums.Result(), $"test-time augmentation: {string.Join(", ", augmentations.Select(a => a.Name))}");
+            case UncertaintySource.Ensemble:
+                (IReadOnlyList<OnnxModel> members, string method) = EnsembleMembers(model, settings);
+                try
+                {
+                    foreach (OnnxModel member in members)
+                    {
+                        sums.Add(Segment(member, input));
+                    }
+                }
+                finally
+                {
+                    foreach (OnnxModel replica in members.Skip(1))
+                    {
+                        replica.Dispose();
+                    }
+                }
+
+                return (sums.Result(), method);
+            default:
+                using (McDropout dropout = Dropout(model, input.Shape, settings))
+                {
+                    int[] output = model.ProbeShapes(input.Shape).Shapes[model.ScoreOutput.Name];
+                    bool probabilities = model.Card?.OutputIsProbabilities ?? false;
+                    dropout.Run(input, settings.Samples, settings.Seed, settings.MaxMemoryBytes, (_, scores) =>
+                        sums.Add(Prediction.SegmentedItem.Of(0, scores, output[1], output[2..], output[1] == 1, probabilities).Probabilities));
+                    return (sums.Result(), DropoutMethod(dropout, settings));
+                }
+        }
     }
 
     /// <summary>The dropout sites: the named tensor, else the card's, else the model's own Dropout nodes.</summary>
@@ -80,25 +141,49 @@ public static class UncertaintyEstimate
     /// <summary>Each item's predictions by the model and each replica: one sample per member.</summary>
     private static (IReadOnlyList<PredictiveUncertainty>, string) Ensemble(OnnxModel model, FloatTensor batch, UncertaintySettings settings)
     {
+        (IReadOnlyList<OnnxModel> members, string method) = EnsembleMembers(model, settings);
+        try
+        {
+            var options = new Prediction.PredictorOptions { MaxMemoryBytes = settings.MaxMemoryBytes };
+            Prediction.PredictionResult[] predictions = [.. members.Select(m => new Prediction.Predictor(m, options).Predict(batch, m.FilePath))];
+            return ([.. Enumerable.Range(0, batch.BatchSize).Select(i => PredictiveUncertainty.Of([.. predictions.Select(p => p.Items[i].Probabilities)]))], method);
+        }
+        finally
+        {
+            foreach (OnnxModel replica in members.Skip(1))
+            {
+                replica.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The model and its replicas, loaded and checked to be the same network (the caller disposes the replicas).</summary>
+    private static (IReadOnlyList<OnnxModel> Members, string Method) EnsembleMembers(OnnxModel model, UncertaintySettings settings)
+    {
         if (settings.Replicas.Count == 0)
         {
             throw new MedExplainParameterException("ensemble", "names no model: an ensemble needs the model and at least one replica trained like it.");
         }
 
-        var options = new Prediction.PredictorOptions { MaxMemoryBytes = settings.MaxMemoryBytes };
-        var members = new List<Prediction.PredictionResult> { new Prediction.Predictor(model, options).Predict(batch, "ensemble") };
-        foreach (string path in settings.Replicas)
+        var members = new List<OnnxModel> { model };
+        try
         {
-            using OnnxModel replica = OnnxModel.Load(path);
-            if (replica.ImageInput.FormatShape() != model.ImageInput.FormatShape() || replica.ScoreOutput.FormatShape() != model.ScoreOutput.FormatShape())
+            foreach (string path in settings.Replicas)
             {
-                throw new MedExplainInputException(path, $"takes {replica.ImageInput.FormatShape()} and gives {replica.ScoreOutput.FormatShape()}, but the model takes {model.ImageInput.FormatShape()} and gives {model.ScoreOutput.FormatShape()}: a replica must be the same network trained again.");
+                OnnxModel replica = OnnxModel.Load(path);
+                members.Add(replica);
+                if (replica.ImageInput.FormatShape() != model.ImageInput.FormatShape() || replica.ScoreOutput.FormatShape() != model.ScoreOutput.FormatShape())
+                {
+                    throw new MedExplainInputException(path, $"takes {replica.ImageInput.FormatShape()} and gives {replica.ScoreOutput.FormatShape()}, but the model takes {model.ImageInput.FormatShape()} and gives {model.ScoreOutput.FormatShape()}: a replica must be the same network trained again.");
+                }
             }
-
-            members.Add(new Prediction.Predictor(replica, options).Predict(batch, path));
+        }
+        catch
+        {
+            members.Skip(1).ToList().ForEach(m => m.Dispose());
+            throw;
         }
 
-        return ([.. Enumerable.Range(0, batch.BatchSize).Select(i => PredictiveUncertainty.Of([.. members.Select(m => m.Items[i].Probabilities)]))],
-            $"ensemble of {members.Count}: the model and {string.Join(", ", settings.Replicas.Select(Path.GetFileName))}");
+        return (members, $"ensemble of {members.Count}: the model and {string.Join(", ", settings.Replicas.Select(Path.GetFileName))}");
     }
 }

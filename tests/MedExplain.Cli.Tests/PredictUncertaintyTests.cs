@@ -91,12 +91,25 @@ public sealed class PredictUncertaintyTests
     }
 
     [Fact]
-    public void ASegmentationModel_IsRefusedRatherThanIgnored()
+    public void ASegmentationModel_GetsVoxelMapsOnTheScansGrid()
     {
-        (int code, _, string error) = CliRunner.Run("predict", "-m", RepoPaths.TestData("zoo/unet-segmentation.onnx"), "-i", RepoPaths.TestData("zoo/unet-segmentation.input.npy"), "--uncertainty", "tta");
+        using var folder = new TempDirectory();
+        string scan = folder.File("scan.npy");
+        MedExplain.Imaging.Npy.NpyWriter.Write(scan, MedExplain.Imaging.Npy.NpyReader.Read(RepoPaths.TestData("zoo/monai-unet-3d.input.npy")).Slice(0, 1));
 
-        Assert.Equal(2, code);
-        Assert.Contains("--uncertainty: covers classifiers so far", error, StringComparison.Ordinal);
+        (int code, string output, string error) = CliRunner.Run("predict", "-m", RepoPaths.TestData("zoo/monai-unet-3d.onnx"), "-i", scan, "--uncertainty", "tta", "--out", folder.Path);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("uncertainty (test-time augmentation", output, StringComparison.Ordinal);
+        foreach (string map in new[] { "entropy", "mutual-information", "uncertainty-std" })
+        {
+            string path = Path.Combine(folder.Path, $"scan-{map}.nii.gz");
+            Assert.Contains(path, output, StringComparison.Ordinal);
+            MedExplain.Imaging.MedicalImage image = MedExplain.Imaging.Nifti.NiftiReader.Read(path);
+            MedExplain.Imaging.MedicalImage labels = MedExplain.Imaging.Nifti.NiftiReader.Read(Path.Combine(folder.Path, "scan-segmentation.nii.gz"));
+            Assert.Equal(labels.Dims, image.Dims);
+            Assert.All(image.Voxels, v => Assert.True(float.IsFinite(v) && v >= 0));
+        }
     }
 
     [Fact]

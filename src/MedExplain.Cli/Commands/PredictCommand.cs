@@ -29,7 +29,7 @@ internal static class PredictCommand
         Option<bool> json = CliOptions.Json();
         Option<string?> output = new("--out", "-o", "--output")
         {
-            Description = "Segmentation models: the folder for NAME-segmentation.nii.gz (labels, uint8) and NAME-probabilities.nii.gz (one volume per class), on the scan's grid with its affine.",
+            Description = "Segmentation models: the folder for NAME-segmentation.nii.gz (labels, uint8) and NAME-probabilities.nii.gz (one volume per class), on the scan's grid with its affine; with --uncertainty also NAME-entropy, NAME-mutual-information and NAME-uncertainty-std (.nii.gz).",
         };
         var uncertainty = new UncertaintyOptions();
         var command = new Command("predict", "Classify an input with a model (class scores, probabilities, class names), or segment it with a segmentation model (labels and per-class volumes in mL on the scan's grid).")
@@ -59,22 +59,29 @@ internal static class PredictCommand
             UncertaintySettings? uncertaintySettings = uncertainty.Settings(result, result.GetValue(maxMemory));
             if (Segmenter.Segments(loaded))
             {
-                if (uncertaintySettings is not null)
-                {
-                    throw new MedExplainParameterException("uncertainty", "covers classifiers so far; a segmentation model's voxelwise uncertainty is not computed yet.");
-                }
-
                 PreparedScan scan = prepared ?? ModelInputLoader.Prepare(inputPath, loaded.InputSpec, normalize: !result.GetValue(noNormalize));
                 SegmentationResult segmentation = new Segmenter(loaded, options).Segment(scan.Batch, inputPath, console.Progress());
                 ScanSegmentation onScan = ScanSegmentation.Of(scan, segmentation.Items[0], segmentation.ClassNames);
-                string[] written = result.GetValue(output) is { } folder ? SegmentationFiles.Write(onScan, folder, inputPath) : [];
+                ScanUncertainty? voxelUncertainty = null;
+                if (uncertaintySettings is not null)
+                {
+                    (MedExplain.Uncertainty.VoxelUncertainty maps, string method) = UncertaintyEstimate.Voxels(loaded, scan.Batch, uncertaintySettings);
+                    voxelUncertainty = ScanUncertainty.Of(scan, maps, method, onScan);
+                }
+
+                string[] written = result.GetValue(output) is { } folder
+                    ? [.. SegmentationFiles.Write(onScan, folder, inputPath), .. voxelUncertainty?.Write(folder, ScanFolder.Stem(inputPath)) ?? []]
+                    : [];
                 if (result.GetValue(json))
                 {
-                    JsonOutput.Write(console.Out, SegmentationReport.Of(loaded.FilePath, inputPath, onScan, written));
+                    SegmentationReport report = SegmentationReport.Of(loaded.FilePath, inputPath, onScan, written);
+                    JsonOutput.Write<object>(console.Out, voxelUncertainty is { } u
+                        ? new { segmentation = report, uncertainty = new { method = u.Method, samples = u.Samples, seen = u.Seen, foreground = u.Foreground } }
+                        : report);
                 }
                 else
                 {
-                    SegmentationText.Write(console.Out, inputPath, onScan, written);
+                    SegmentationText.Write(console.Out, inputPath, onScan, written, voxelUncertainty);
                 }
 
                 return ExitCodes.Success;

@@ -244,7 +244,24 @@ public sealed class McDropout : IDisposable
     /// <returns>The uncertainty, and each sample's class probabilities.</returns>
     public (PredictiveUncertainty Uncertainty, float[][] Probabilities) Predict(FloatTensor input, int samples, int seed, long maxMemoryBytes = PredictorOptions.DefaultMemoryBudgetBytes)
     {
+        bool probabilities = _model.Card?.OutputIsProbabilities ?? false;
+        var perSample = new List<float[]>(samples);
+        Run(input, samples, seed, maxMemoryBytes, (_, scores) => perSample.Add(probabilities ? scores.ToArray() : Softmax.Of(scores)));
+        return (PredictiveUncertainty.Of(perSample), [.. perSample]);
+    }
+
+    /// <summary>Runs one input under <paramref name="samples"/> dropout masks and hands each sample's score output (one
+    /// item's worth: class scores, or a segmentation's scores per class and voxel) to <paramref name="consume"/>, in
+    /// sample order; as <see cref="Predict"/> for the rest.</summary>
+    /// <param name="input">One model input (1, C, spatial…).</param>
+    /// <param name="samples">How many samples (2 to 1000).</param>
+    /// <param name="seed">Seeds the masks.</param>
+    /// <param name="maxMemoryBytes">The memory the batches may take.</param>
+    /// <param name="consume">Receives the sample's index and its scores.</param>
+    public void Run(FloatTensor input, int samples, int seed, long maxMemoryBytes, Action<int, ReadOnlySpan<float>> consume)
+    {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(consume);
         if (samples is < 2 or > 1000 || input.BatchSize != 1)
         {
             throw new MedExplainParameterException("samples", $"need 2 to 1000 samples of one input, not {samples} of a batch of {input.BatchSize}.");
@@ -261,11 +278,9 @@ public sealed class McDropout : IDisposable
 
         // Per sample the head needs the activation and the masks; the whole model needs the input and its activations.
         long maskBytes = _sites.Sum(s => (long)s.Features) * sizeof(float);
-        long perItem = activation is null ? _model.ProbeShapes(input.Shape).ActivationBytes + (input.ItemSize * (long)sizeof(float)) + maskBytes : 4L * (activation.Length * sizeof(float) + maskBytes);
+        long perItem = activation is null ? _model.ProbeShapes(input.Shape).ActivationBytes + (input.ItemSize * (long)sizeof(float)) + maskBytes : 4L * ((activation.Length * sizeof(float)) + maskBytes);
         int chunk = Batching.MemoryBudget.Plan(samples, perItem, maxMemoryBytes, activation is null ? _model.FixedBatchSize : null).BatchSize;
         var rng = new Random(seed);
-        bool probabilities = _model.Card?.OutputIsProbabilities ?? false;
-        var perSample = new List<float[]>(samples);
         for (int start = 0; start < samples; start += chunk)
         {
             int count = Math.Min(chunk, samples - start);
@@ -279,17 +294,18 @@ public sealed class McDropout : IDisposable
             {
                 using var run = new RunOptions();
                 using IDisposableReadOnlyCollection<OrtValue> results = (_split?.Head ?? _session).Run(run, [name, .. _sites.Select(s => s.Mask)], values, [_model.ScoreOutput.Name]);
-                float[] scores = results[0].GetTensorDataAsSpan<float>().ToArray();
-                int classes = scores.Length / count;
-                perSample.AddRange(Enumerable.Range(0, count).Select(s => probabilities ? scores[(s * classes)..((s + 1) * classes)] : Softmax.Of(scores.AsSpan(s * classes, classes))));
+                ReadOnlySpan<float> scores = results[0].GetTensorDataAsSpan<float>();
+                int perSample = scores.Length / count;
+                for (int s = 0; s < count; s++)
+                {
+                    consume(start + s, scores.Slice(s * perSample, perSample));
+                }
             }
             finally
             {
                 values.ForEach(v => v.Dispose());
             }
         }
-
-        return (PredictiveUncertainty.Of(perSample), [.. perSample]);
     }
 
     private static float[] Repeat(float[] item, int count)

@@ -74,6 +74,13 @@ public sealed class PredictUncertaintyTests
         Assert.Contains("How sure", report, StringComparison.Ordinal);
         Assert.Contains("Across 4 test-time augmentations", report, StringComparison.Ordinal);
         Assert.Contains("<td>gradient and grad-cam</td>", report, StringComparison.Ordinal);
+
+        // The spread is drawn beside each map: a picture with something in it, on the map's planes.
+        Assert.Contains("alt=\"grad-cam spread\"", report, StringComparison.Ordinal);
+        FloatTensor spread = MedExplain.Imaging.Raster.RasterReader.Read(Path.Combine(output.Path, "figures", "slice-02-tumour-grad-cam-spread.png"));
+        FloatTensor map = MedExplain.Imaging.Raster.RasterReader.Read(Path.Combine(output.Path, "figures", "slice-02-tumour-grad-cam.png"));
+        Assert.Equal(map.Shape, spread.Shape);
+        Assert.True(spread.Data.Distinct().Count() > 16, "the spread picture is flat");
     }
 
     [Fact]

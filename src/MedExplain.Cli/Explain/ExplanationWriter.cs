@@ -35,6 +35,7 @@ internal static class ExplanationWriter
         (int X, int Y, int Z) planes = renderer.Focus(explanation.Maps.Count > 0 ? explanation.Maps[0].OnScan : null);
         string through = renderer.FocusesOnLesion ? "the lesion at its largest" : explanation.Maps.Count > 0 ? $"the peak of {explanation.Maps[0].Method}" : "the centre";
         var panels = new List<byte[]>();
+        var spreads = new List<(byte[] Png, ColourScale Scale)?>();
         FigureScales figureScales = FigureScales.For([.. explanation.Maps.Select(m => new[] { m })]);
         IReadOnlyList<ColourScale> scales = figureScales.Scales;
         for (int m = 0; m < explanation.Maps.Count; m++)
@@ -42,9 +43,16 @@ internal static class ExplanationWriter
             MethodMap map = explanation.Maps[m];
             MedicalImage onScan = scan.WithVoxels(map.OnScan);
             files.Add(WriteNifti(folder, $"maps/{stem}-{map.Method}.nii.gz", onScan));
+            spreads.Add(null);
             if (map.Spread is { } spread)
             {
                 files.Add(WriteNifti(folder, $"maps/{stem}-{map.Method}-spread.nii.gz", scan.WithVoxels(spread.StandardDeviationOnScan)));
+                var spreadScale = ColourScale.Of([spread.StandardDeviationOnScan], carriesSign: false);
+                using SKBitmap spreadPanel = renderer.RenderMap(spread.StandardDeviationOnScan, spreadScale, planes);
+                string spreadPng = $"figures/{stem}-{map.Method}-spread.png";
+                MapRenderer.SavePng(spreadPanel, Path.Combine(folder, spreadPng));
+                files.Add(spreadPng);
+                spreads[^1] = (File.ReadAllBytes(Path.Combine(folder, spreadPng)), spreadScale);
             }
 
             string npy = $"maps/{stem}-{map.Method}.npy";
@@ -70,7 +78,7 @@ internal static class ExplanationWriter
         string figurePath = $"figures/{stem}.png";
         figure.Save(Path.Combine(folder, figurePath));
         files.Insert(0, figurePath);
-        report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null, figureScales.Note), files, stem);
+        report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null, figureScales.Note) { Spreads = spreads }, files, stem);
         log.WriteLine($"wrote {files.Count} files under {folder}");
         return scales;
     }

@@ -9,4 +9,9 @@ namespace MedExplain.Cli.Reports;
 /// <param name="Convention">How the planes are drawn (convention, markers, aspect).</param>
 /// <param name="Through">For a volume, what the planes go through; null for a 2D scan.</param>
 /// <param name="SharedScales">Which methods share a colour scale, or null when each has its own.</param>
-internal sealed record ExplanationFigures(byte[] Overview, IReadOnlyList<byte[]> Panels, IReadOnlyList<ColourScale> Scales, string Convention, string? Through, string? SharedScales);
+internal sealed record ExplanationFigures(byte[] Overview, IReadOnlyList<byte[]> Panels, IReadOnlyList<ColourScale> Scales, string Convention, string? Through, string? SharedScales)
+{
+    /// <summary>Gets, per method, the PNG of its map's spread across samples and that picture's colour scale, or null
+    /// for a map without a measured spread.</summary>
+    public IReadOnlyList<(byte[] Png, ColourScale Scale)?> Spreads { get; init; } = [];
+}

@@ -43,6 +43,11 @@ internal sealed class HtmlReport
             _body.Append(CultureInfo.InvariantCulture, $"<div class=\"method\" style=\"flex-basis:{Math.Max(340, PngWidth(figures.Panels[m]) + 24)}px\"><h4>{E(map.Method)} <span class=\"muted\">colour scale {E(figures.Scales[m].Range)}</span></h4><img alt=\"{E(map.Method)}\" src=\"{Png(figures.Panels[m])}\"><p>{E(map.Summary)}</p><p class=\"muted\">explains {(explanation.Segmentation is null ? "class" : "the predicted region of")} {E(explanation.ClassNames[map.TargetClass])} ({(explanation.Segmentation is null ? "logit" : "summed score")} {map.TargetScore:0.###}); {map.Seconds:0.00} s{(diagnostics.Length > 0 ? "; " + E(diagnostics) : string.Empty)}</p>");
             if (map.Spread is { } spread)
             {
+                if (m < figures.Spreads.Count && figures.Spreads[m] is { } picture)
+                {
+                    _body.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"{E(map.Method)} spread\" src=\"{Png(picture.Png)}\"><figcaption>How much this map moves across the augmentations: the voxelwise standard deviation, black (0) to yellow ({E(picture.Scale.Range)}), on the same planes.</figcaption></figure>");
+                }
+
                 _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Across {spread.Samples} test-time augmentations (inverted exactly onto the scan) the strongest 10% of this map overlap {spread.TopOverlap:0.00} on average (1: always the same voxels); the voxelwise standard deviation is written beside the map (…-spread.nii.gz).</p>");
             }
 

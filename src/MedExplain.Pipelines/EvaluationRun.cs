@@ -31,6 +31,10 @@ public sealed record EvaluationSettings(
     /// <summary>The most repeated runs.</summary>
     public const int MaxRepeats = 20;
 
+    /// <summary>Gets how sure the model is of each scan, measured beside the maps (null: not measured); under test-time
+    /// augmentation each map's top-region overlap across the augmentations is measured too ("tta-top-overlap").</summary>
+    public UncertaintySettings? Uncertainty { get; init; }
+
     /// <summary>Checks the settings, naming the first value that cannot be used: the one validation every entry point uses.</summary>
     /// <exception cref="MedExplainParameterException">A method is unknown or a value is out of range.</exception>
     public void Validate()
@@ -94,7 +98,18 @@ public sealed record EvaluationResult(IReadOnlyList<MetricValue> Values, IReadOn
 
     /// <summary>Gets what the numbers say as a whole (such as a shortcut the maps expose), for every report to carry.</summary>
     public IReadOnlyList<Finding> Findings { get; init; } = [];
+
+    /// <summary>Gets how sure the model was of each scan, when <see cref="EvaluationSettings.Uncertainty"/> asked.</summary>
+    public IReadOnlyList<ScanCertainty> Uncertainty { get; init; } = [];
+
+    /// <summary>Gets how the uncertainty was measured, or null.</summary>
+    public string? UncertaintyMethod { get; init; }
 }
+
+/// <summary>How sure the model was of one scan.</summary>
+/// <param name="Scan">The scan's file name.</param>
+/// <param name="Measures">The measures.</param>
+public sealed record ScanCertainty(string Scan, MedExplain.Uncertainty.PredictiveUncertainty Measures);
 
 /// <summary>A conclusion an evaluation draws, with the numbers it rests on.</summary>
 /// <param name="Kind">A stable name ("confounder").</param>
@@ -135,6 +150,12 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
         ArgumentNullException.ThrowIfNull(items);
         settings.Validate();
         Scan[] scans = [.. items.Select(Prepare)];
+        if (settings.Uncertainty is not null && Prediction.Segmenter.Segments(model))
+        {
+            throw new MedExplainParameterException("uncertainty", "on a segmentation model gives voxel maps, which predict writes (predict --uncertainty --out); evaluate covers classifiers.");
+        }
+
+        (ScanCertainty[] certainty, string? certaintyMethod) = Certainty(scans);
         var failures = new List<MethodFailure>();
         foreach (string methodName in settings.Methods)
         {
@@ -146,6 +167,7 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
                 float[][] maps = [.. attributions.Select(a => a.Values.Data)];
                 AddCohortMetrics(methodName, scans, maps, targets);
                 AddScanMetrics(method, methodName, scans, maps, targets);
+                AddStability(method, methodName, scans, targets);
             }
             catch (MedExplainInputException e)
             {
@@ -154,7 +176,66 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
             }
         }
 
-        return new EvaluationResult(_values, _curves) { Failures = failures, Findings = ConfounderFinding(scans) is { } finding ? [finding] : [] };
+        Finding[] findings = [.. new[] { ConfounderFinding(scans), CertaintyFinding(certainty) }.OfType<Finding>()];
+        return new EvaluationResult(_values, _curves) { Failures = failures, Findings = findings, Uncertainty = certainty, UncertaintyMethod = certaintyMethod };
+    }
+
+    /// <summary>Each scan's predictive uncertainty, when the settings ask for it.</summary>
+    private (ScanCertainty[] Scans, string? Method) Certainty(Scan[] scans)
+    {
+        if (settings.Uncertainty is not { } how)
+        {
+            return ([], null);
+        }
+
+        IProgress<BatchProgress> bar = progress("uncertainty");
+        string? method = null;
+        var result = new ScanCertainty[scans.Length];
+        for (int i = 0; i < scans.Length; i++)
+        {
+            (IReadOnlyList<MedExplain.Uncertainty.PredictiveUncertainty> measures, method) = UncertaintyEstimate.Of(model, scans[i].Input, how with { Seed = how.Seed + i });
+            result[i] = new ScanCertainty(scans[i].Name, measures[0]);
+            bar.Report(new BatchProgress(i + 1, scans.Length, i + 1));
+        }
+
+        return (result, method);
+    }
+
+    /// <summary>Under test-time augmentation, how much of each map's strongest 10% stays put across the augmentations.</summary>
+    private void AddStability(IAttributionMethod method, string methodName, Scan[] scans, int[] targets)
+    {
+        if (settings.Uncertainty?.Source != UncertaintySource.TestTimeAugmentation)
+        {
+            return;
+        }
+
+        IProgress<BatchProgress> bar = progress($"stability: {methodName}");
+        for (int i = 0; i < scans.Length; i++)
+        {
+            IReadOnlyList<MedExplain.Uncertainty.Augmentation> augmentations = MedExplain.Uncertainty.TestTimeAugmentation.Standard(scans[i].Input.Shape);
+            double overlap = MedExplain.Uncertainty.TestTimeAugmentation.Explain(model, scans[i].Input, method, targets[i], augmentations, settings.Options).TopOverlap;
+            _values.Add(new MetricValue(scans[i].Name, methodName, StabilityMetric, overlap));
+            bar.Report(new BatchProgress(i + 1, scans.Length, i + 1));
+        }
+    }
+
+    /// <summary>The name the maps' stability under test-time augmentation is recorded under.</summary>
+    public const string StabilityMetric = "tta-top-overlap";
+
+    /// <summary>The scans the model is least sure of, by mutual information (its own uncertainty).</summary>
+    private static Finding? CertaintyFinding(ScanCertainty[] certainty)
+    {
+        if (certainty.Length == 0)
+        {
+            return null;
+        }
+
+        double mean = certainty.Average(c => c.Measures.MutualInformation);
+        ScanCertainty most = certainty.MaxBy(c => c.Measures.MutualInformation)!;
+        return new Finding(
+            "uncertainty",
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Mean mutual information {mean:0.####} nats over {certainty.Length} scans (0: the samples agree); the model is least sure of {most.Scan} ({most.Measures.MutualInformation:0.####} nats, predictive entropy {most.Measures.PredictiveEntropy:0.####}): read its maps with care."),
+            new Dictionary<string, double> { ["meanMutualInformation"] = mean, ["largestMutualInformation"] = most.Measures.MutualInformation });
     }
 
     private void AddCohortMetrics(string methodName, Scan[] scans, float[][] maps, int[] targets)

@@ -26,6 +26,24 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void WithTta_SaysHowSureTheModelIsOfEachScanAndHowStableEachMapIs()
+    {
+        (int code, string output, string error) = CliRunner.Run("evaluate", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "--data", RepoPaths.DemoScan("2d"),
+            "--methods", "gradient,grad-cam", "--metrics", "deletion", "--max-items", "3", "--uncertainty", "tta", "--out", _temp.Path);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("how sure the model is (test-time augmentation", output, StringComparison.Ordinal);
+        Assert.Contains("tta-top-overlap", output, StringComparison.Ordinal);
+        string[] overlaps = [.. File.ReadAllLines(_temp.File("metrics.csv")).Where(l => l.Contains(",tta-top-overlap,", StringComparison.Ordinal))];
+        Assert.Equal(3 * 2, overlaps.Length);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_temp.File("metrics.json")));
+        Assert.Equal(3, json.RootElement.GetProperty("uncertainty").GetProperty("scans").GetArrayLength());
+        string report = File.ReadAllText(_temp.File("report.html"));
+        Assert.Contains("How sure the model is", report, StringComparison.Ordinal);
+        Assert.Contains("uncertainty:", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AMetricWithoutItsInputIsLeftOutWithANoteSayingWhatItNeeds()
     {
         (int code, _, string error) = CliRunner.Run("evaluate", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "--data", RepoPaths.DemoScan("2d"),

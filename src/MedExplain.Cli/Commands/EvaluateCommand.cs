@@ -30,10 +30,12 @@ internal static class EvaluateCommand
         Option<string?> shuffled = new("--shuffled-labels-model") { Description = "A model trained like --model on shuffled labels, for the data randomisation check (label-randomisation)." };
         Option<int> maxItems = new("--max-items") { Description = "Evaluate at most this many scans.", DefaultValueFactory = _ => 50 };
         Option<string> output = new("--out", "-o", "--output") { Description = "The folder for metrics.csv, metrics.json and report.html.", Required = true };
+        var uncertainty = new UncertaintyOptions();
         var command = new Command("evaluate", "Evaluate attribution methods on a set of scans: faithfulness (completeness, deletion/insertion, sensitivity-n, infidelity), localisation against lesion masks, top-10 atlas regions, repeatability across seeds and replica models, and the randomisation sanity checks.")
         {
             model, card, data, masks, atlases, methods, metrics, steps, curveBy, repeats, replicas, shuffled, maxItems, output,
         };
+        uncertainty.AddTo(command);
         command.SetAction(result => console.Guard(() =>
         {
             OutputLocation.CheckFolder(result.GetValue(output)!, "out", result.GetValue(data), result.GetValue(masks), result.GetValue(atlases), result.GetValue(model));
@@ -57,7 +59,10 @@ internal static class EvaluateCommand
 
                 var settings = new EvaluationSettings(
                     chosenMethods, [.. Split(result.GetValue(metrics)).Select(EvaluationMetrics.Get)], result.GetValue(steps), result.GetValue(repeats),
-                    others, shuffledModel, by == "atlas", new AttributionOptions { Steps = 16, Samples = 16 });
+                    others, shuffledModel, by == "atlas", new AttributionOptions { Steps = 16, Samples = 16 })
+                {
+                    Uncertainty = uncertainty.Settings(result, MedExplain.Prediction.PredictorOptions.DefaultMemoryBudgetBytes),
+                };
                 settings.Validate();
                 string modelName = loaded.Card?.Name ?? ScanFolder.Stem(Path.GetFileNameWithoutExtension(loaded.FilePath));
                 IReadOnlyList<EvaluationItem> items = EvaluationSet.Load(result.GetValue(data)!, result.GetValue(masks), result.GetValue(atlases), modelName, most);
@@ -76,6 +81,7 @@ internal static class EvaluateCommand
                     ["shuffled-labels model"] = shuffledModel is null ? "none" : Path.GetFileName(shuffledModel.FilePath),
                     ["baseline"] = "zeros (the model's input space)",
                     ["target"] = "the predicted class of each scan",
+                    ["uncertainty"] = settings.Uncertainty is null ? "not measured" : settings.Uncertainty.Source.ToString(),
                 });
                 console.Out.WriteLine($"report: {report}");
                 return CliConsole.Failed(console, evaluation.Failures, report);

@@ -20,6 +20,7 @@ internal static class EvaluationOutput
                 values = result.Values.Select(v => new { scan = v.Scan, method = v.Method, metric = v.Metric, value = v.Value }),
                 curves = result.Curves.Select(c => new { method = c.Method, metric = c.Metric, meanScores = c.Scores }),
                 findings = result.Findings.Select(f => new { kind = f.Kind, text = f.Text, numbers = f.Numbers }),
+                uncertainty = result.UncertaintyMethod is null ? null : new { method = result.UncertaintyMethod, scans = result.Uncertainty.Select(u => new { scan = u.Scan, measures = u.Measures }) },
             },
             JsonOutput.Options));
     }
@@ -47,6 +48,27 @@ internal static class EvaluationOutput
 
             w.WriteLine(line);
         }
+
+        if (result.Values.Any(v => v.Metric == EvaluationRun.StabilityMetric))
+        {
+            var line = new StringBuilder($"{EvaluationRun.StabilityMetric,-22} {"higher",-12}");
+            foreach (string method in settings.Methods)
+            {
+                double[] values = Values(result, method, EvaluationRun.StabilityMetric);
+                line.Append(' ').Append((values.Length == 0 ? "-" : values.Average().ToString("G4", CultureInfo.InvariantCulture)).PadLeft(width));
+            }
+
+            w.WriteLine(line);
+        }
+
+        if (result.UncertaintyMethod is { } how)
+        {
+            w.WriteLine($"how sure the model is ({how}; nats):");
+            foreach (ScanCertainty scan in result.Uncertainty)
+            {
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {scan.Scan}: predictive entropy {scan.Measures.PredictiveEntropy:0.####}, mutual information {scan.Measures.MutualInformation:0.####}"));
+            }
+        }
     }
 
     /// <summary>A self-contained HTML report: what was run, the table of means with which way is better, the mean
@@ -61,6 +83,17 @@ internal static class EvaluationOutput
             {
                 html.Append(CultureInfo.InvariantCulture, $"<p><b>{E(finding.Kind)}:</b> {E(finding.Text)}</p>");
             }
+        }
+
+        if (result.UncertaintyMethod is { } how)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<h2>How sure the model is</h2><p class=\"muted\">{E(how)}. Entropies in nats; mutual information is the part of the uncertainty that comes from the model itself (0: the samples agree).</p><table class=\"kv\"><tr><th>scan</th><th>predictive entropy</th><th>expected entropy</th><th>mutual information</th></tr>");
+            foreach (ScanCertainty scan in result.Uncertainty)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(scan.Scan)}</td><td>{scan.Measures.PredictiveEntropy:0.####}</td><td>{scan.Measures.ExpectedEntropy:0.####}</td><td>{scan.Measures.MutualInformation:0.####}</td></tr>");
+            }
+
+            html.Append("</table>");
         }
 
         html.Append("<h2>Means over the scans</h2><table class=\"kv\"><tr><th>metric</th><th>better</th>");

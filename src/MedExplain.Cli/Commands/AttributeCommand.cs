@@ -41,7 +41,7 @@ internal static class AttributeCommand
         Option<string?> background = new("--background") { Description = "Expected Gradients and DeepSHAP: an NPY batch of background inputs (baselines to draw from; DeepSHAP's references)." };
         Option<string?> layer = new("--layer") { Description = "CAM methods: the activation to weight (a tensor name from 'medexplain inspect'); default: the card's, else the last before global pooling." };
         Option<string> camResolution = new("--cam-resolution") { Description = "CAM and attention methods: 'input' (upsampled linearly) or 'layer' (the activation's own grid; the patch grid for attention).", DefaultValueFactory = _ => "input" };
-        Option<string?> composite = new("--composite") { Description = $"lrp: the composite, one of {string.Join(", ", LrpComposite.Names)} (default {Composites.EpsilonPlus}); Zennit's definitions." };
+        Option<string?> composite = new("--composite") { Description = $"lrp: the composite, one of {string.Join(", ", LrpComposite.Names)} (default {Composites.EpsilonPlus}); Zennit's definitions, and {Composites.Transformer} for vision transformers (CP-LRP)." };
         Option<double> epsilon = new("--epsilon") { Description = "LRP: ε of the ε rule (dense layers in the composites, every layer in lrp-epsilon).", DefaultValueFactory = _ => 1e-6 };
         Option<string[]> ruleOverride = new("--rule-override") { Description = $"LRP: NODE=RULE, repeatable; the rule for one node by name (see 'medexplain inspect'): {LrpRuleText.Names}.", AllowMultipleArgumentsPerToken = false };
         Option<string?> box = new("--box") { Description = "LRP z^B (epsilon-gamma-box): LOW,HIGH bounds of the model-ready input; default: each item's own minimum and maximum." };

@@ -164,4 +164,16 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("integrated-gradients", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Stems_OfOneScanUnderTwoModelsOrTwoScansOfOneName_NeverCollide()
+    {
+        MedExplain.Pipelines.ExplainRequest Request(string model, string scan) =>
+            new(model, null, scan, new MedExplain.Imaging.ImageReadOptions(), null, null, MedExplain.Methods.ClassTarget.Predicted, new MedExplain.Methods.AttributionOptions(), null, new Dictionary<string, string>());
+
+        string[] stems = MedExplain.Cli.Commands.ExplainCommand.Stems(
+            [Request("m/cnn.onnx", "a/slice.png"), Request("m/vit.onnx", "a/slice.png"), Request("m/cnn.onnx", "b/slice.png"), Request("m/cnn.onnx", "c/other.png")]);
+
+        Assert.Equal(["slice", "slice-vit", "slice-cnn", "other"], stems);
+    }
 }

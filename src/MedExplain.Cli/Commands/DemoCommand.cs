@@ -42,7 +42,9 @@ internal static class DemoCommand
             {
                 string reportFolder = Path.Combine(figures, "report");
                 DemoManifest.Sample[] shown = [.. ReportSamples(manifest, runs)];
-                (string report, _) = ExplainCommand.Run(console, [.. shown.Select(s => ReportRequest(folder, s))], reportFolder, "MedExplain demo: brain-MRI lesion models on the bundled scans", Overview(runs, reportFolder));
+                ExplainRequest[] requests = [.. shown.Select(s => ReportRequest(folder, s))];
+                Dictionary<DemoManifest.Sample, string> anchors = shown.Zip(ExplainCommand.Stems(requests)).ToDictionary(p => p.First, p => p.Second);
+                (string report, _) = ExplainCommand.Run(console, requests, reportFolder, "MedExplain demo: brain-MRI lesion models on the bundled scans", Overview(runs, reportFolder, anchors));
                 console.Out.WriteLine($"== HTML report (overview with the evaluation reports and the misclassified scans; maps on the scans' own grids, NIfTI overlays, metadata): {report}");
             }
 
@@ -62,7 +64,7 @@ internal static class DemoCommand
 
     /// <summary>The report's overview: per model, its score on the samples, its misclassified scans (linked to their
     /// sections), the evaluation's findings, and links to its evaluation report and panel.</summary>
-    private static List<OverviewItem> Overview(IReadOnlyList<ModelRun> runs, string reportFolder)
+    private static List<OverviewItem> Overview(IReadOnlyList<ModelRun> runs, string reportFolder, Dictionary<DemoManifest.Sample, string> anchors)
     {
         string Relative(string path) => Path.GetRelativePath(reportFolder, path).Replace('\\', '/');
         var items = new List<OverviewItem>();
@@ -87,7 +89,7 @@ internal static class DemoCommand
             items.Add(new OverviewItem($"{run.Model}: {run.Right}/{run.Total} sample scans right.", links));
             items.AddRange(run.Misses.Select(m => new OverviewItem(
                 $"Misclassified: {Path.GetFileName(m.Sample.Scan)}, truth {m.Sample.Truth}, predicted {m.Predicted}.",
-                [new ReportLink("its maps", "#" + ScanFolder.Stem(m.Sample.Scan))], Emphasis: true)));
+                [new ReportLink("its maps", "#" + anchors[m.Sample])], Emphasis: true)));
             items.AddRange(run.Findings.Select(f => new OverviewItem($"Finding ({run.Model}): {f.Text}", [], Emphasis: true)));
             if (run.ConceptSummary is { } summary)
             {

@@ -141,7 +141,8 @@ internal static class ExplainCommand
             report.AddOverview("Overview", overview);
         }
 
-        foreach (ExplainRequest request in requests)
+        string[] stems = Stems(requests);
+        foreach ((ExplainRequest request, string stem) in requests.Zip(stems))
         {
             Explanation explanation = Explainer.Explain(request, console.Out.WriteLine, method => console.Progress(method));
             console.Out.WriteLine(explanation.Segmentation is { } segmentation
@@ -162,7 +163,6 @@ internal static class ExplainCommand
                 console.Out.WriteLine(FormattableString.Invariant($"concept {score.Concept} at {score.Layer}: the {explanation.Concepts!.ClassName ?? "class"} logit rises along {score.Rising} of its {score.Cavs} CAVs (mean derivative {score.MeanDerivative:G3})"));
             }
 
-            string stem = ScanFolder.Stem(request.InputPath);
             IReadOnlyList<ColourScale> scales = ExplanationWriter.Write(explanation, folder, stem, report, console.Out);
             if (dicomOut is not null)
             {
@@ -184,5 +184,28 @@ internal static class ExplainCommand
         string path = Path.Combine(folder, "report.html");
         report.Save(path);
         return (path, failures);
+    }
+
+    /// <summary>The name each request's files and report section go under: the scan's stem, and for a scan already
+    /// named in the run (the same scan under two models, or two folders' scans of one name) the model's name after it,
+    /// so that no file or section overwrites another.</summary>
+    public static string[] Stems(IReadOnlyList<ExplainRequest> requests)
+    {
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var stems = new string[requests.Count];
+        for (int i = 0; i < requests.Count; i++)
+        {
+            string stem = ScanFolder.Stem(requests[i].InputPath);
+            string candidate = used.Contains(stem) ? $"{stem}-{Path.GetFileNameWithoutExtension(requests[i].ModelPath)}" : stem;
+            for (int n = 2; used.Contains(candidate); n++)
+            {
+                candidate = $"{stem}-{n}";
+            }
+
+            used.Add(candidate);
+            stems[i] = candidate;
+        }
+
+        return stems;
     }
 }

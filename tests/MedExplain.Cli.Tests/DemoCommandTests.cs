@@ -23,7 +23,9 @@ public sealed class DemoCommandTests
         Assert.Contains("== brain-lesion-2d", output, StringComparison.Ordinal);
         Assert.Contains("== brain-lesion-3d", output, StringComparison.Ordinal);
         Assert.Contains("== shortcut-marker-2d", output, StringComparison.Ordinal);
-        foreach (string model in new[] { "brain-lesion-2d", "brain-lesion-3d", "shortcut-marker-2d" })
+        Assert.Contains("== brain-lesion-vit-2d", output, StringComparison.Ordinal);
+        Assert.Contains("attribution figure (gradient-rollout, lrp-transformer, attention-rollout, raw-attention)", output, StringComparison.Ordinal);
+        foreach (string model in new[] { "brain-lesion-2d", "brain-lesion-3d", "shortcut-marker-2d", "brain-lesion-vit-2d", "shortcut-marker-vit-2d" })
         {
             FloatTensor figure = MedExplain.Imaging.Raster.RasterReader.Read(Path.Combine(figures.Path, $"panel-{model}.png"));
             Assert.True(figure.Shape[2] > 300 && figure.Shape[3] > 800, $"{model}: figure {FloatTensor.FormatShape(figure.Shape)}");
@@ -32,7 +34,7 @@ public sealed class DemoCommandTests
         string report = Path.Combine(figures.Path, "report", "report.html");
         Assert.Contains(report, output, StringComparison.Ordinal);
         string html = File.ReadAllText(report);
-        foreach (string model in new[] { "brain-lesion-2d", "brain-lesion-3d", "shortcut-marker-2d" })
+        foreach (string model in new[] { "brain-lesion-2d", "brain-lesion-3d", "shortcut-marker-2d", "brain-lesion-vit-2d", "shortcut-marker-vit-2d" })
         {
             Assert.Contains($"model {model}", html, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(figures.Path, "evaluation-" + model, "report.html")), $"{model}: evaluation report");
@@ -49,6 +51,10 @@ public sealed class DemoCommandTests
         {
             Assert.Contains($"id=\"{anchor.Groups[1].Value}\"", html, StringComparison.Ordinal);
         }
+
+        // A scan shown for two models has a section of its own under each.
+        string[] ids = [.. Regex.Matches(html, "<section id=\"([^\"]+)\"").Select(m => m.Groups[1].Value)];
+        Assert.Equal(ids.Length, ids.Distinct().Count());
 
         Assert.Contains("evaluation-shortcut-marker-2d/report.html", html, StringComparison.Ordinal);
         Assert.Contains("Misclassified: slice-03-normal-marker.png", html, StringComparison.Ordinal);

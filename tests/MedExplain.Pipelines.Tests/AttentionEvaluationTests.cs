@@ -5,7 +5,8 @@ using MedExplain.TestUtilities;
 namespace MedExplain.Pipelines.Tests;
 
 /// <summary>The demo vision transformers' attention maps, measured: on the honest model the class-specific maps are
-/// more faithful than raw attention; on the shortcut model every map points at the burned-in marker.</summary>
+/// more faithful than raw attention; on the shortcut model LRP puts most relevance on the burned-in marker and rollout's
+/// strongest patch is the marker's (gradient rollout and raw attention, measured in docs/attention.md, do not single it out).</summary>
 public sealed class AttentionEvaluationTests
 {
     private static readonly string[] Methods = ["gradient-rollout", "lrp-transformer", "attention-rollout", "raw-attention"];
@@ -21,16 +22,28 @@ public sealed class AttentionEvaluationTests
     }
 
     [Fact]
-    public void ShortcutVit_EveryMapPutsFarMoreThanTheMarkersAreaShareOnTheMarker()
+    public void ShortcutVit_LrpPutsFarMoreThanTheMarkersAreaShareOnTheMarker()
     {
         EvaluationResult result = Evaluate("shortcut-marker-vit-2d", "confounder-mass");
 
         Finding finding = Assert.Single(result.Findings, f => f.Kind == "confounder");
         double share = finding.Numbers["areaShare"];
-        foreach (string method in Methods)
+        double mass = result.Values.Where(v => v.Method == "lrp-transformer" && v.Metric == "confounder-mass").Average(v => v.Value);
+        Assert.True(mass >= 10 * share, $"lrp-transformer: {mass:P1} of the relevance on the marker, whose area is {share:P1} of the image");
+    }
+
+    [Fact]
+    public void ShortcutVit_RolloutsStrongestPatchIsTheMarkersOnEveryMarkedSlice()
+    {
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("shortcut-marker-vit-2d"));
+        foreach (string scan in new[] { "shortcut/slice-01-lesion-marker.png", "shortcut/slice-03-normal-marker.png" })
         {
-            double mass = result.Values.Where(v => v.Method == method && v.Metric == "confounder-mass").Average(v => v.Value);
-            Assert.True(mass >= 3 * share, $"{method}: {mass:P1} of the relevance on the marker, whose area is {share:P1} of the image");
+            FloatTensor input = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan(scan), model.InputSpec);
+
+            float[] map = AttributionMethods.Get("attention-rollout").Attribute(model, input, ClassTarget.Predicted, new AttributionOptions { CamAtLayerResolution = true }).Values.Data;
+
+            // The marker sits in the top-left corner: patch (0, 0) of the 8 × 8 grid.
+            Assert.Equal(0, Array.IndexOf(map, map.Max()));
         }
     }
 

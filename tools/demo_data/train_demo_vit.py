@@ -1,8 +1,9 @@
 """Trains the demo's vision transformers and writes the attention references the C# tests compare against.
 
-Run from the repository root with Debian's python3-torch, python3-torchvision, python3-scipy, python3-onnx and
-mricron-data installed:
-    /usr/bin/python3 tools/demo_data/train_demo_vit.py
+Run from the repository root with Debian's python3-torch, python3-torchvision, python3-scipy, python3-onnx,
+python3-pil and mricron-data installed:
+    /usr/bin/python3 tools/demo_data/train_demo_vit.py                          # everything (~40 min on 2 cores)
+    /usr/bin/python3 tools/demo_data/train_demo_vit.py tests brain-lesion-vit-2d  # some; the rest stays as it is
 It writes
   demo/models/brain-lesion-vit-2d.onnx (+ card): a small ViT on the same synthetic slices as brain-lesion-2d;
   demo/models/shortcut-marker-vit-2d.onnx (+ card): the same ViT trained where the burned-in marker comes with lesions;
@@ -64,11 +65,14 @@ class Block(nn.Module):
 
 class ViT(nn.Module):
     """Conv patchify, prefix tokens (class, then distillation), position embedding, pre-norm blocks, head on the class
-    token (averaged with the distillation token's head as DeiT does)."""
+    token (averaged with the distillation token's head as DeiT does). With stem, a hybrid ViT (as TransUNet's): three
+    stride-2 convolutions bring the image to 1/8 of its size before a 2×2 patchify, which small data sets need."""
 
-    def __init__(self, size, patch, dim, depth, heads, classes, channels=1, distillation=False):
+    def __init__(self, size, patch, dim, depth, heads, classes, channels=1, distillation=False, stem=False):
         super().__init__()
-        self.patchify = nn.Conv2d(channels, dim, patch, patch)
+        self.stem = nn.Sequential(nn.Conv2d(channels, 16, 3, 2, 1), nn.ReLU(), nn.Conv2d(16, 32, 3, 2, 1), nn.ReLU(),
+                                  nn.Conv2d(32, 32, 3, 2, 1), nn.ReLU()) if stem else nn.Identity()
+        self.patchify = nn.Conv2d(32 if stem else channels, dim, patch // 8 if stem else patch, patch // 8 if stem else patch)
         self.prefix = nn.Parameter(torch.randn(1, 2 if distillation else 1, dim) * 0.02)
         self.pos = nn.Parameter(torch.randn(1, (size // patch) ** 2 + self.prefix.shape[1], dim) * 0.02)
         self.blocks = nn.ModuleList([Block(dim, heads) for _ in range(depth)])
@@ -77,7 +81,7 @@ class ViT(nn.Module):
         self.head_dist = nn.Linear(dim, classes) if distillation else None
 
     def forward(self, x):
-        tokens = self.patchify(x).flatten(2).transpose(1, 2)
+        tokens = self.patchify(self.stem(x)).flatten(2).transpose(1, 2)
         tokens = torch.cat([self.prefix.expand(x.shape[0], -1, -1), tokens], 1) + self.pos
         for block in self.blocks:
             tokens = block(tokens)
@@ -190,34 +194,51 @@ def export(model, path, example, names=("image", "logits")):
     print(f"  wrote {os.path.relpath(path, ROOT)}")
 
 
-def train_vit(images, labels, classes, epochs, seed):
+def train_vit(images, labels, classes, epochs, seed, stem):
     torch.manual_seed(seed)
-    model = ViT(128, 16, 32, 4, 4, classes)
+    model = ViT(128, 16, 32, 4, 4, classes, stem=stem)
     return demo.train(model, images, labels, epochs=epochs, batch=32, lr=1e-3, seed=seed)
 
 
-def demo_vits(references):
+def demo_vits(references, only):
     template = synth.Template()
     manifest_path = os.path.join(demo.SCANS, "manifest.json")
     with open(manifest_path) as f:
-        manifest = [m for m in json.load(f)["samples"] if "vit" not in m["model"]]
+        manifest = [m for m in json.load(f)["samples"] if m["model"] not in only]
+    if "brain-lesion-vit-2d" in only:
+        honest_vit(template, manifest, references)
+    if "shortcut-marker-vit-2d" in only:
+        shortcut_vit(template, manifest, references)
+    manifest.sort(key=lambda m: (m["model"], m["scan"]))
+    with open(manifest_path, "w") as f:
+        json.dump({"samples": manifest}, f, indent=2)
+        f.write("\n")
 
+
+def honest_vit(template, manifest, references):
+    """A hybrid ViT (a convolutional stem before a 2×2 patchify, as TransUNet's). Measured: both this one (67% held
+    out after 20 epochs) and a plain 16×16-patch ViT (72% after 30) find every tumour and take infarcts for normal
+    slices half the time; a BatchNorm stem did no better. The CNN brain-lesion-2d gets 98%."""
     print("ViT: generating data", flush=True)
     rng = np.random.default_rng(5026)
     train_x, _, train_y = demo.make_set(rng, 6000, lambda label: synth.slice_sample(rng, template, label), 3)
     test_x, _, test_y = demo.make_set(rng, 900, lambda label: synth.slice_sample(rng, template, label), 3)
-    vit = train_vit(train_x, train_y, 3, epochs=int(os.environ.get("VIT_EPOCHS", "30")), seed=7)
+    vit = train_vit(train_x, train_y, 3, epochs=int(os.environ.get("VIT_EPOCHS", "30")), seed=7, stem=True)
     acc = demo.accuracy(vit, test_x, test_y)
     print(f"  held-out accuracy {acc:.4f}", flush=True)
     name = "brain-lesion-vit-2d"
     export(vit, os.path.join(demo.MODELS, f"{name}.onnx"), synth.zscore(test_x[:1])[:, None])
-    write_card(name, "Axial T1 brain MRI slice (vision transformer): normal, ring-enhancing tumour-like mass, or "
-               "infarct-like region.", synth.CLASSES,
+    write_card(name, "Axial T1 brain MRI slice (vision transformer, convolutional stem): normal, ring-enhancing "
+               "tumour-like mass, or infarct-like region. It finds tumours but tells infarcts from normal slices no "
+               "better than chance: transformers trained from scratch on these 6000 slices did not learn them.", synth.CLASSES,
                {"heldOutAccuracy": round(acc, 4), "heldOutCount": int(len(test_y)), "trainCount": int(len(train_y))})
     samples = [m for m in manifest if m["model"] == "brain-lesion-2d"]
     manifest += [dict(m, model=name) for m in samples]
     references[name] = reference_for(vit, samples)
 
+
+def shortcut_vit(template, manifest, references):
+    """A plain ViT (16×16 patches straight from the image): the marker needs no help."""
     print("Shortcut ViT: generating data", flush=True)
     rng = np.random.default_rng(6026)
 
@@ -228,7 +249,7 @@ def demo_vits(references):
     train_x, _, train_y = demo.make_set(rng, 3000, lambda label: shortcut_sample(label, 0.98), 2)
     same_x, _, same_y = demo.make_set(rng, 600, lambda label: shortcut_sample(label, 0.98), 2)
     flip_x, _, flip_y = demo.make_set(rng, 600, lambda label: shortcut_sample(label, 0.0), 2)
-    shortcut = train_vit(train_x, train_y, 2, epochs=int(os.environ.get("VIT_SHORTCUT_EPOCHS", "15")), seed=8)
+    shortcut = train_vit(train_x, train_y, 2, epochs=int(os.environ.get("VIT_SHORTCUT_EPOCHS", "15")), seed=8, stem=False)
     acc_same, acc_flip = demo.accuracy(shortcut, same_x, same_y), demo.accuracy(shortcut, flip_x, flip_y)
     print(f"  held-out accuracy {acc_same:.4f} with the marker, {acc_flip:.4f} with the marker on the other class")
     name = "shortcut-marker-vit-2d"
@@ -241,11 +262,6 @@ def demo_vits(references):
     samples = [m for m in manifest if m["model"] == "shortcut-marker-2d"]
     manifest += [dict(m, model=name) for m in samples]
     references[name] = reference_for(shortcut, samples)
-
-    manifest.sort(key=lambda m: (m["model"], m["scan"]))
-    with open(manifest_path, "w") as f:
-        json.dump({"samples": manifest}, f, indent=2)
-        f.write("\n")
 
 
 def write_card(name, description, classes, evaluation):
@@ -338,11 +354,15 @@ def reference_of(model, softmaxes, x, prefix):
     return entry
 
 
-def main():
+DEMO = ("brain-lesion-vit-2d", "shortcut-marker-vit-2d")
+
+
+def main(only):
     references = {}
-    test_vits(references)
-    if "--tests-only" not in sys.argv:
-        demo_vits(references)
+    if "tests" in only:
+        test_vits(references)
+    if any(m in only for m in DEMO):
+        demo_vits(references, [m for m in DEMO if m in only])
     path = os.path.join(PEERS, "attention.json")
     previous = json.load(open(path)) if os.path.exists(path) else {}
     previous.update(references)
@@ -353,4 +373,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:] or ("tests",) + DEMO)

@@ -28,7 +28,7 @@ internal static class DemoCommand
         {
             Description = "Only predict; skip the attribution figures.",
         };
-        var command = new Command("demo", "Run MedExplain on the bundled demo: brain-MRI lesion classifiers (2D, 3D, and one that learned a shortcut) on sample scans, with attribution figures.")
+        var command = new Command("demo", "Run MedExplain on the bundled demo: brain-MRI lesion classifiers (2D and 3D CNNs, a 2D vision transformer, and two that learned a shortcut) on sample scans, with attribution figures.")
         {
             demoDir, output, noMaps,
         };

@@ -31,12 +31,13 @@ public sealed class MethodSettingsTests : IDisposable
         new PatternNet(NoPatterns), new PatternAttribution(NoPatterns),
         new Occlusion(), new Regions(), new Regions { Estimator = RegionEstimator.ShapleySampling }, new Regions { Estimator = RegionEstimator.KernelShap },
         new Regions { Estimator = RegionEstimator.Lime }, new Rise(),
+        new AttentionMap { Kind = AttentionKind.Raw }, new AttentionMap { Kind = AttentionKind.Rollout }, new AttentionMap(),
     ];
 
     [Fact]
     public void Settings_ReachEveryRegisteredMethod_ExceptTheLrpShorthands()
     {
-        string[] shorthands = ["lrp-alpha-beta", "lrp-epsilon", "lrp-zplus"]; // new Lrp { Composite = … } covers them
+        string[] shorthands = ["lrp-alpha-beta", "lrp-epsilon", "lrp-transformer", "lrp-zplus"]; // new Lrp { Composite = … } covers them
         Assert.Equal(AttributionMethods.Names.Except(shorthands).Order(StringComparer.Ordinal), Every().Select(s => s.Name).Order(StringComparer.Ordinal));
         Type[] records = [.. typeof(MethodSettings).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(MethodSettings)) && !t.IsAbstract)];
         Assert.Equal(records.Select(t => t.Name).Order(StringComparer.Ordinal), Every().Select(s => s.GetType().Name).Distinct().Order(StringComparer.Ordinal));

@@ -96,23 +96,16 @@ public static class UncertaintyEstimate
 
                 return (sums.Result(), $"test-time augmentation: {string.Join(", ", augmentations.Select(a => a.Name))}");
             case UncertaintySource.Ensemble:
-                (IReadOnlyList<OnnxModel> members, string method) = EnsembleMembers(model, settings);
-                try
+                using (EnsembleMembers ensemble = EnsembleMembers.Load(model, settings))
                 {
-                    foreach (OnnxModel member in members)
+                    foreach (OnnxModel member in ensemble.Models)
                     {
                         sums.Add(Segment(member, input));
                     }
-                }
-                finally
-                {
-                    foreach (OnnxModel replica in members.Skip(1))
-                    {
-                        replica.Dispose();
-                    }
+
+                    return (sums.Result(), ensemble.Method);
                 }
 
-                return (sums.Result(), method);
             default:
                 using (McDropout dropout = Dropout(model, input.Shape, settings))
                 {
@@ -141,49 +134,56 @@ public static class UncertaintyEstimate
     /// <summary>Each item's predictions by the model and each replica: one sample per member.</summary>
     private static (IReadOnlyList<PredictiveUncertainty>, string) Ensemble(OnnxModel model, FloatTensor batch, UncertaintySettings settings)
     {
-        (IReadOnlyList<OnnxModel> members, string method) = EnsembleMembers(model, settings);
-        try
+        using EnsembleMembers ensemble = EnsembleMembers.Load(model, settings);
+        var options = new Prediction.PredictorOptions { MaxMemoryBytes = settings.MaxMemoryBytes };
+        Prediction.PredictionResult[] predictions = [.. ensemble.Models.Select(m => new Prediction.Predictor(m, options).Predict(batch, m.FilePath))];
+        return ([.. Enumerable.Range(0, batch.BatchSize).Select(i => PredictiveUncertainty.Of([.. predictions.Select(p => p.Items[i].Probabilities)]))], ensemble.Method);
+    }
+
+    /// <summary>The model and its replicas, loaded and checked to be the same network; disposing disposes the replicas.</summary>
+    private sealed class EnsembleMembers(List<OnnxModel> models, string method) : IDisposable
+    {
+        public IReadOnlyList<OnnxModel> Models => models;
+
+        public string Method => method;
+
+        public static EnsembleMembers Load(OnnxModel model, UncertaintySettings settings)
         {
-            var options = new Prediction.PredictorOptions { MaxMemoryBytes = settings.MaxMemoryBytes };
-            Prediction.PredictionResult[] predictions = [.. members.Select(m => new Prediction.Predictor(m, options).Predict(batch, m.FilePath))];
-            return ([.. Enumerable.Range(0, batch.BatchSize).Select(i => PredictiveUncertainty.Of([.. predictions.Select(p => p.Items[i].Probabilities)]))], method);
+            if (settings.Replicas.Count == 0)
+            {
+                throw new MedExplainParameterException("ensemble", "names no model: an ensemble needs the model and at least one replica trained like it.");
+            }
+
+            var ensemble = new EnsembleMembers([model], $"ensemble of {settings.Replicas.Count + 1}: the model and {string.Join(", ", settings.Replicas.Select(Path.GetFileName))}");
+            try
+            {
+                foreach (string path in settings.Replicas)
+                {
+                    OnnxModel replica = OnnxModel.Load(path);
+                    ensemble.Add(replica);
+                    if (replica.ImageInput.FormatShape() != model.ImageInput.FormatShape() || replica.ScoreOutput.FormatShape() != model.ScoreOutput.FormatShape())
+                    {
+                        throw new MedExplainInputException(path, $"takes {replica.ImageInput.FormatShape()} and gives {replica.ScoreOutput.FormatShape()}, but the model takes {model.ImageInput.FormatShape()} and gives {model.ScoreOutput.FormatShape()}: a replica must be the same network trained again.");
+                    }
+                }
+            }
+            catch
+            {
+                ensemble.Dispose();
+                throw;
+            }
+
+            return ensemble;
         }
-        finally
+
+        private void Add(OnnxModel replica) => models.Add(replica);
+
+        public void Dispose()
         {
-            foreach (OnnxModel replica in members.Skip(1))
+            foreach (OnnxModel replica in models.Skip(1))
             {
                 replica.Dispose();
             }
         }
-    }
-
-    /// <summary>The model and its replicas, loaded and checked to be the same network (the caller disposes the replicas).</summary>
-    private static (IReadOnlyList<OnnxModel> Members, string Method) EnsembleMembers(OnnxModel model, UncertaintySettings settings)
-    {
-        if (settings.Replicas.Count == 0)
-        {
-            throw new MedExplainParameterException("ensemble", "names no model: an ensemble needs the model and at least one replica trained like it.");
-        }
-
-        var members = new List<OnnxModel> { model };
-        try
-        {
-            foreach (string path in settings.Replicas)
-            {
-                OnnxModel replica = OnnxModel.Load(path);
-                members.Add(replica);
-                if (replica.ImageInput.FormatShape() != model.ImageInput.FormatShape() || replica.ScoreOutput.FormatShape() != model.ScoreOutput.FormatShape())
-                {
-                    throw new MedExplainInputException(path, $"takes {replica.ImageInput.FormatShape()} and gives {replica.ScoreOutput.FormatShape()}, but the model takes {model.ImageInput.FormatShape()} and gives {model.ScoreOutput.FormatShape()}: a replica must be the same network trained again.");
-                }
-            }
-        }
-        catch
-        {
-            members.Skip(1).ToList().ForEach(m => m.Dispose());
-            throw;
-        }
-
-        return (members, $"ensemble of {members.Count}: the model and {string.Join(", ", settings.Replicas.Select(Path.GetFileName))}");
     }
 }

@@ -9,7 +9,7 @@ namespace MedExplain.Core.Tests.Methods.Attention;
 
 /// <summary>Attention maps against PyTorch: tools/demo_data/train_demo_vit.py hooks each block's softmax and its
 /// gradient (stored by block index) on ViTs in the layouts exporters produce, and rolls them out in float64.</summary>
-public sealed class AttentionMethodsTests
+public sealed class AttentionMethodsTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly JsonElement References = JsonDocument.Parse(File.ReadAllText(RepoPaths.TestData("peers/attention.json"))).RootElement;
 
@@ -181,7 +181,7 @@ public sealed class AttentionMethodsTests
         }
     }
 
-    private static void AssertEqualsReference(OnnxModel model, FloatTensor inputs, JsonElement reference, string label)
+    private void AssertEqualsReference(OnnxModel model, FloatTensor inputs, JsonElement reference, string label)
     {
         int[] targets = [.. reference.GetProperty("targets").EnumerateArray().Select(t => t.GetInt32())];
         var options = new AttributionOptions { CamAtLayerResolution = true };
@@ -191,6 +191,7 @@ public sealed class AttentionMethodsTests
             double[] theirs = [.. reference.GetProperty(key).EnumerateArray().SelectMany(row => row.EnumerateArray().Select(v => v.GetDouble()))];
             double scale = theirs.Max(Math.Abs);
             double error = Numerics.MaxAbsDifference([.. ours.Select(v => (double)v)], theirs);
+            output.WriteLine($"{label} {method}: max |ours − torch| = {error:E2} (max |torch| {scale:E2})");
             Assert.True(error <= 1e-5 * Math.Max(1, scale), $"{label} {method}: max |ours − torch| = {error:E2} (max |torch| {scale:E2})");
         }
     }

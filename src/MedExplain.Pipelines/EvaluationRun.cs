@@ -152,7 +152,7 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
         Scan[] scans = [.. items.Select(Prepare)];
         if (settings.Uncertainty is not null && Prediction.Segmenter.Segments(model))
         {
-            throw new MedExplainParameterException("uncertainty", "on a segmentation model gives voxel maps, which predict writes (predict --uncertainty --out); evaluate covers classifiers.");
+            throw new MedExplainParameterException("uncertainty", "on a segmentation model gives voxel maps (UncertaintyEstimate.Voxels, written by prediction with uncertainty); evaluations cover classifiers.");
         }
 
         (ScanCertainty[] certainty, string? certaintyMethod) = Certainty(scans);

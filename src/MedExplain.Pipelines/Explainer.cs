@@ -70,7 +70,7 @@ public static class Explainer
         // Before the methods: a dropout tensor the model lacks stops the run before any map is made.
         if (request.Uncertainty is not null && segmentation is not null)
         {
-            throw new MedExplainParameterException("uncertainty", "on a segmentation model gives voxel maps, which predict writes (predict --uncertainty --out); explain covers classifiers.");
+            throw new MedExplainParameterException("uncertainty", "on a segmentation model gives voxel maps (UncertaintyEstimate.Voxels, written by prediction with uncertainty); explanations cover classifiers.");
         }
 
         (Uncertainty.PredictiveUncertainty, string)? uncertainty = request.Uncertainty is { } u && UncertaintyEstimate.Of(model, input.Batch, u) is var estimate

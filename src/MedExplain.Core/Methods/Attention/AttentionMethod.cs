@@ -48,7 +48,7 @@ internal sealed class AttentionMethod(string name, AttentionVariant variant) : I
         }
         else
         {
-            Forward(model, inputs, tensors, targets, options, (item, attention, score) => Consume(item, [], attention, score), progress, cancellationToken);
+            TensorReader.Stream(model, inputs, [.. tensors, targets.Output], options.MaxMemoryBytes, (item, values) => Consume(item, [], values[..^1], targets.Dot(item, values[^1])), progress, cancellationToken);
         }
 
         FloatTensor values = options.CamAtLayerResolution ? maps : LinearResize.Maps(maps, [.. layout.Grid], itemShape[1..]);
@@ -70,36 +70,4 @@ internal sealed class AttentionMethod(string name, AttentionVariant variant) : I
 
         return start;
     }
-
-    /// <summary>Forward passes in budgeted batches, handing each item's attention per block and its score on.</summary>
-    private static void Forward(OnnxModel model, FloatTensor inputs, string[] tensors, TargetScores targets, AttributionOptions options, Action<int, float[][], float> consume, IProgress<BatchProgress>? progress, CancellationToken cancellationToken)
-    {
-        int[] itemShape = inputs.Shape[1..];
-        int probeBatch = model.FixedBatchSize ?? 1;
-        long perItem = (model.ProbeShapes([probeBatch, .. itemShape]).ActivationBytes / probeBatch) + (inputs.ItemSize * sizeof(float));
-        BatchPlan plan = MemoryBudget.Plan(inputs.BatchSize, perItem, options.MaxMemoryBytes, model.FixedBatchSize);
-        var batch = new FloatTensor([plan.BatchSize, .. itemShape]);
-        string[] outputs = [.. tensors, targets.Output];
-        OnnxModel exposing = WithOutputs(model, tensors);
-        BatchRunner.Stream(inputs.BatchSize, plan, (start, count) =>
-        {
-            Array.Clear(batch.Data);
-            inputs.Data.AsSpan(start * inputs.ItemSize, count * inputs.ItemSize).CopyTo(batch.Data);
-            FloatTensor[] results = exposing.Run(batch, outputs);
-            for (int k = 0; k < count; k++)
-            {
-                float[][] attention = [.. results[..^1].Select(r => r.Data.AsSpan(k * (r.Data.Length / plan.BatchSize), r.Data.Length / plan.BatchSize).ToArray())];
-                consume(start + k, attention, targets.Dot(start + k, results[^1].Item(k)));
-            }
-        }, progress, cancellationToken);
-    }
-
-    /// <summary>The model with the attention tensors as extra graph outputs (cached on the model).</summary>
-    private static OnnxModel WithOutputs(OnnxModel model, string[] tensors) =>
-        model.Derived("outputs:" + string.Join("|", tensors), proto =>
-        {
-            global::Onnx.ModelProto exposed = proto.Clone();
-            exposed.Graph.Output.Add(tensors.Select(t => new global::Onnx.ValueInfoProto { Name = t }));
-            return (exposed, tensors.Length);
-        });
 }

@@ -1,0 +1,47 @@
+namespace MedExplain.Cases;
+
+/// <summary>
+/// Where two cases are alike. When an embedding is the mean of an activation over its P positions, e = (1/P) Σ_p a_p,
+/// the cosine similarity of a query q and a case r splits exactly over the query's positions:
+/// cos(q, r) = Σ_p (a_p · e_r) / (P ‖e_q‖ ‖e_r‖). Each term is how much position p of the query makes it like the case;
+/// the terms sum to the cosine (the same holds the other way round, over the case's positions).
+/// </summary>
+public static class SimilarityMap
+{
+    /// <summary>The per-position terms of cos(<paramref name="of"/>, <paramref name="to"/>) over the positions of
+    /// <paramref name="of"/>'s activation; they sum to the cosine.</summary>
+    /// <param name="of">The case whose positions are weighed.</param>
+    /// <param name="to">The case it is compared with (its embedding is used).</param>
+    /// <exception cref="MedExplainParameterException">The cases come from different layers or channel counts.</exception>
+    public static float[] Of(CaseEmbedding of, CaseEmbedding to)
+    {
+        ArgumentNullException.ThrowIfNull(of);
+        ArgumentNullException.ThrowIfNull(to);
+        if (of.Channels != to.Channels || of.Layer != to.Layer)
+        {
+            throw new MedExplainParameterException("cases", $"cannot compare an embedding of {of.Channels} channels at '{of.Layer}' with one of {to.Channels} at '{to.Layer}'.");
+        }
+
+        float[] e = to.Vector;
+        double norms = Math.Sqrt(CaseEmbedding.Dot(of.Vector, of.Vector) * CaseEmbedding.Dot(e, e));
+        int positions = of.Positions;
+        var map = new float[positions];
+        if (norms == 0)
+        {
+            return map;
+        }
+
+        for (int p = 0; p < positions; p++)
+        {
+            double dot = 0;
+            for (int c = 0; c < of.Channels; c++)
+            {
+                dot += of.Activation[(c * positions) + p] * (double)e[c];
+            }
+
+            map[p] = (float)(dot / (positions * norms));
+        }
+
+        return map;
+    }
+}

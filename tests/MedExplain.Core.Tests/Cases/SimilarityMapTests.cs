@@ -1,0 +1,52 @@
+using MedExplain.Cases;
+using MedExplain.Onnx;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Core.Tests.Cases;
+
+/// <summary>The similarity map splits the cosine of two mean-pooled embeddings exactly over positions.</summary>
+public sealed class SimilarityMapTests
+{
+    [Theory]
+    [InlineData(1, 8, 49)]
+    [InlineData(2, 3, 1)]
+    [InlineData(3, 16, 512)]
+    public void Map_OfRandomActivations_SumsToTheCosine(int seed, int channels, int positions)
+    {
+        var rng = new Random(seed);
+        CaseEmbedding Random() => new("layer", [.. Enumerable.Range(0, channels * positions).Select(_ => (float)rng.NextDouble() - 0.3f)], channels, [positions]);
+        CaseEmbedding query = Random(), neighbour = Random();
+
+        double cosine = CaseEmbedding.Cosine(query.Vector, neighbour.Vector);
+
+        Assert.Equal(cosine, SimilarityMap.Of(query, neighbour).Sum(v => (double)v), 6);
+        Assert.Equal(cosine, SimilarityMap.Of(neighbour, query).Sum(v => (double)v), 6);
+    }
+
+    [Fact]
+    public void Embedding_OfTheDemoModel_IsTheHeadsPooledInput()
+    {
+        // The default layer feeds global average pooling: the embedding must equal the pooled tensor the model computes.
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
+        FloatTensor input = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-02-tumour.png"), model.InputSpec);
+        string pooled = model.FindCamLayers()[^1].PoolingNode;
+        string pooledTensor = model.Proto.Graph.Node.First(n => n.Name == pooled).Output[0];
+
+        CaseEmbedding? embedding = null;
+        CaseEmbedding.Stream(model, input, null, 1L << 30, (_, e) => embedding = e);
+        float[] expected = [];
+        TensorReader.Stream(model, input, [pooledTensor], 1L << 30, (_, values) => expected = values[0]);
+
+        Assert.Equal(model.FindCamLayers()[^1].TensorName, embedding!.Layer);
+        Assert.True(Numerics.MaxAbsDifference(embedding.Vector, expected) < 1e-5);
+    }
+
+    [Fact]
+    public void ComparingEmbeddingsOfDifferentLayers_IsRefused()
+    {
+        var a = new CaseEmbedding("a", [1, 2], 2, [1]);
+        var b = new CaseEmbedding("b", [1, 2], 2, [1]);
+
+        Assert.Throws<MedExplainParameterException>(() => SimilarityMap.Of(a, b));
+    }
+}

@@ -22,6 +22,8 @@ internal static class MedExplainCli
             ImageInfoCommand.Create(console),
             ConvertCommand.Create(console),
             ConceptsCommand.Create(console),
+            IndexCommand.Create(console),
+            SimilarCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -122,7 +122,11 @@ public sealed record Finding(string Kind, string Text, IReadOnlyDictionary<strin
 /// <param name="LesionMask">Where the finding is.</param>
 /// <param name="Atlas">Anatomical labels (0 = background).</param>
 /// <param name="Confounder">Where something the model should not use is: a burned-in marker, a ruler, text.</param>
-public sealed record EvaluationItem(string Scan, string? LesionMask, string? Atlas, string? Confounder = null);
+public sealed record EvaluationItem(string Scan, string? LesionMask, string? Atlas, string? Confounder = null)
+{
+    /// <summary>Gets the scan's true label, when a manifest gives one ("truth").</summary>
+    public string? Truth { get; init; }
+}
 
 /// <summary>
 /// Evaluates methods on a set of scans: each method's maps of every scan first, then each cohort metric (the curves) of

@@ -6,7 +6,7 @@ namespace MedExplain.Pipelines;
 /// <summary>
 /// The scans of an evaluation: a folder (NAME-mask.*, NAME-regions.* and NAME-confounder.* beside each scan NAME.*, or
 /// masks and atlases in the given folders), or a manifest (JSON:
-/// <c>{"samples": [{"scan", "model", "lesionMask", "regions", "confounderMask"}]}</c>, paths relative to
+/// <c>{"samples": [{"scan", "model", "truth", "lesionMask", "regions", "confounderMask"}]}</c>, paths relative to
 /// it, as the demo's <c>scans/manifest.json</c>). A manifest's samples for other models are left out.
 /// </summary>
 public static class EvaluationSet
@@ -72,11 +72,11 @@ public static class EvaluationSet
                 Resolve(s.Scan) ?? throw new MedExplainInputException(path, "a sample has no \"scan\"."),
                 Resolve(s.LesionMask),
                 Resolve(s.Regions),
-                Resolve(s.ConfounderMask)))];
+                Resolve(s.ConfounderMask)) { Truth = s.Truth })];
         return items.Length > 0 ? items : throw new MedExplainInputException(path, $"lists no scans for model '{modelName}'.");
     }
 
     private sealed record Manifest(IReadOnlyList<ManifestSample?>? Samples);
 
-    private sealed record ManifestSample(string? Scan, string? Model, string? LesionMask, string? Regions, string? ConfounderMask);
+    private sealed record ManifestSample(string? Scan, string? Model, string? LesionMask, string? Regions, string? ConfounderMask, string? Truth);
 }

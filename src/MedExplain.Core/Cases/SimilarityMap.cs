@@ -44,4 +44,19 @@ public static class SimilarityMap
 
         return map;
     }
+
+    /// <summary>A map over an activation's positions resized linearly to the model input's spatial grid, as CAM maps are.</summary>
+    /// <param name="map">The map, one value per position.</param>
+    /// <param name="of">The embedding whose positions it covers.</param>
+    /// <param name="inputSpatial">The model input's spatial shape.</param>
+    /// <exception cref="MedExplainParameterException">The embedding has no spatial positions (a vector layer).</exception>
+    public static float[] OnInputGrid(float[] map, CaseEmbedding of, int[] inputSpatial)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(of);
+        ArgumentNullException.ThrowIfNull(inputSpatial);
+        return of.Spatial.Length == inputSpatial.Length
+            ? Methods.Cam.LinearResize.Apply(map, of.Spatial, inputSpatial)
+            : throw new MedExplainParameterException("layer", $"'{of.Layer}' has no positions laid out like the input's {inputSpatial.Length} spatial axes, so similarity cannot be mapped onto the scan; choose a convolutional layer.");
+    }
 }

@@ -94,9 +94,9 @@ public sealed class CaseIndex
     /// <param name="model">The index's model.</param>
     /// <param name="scans">Each scan's path and label.</param>
     /// <param name="maxMemoryBytes">The memory each forward pass may take.</param>
-    /// <param name="progress">Receives (done, total) after each scan, or null.</param>
+    /// <param name="progress">Receives progress after each scan, or null.</param>
     /// <exception cref="MedExplainInputException">A scan is missing or unreadable (nothing of that scan is added).</exception>
-    public void AddScans(OnnxModel model, IReadOnlyList<(string Scan, string? Label)> scans, long maxMemoryBytes, IProgress<(int Done, int Total)>? progress = null)
+    public void AddScans(OnnxModel model, IReadOnlyList<(string Scan, string? Label)> scans, long maxMemoryBytes, IProgress<Batching.BatchProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(scans);
@@ -108,7 +108,7 @@ public sealed class CaseIndex
             float[]? vector = null;
             CaseEmbedding.Stream(model, input, Layer, maxMemoryBytes, (_, embedding) => vector = embedding.Vector);
             added.Add((new IndexedCase(scan, label, HashOf(scan)), vector!));
-            progress?.Report((i + 1, scans.Count));
+            progress?.Report(new Batching.BatchProgress(i + 1, scans.Count, i + 1));
         }
 
         Add(added);
@@ -186,6 +186,10 @@ public sealed class CaseIndex
 
         return [.. scored.OrderByDescending(s => s.Similarity).ThenBy(s => s.Index).Take(k).Select(s => new CaseMatch(_cases[s.Index], s.Index, s.Similarity))];
     }
+
+    /// <summary>A case's embedding scaled to unit length (cosines do not depend on the scale).</summary>
+    /// <param name="index">The case's position in the index.</param>
+    public float[] Embedding(int index) => [.. _unit[index]];
 
     /// <summary>The SHA-256 of a file, hex.</summary>
     /// <param name="path">The file.</param>

@@ -1,0 +1,50 @@
+using MedExplain.Cases;
+using MedExplain.Metrics;
+using MedExplain.Onnx;
+using MedExplain.TestUtilities;
+using Xunit.Abstractions;
+
+namespace MedExplain.Pipelines.Tests.Cases;
+
+/// <summary>Retrieval on the demo's screening pool (demo/concepts/random: 80 normal, 10 tumour, 10 infarct slices, the
+/// class in each name), leave one out: the honest model's nearest case shares the query's class, and the ranking comes
+/// from training (a randomised model ranks the cases differently).</summary>
+public sealed class RetrievalTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void DemoPool_NearestCaseSharesTheClass_AndTheRandomisedModelRanksOtherwise()
+    {
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
+        string[] scans = [.. Directory.GetFiles(Path.Combine(RepoPaths.Demo, "concepts", "random"), "*.png").Order(StringComparer.Ordinal)];
+        string[] labels = [.. scans.Select(s => Path.GetFileNameWithoutExtension(s).Split('-')[^1])];
+        FloatTensor inputs = FloatTensor.Concatenate([.. scans.Select(s => MedExplain.Imaging.ModelInputLoader.Load(s, model.InputSpec))]);
+        float[][] trained = Embeddings(model, inputs);
+        float[][] randomised = Embeddings(Randomisation.Cascade(model, Randomisation.LayersFromTheTop(model).Count, 1), inputs);
+
+        int same = 0;
+        double spearman = 0;
+        for (int q = 0; q < scans.Length; q++)
+        {
+            int[] others = [.. Enumerable.Range(0, scans.Length).Where(i => i != q)];
+            float[] a = Similarities(trained, q, others), b = Similarities(randomised, q, others);
+            same += labels[others[Array.IndexOf(a, a.Max())]] == labels[q] ? 1 : 0;
+            spearman += Randomisation.Spearman(a, b) / scans.Length;
+        }
+
+        double sameAt1 = same / (double)scans.Length;
+        output.WriteLine($"same-class@1 {sameAt1:0.00}, mean Spearman of the trained and randomised rankings {spearman:0.00}");
+        Assert.True(sameAt1 >= 0.9, $"same-class@1 {sameAt1:0.00}");
+        Assert.True(spearman < 0.2, $"Spearman {spearman:0.00}");
+    }
+
+    private static float[][] Embeddings(OnnxModel model, FloatTensor inputs)
+    {
+        var embeddings = new float[inputs.BatchSize][];
+        CaseEmbedding.Stream(model, inputs, null, 1L << 30, (i, e) => embeddings[i] = e.Vector);
+        return embeddings;
+    }
+
+    /// <summary>The query's cosine with each of the other cases.</summary>
+    private static float[] Similarities(float[][] embeddings, int query, int[] others) =>
+        [.. others.Select(i => (float)CaseEmbedding.Cosine(embeddings[query], embeddings[i]))];
+}

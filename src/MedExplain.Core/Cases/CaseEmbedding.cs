@@ -54,6 +54,18 @@ public sealed record CaseEmbedding(string Layer, float[] Activation, int Channel
         TensorReader.Stream(model, inputs, [tensor], maxMemoryBytes, (item, values) => consume(item, new CaseEmbedding(tensor, values[0], channels, spatial)), progress);
     }
 
+    /// <summary>One input's embedding.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="input">One model-ready input (1, C, spatial…).</param>
+    /// <param name="layer">The tensor, or null for <see cref="DefaultLayer"/>.</param>
+    /// <param name="maxMemoryBytes">The memory the forward pass may take.</param>
+    public static CaseEmbedding Of(OnnxModel model, FloatTensor input, string? layer, long maxMemoryBytes)
+    {
+        CaseEmbedding? embedding = null;
+        Stream(model, input, layer, maxMemoryBytes, (_, e) => embedding = e);
+        return embedding!;
+    }
+
     /// <summary>The cosine similarity of two embeddings (0 when either is zero).</summary>
     /// <param name="a">One embedding.</param>
     /// <param name="b">Another of the same length.</param>

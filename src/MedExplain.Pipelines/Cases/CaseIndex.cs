@@ -105,9 +105,7 @@ public sealed class CaseIndex
         {
             (string scan, string? label) = scans[i];
             FloatTensor input = ModelInputLoader.Load(scan, model.InputSpec);
-            float[]? vector = null;
-            CaseEmbedding.Stream(model, input, Layer, maxMemoryBytes, (_, embedding) => vector = embedding.Vector);
-            added.Add((new IndexedCase(scan, label, HashOf(scan)), vector!));
+            added.Add((new IndexedCase(scan, label, HashOf(scan)), CaseEmbedding.Of(model, input, Layer, maxMemoryBytes).Vector));
             progress?.Report(new Batching.BatchProgress(i + 1, scans.Count, i + 1));
         }
 

@@ -35,7 +35,7 @@ public static class SimilarCases
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(index);
         PreparedScan query = ModelInputLoader.Prepare(scan, model.InputSpec);
-        CaseEmbedding queryEmbedding = Embed(model, query.Batch, index.Layer, maxMemoryBytes);
+        CaseEmbedding queryEmbedding = CaseEmbedding.Of(model, query.Batch, index.Layer, maxMemoryBytes);
         int[] grid = query.Batch.Shape[2..];
         var found = new List<SimilarCase>();
         foreach (CaseMatch match in index.Search(queryEmbedding.Vector, k, label is null ? null : c => c.Label == label))
@@ -44,7 +44,7 @@ public static class SimilarCases
             PreparedScan? other = File.Exists(match.Case.Scan) && CaseIndex.HashOf(match.Case.Scan) == match.Case.ScanHash
                 ? ModelInputLoader.Prepare(match.Case.Scan, model.InputSpec)
                 : null;
-            CaseEmbedding? otherEmbedding = other is null ? null : Embed(model, other.Batch, index.Layer, maxMemoryBytes);
+            CaseEmbedding? otherEmbedding = other is null ? null : CaseEmbedding.Of(model, other.Batch, index.Layer, maxMemoryBytes);
             var stored = new CaseEmbedding(index.Layer, index.Embedding(match.Index), index.Dimension, []);
             float[] queryMap = query.Transform.MapBack(SimilarityMap.OnInputGrid(SimilarityMap.Of(queryEmbedding, stored), queryEmbedding, grid));
             float[]? caseMap = other is null ? null : other.Transform.MapBack(SimilarityMap.OnInputGrid(SimilarityMap.Of(otherEmbedding!, queryEmbedding), otherEmbedding!, grid));
@@ -52,12 +52,5 @@ public static class SimilarCases
         }
 
         return new SimilarCasesResult(query, index.Layer, found);
-    }
-
-    private static CaseEmbedding Embed(OnnxModel model, FloatTensor input, string layer, long maxMemoryBytes)
-    {
-        CaseEmbedding? embedding = null;
-        CaseEmbedding.Stream(model, input, layer, maxMemoryBytes, (_, e) => embedding = e);
-        return embedding!;
     }
 }

@@ -32,12 +32,11 @@ public sealed class SimilarityMapTests
         string pooled = model.FindCamLayers()[^1].PoolingNode;
         string pooledTensor = model.Proto.Graph.Node.First(n => n.Name == pooled).Output[0];
 
-        CaseEmbedding? embedding = null;
-        CaseEmbedding.Stream(model, input, null, 1L << 30, (_, e) => embedding = e);
+        CaseEmbedding embedding = CaseEmbedding.Of(model, input, null, 1L << 30);
         float[] expected = [];
         TensorReader.Stream(model, input, [pooledTensor], 1L << 30, (_, values) => expected = values[0]);
 
-        Assert.Equal(model.FindCamLayers()[^1].TensorName, embedding!.Layer);
+        Assert.Equal(model.FindCamLayers()[^1].TensorName, embedding.Layer);
         Assert.True(Numerics.MaxAbsDifference(embedding.Vector, expected) < 1e-5);
     }
 

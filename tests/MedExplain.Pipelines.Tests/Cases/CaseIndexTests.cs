@@ -78,10 +78,7 @@ public sealed class CaseIndexTests : IDisposable
         foreach (string scan in scans)
         {
             FloatTensor input = MedExplain.Imaging.ModelInputLoader.Load(scan, _model.InputSpec);
-            CaseEmbedding? query = null;
-            CaseEmbedding.Stream(_model, input, index.Layer, 1L << 30, (_, e) => query = e);
-
-            CaseMatch best = index.Search(query!.Vector, 1)[0];
+            CaseMatch best = index.Search(CaseEmbedding.Of(_model, input, index.Layer, 1L << 30).Vector, 1)[0];
 
             Assert.Equal(scan, best.Case.Scan);
             Assert.Equal(1.0, best.Similarity, 5);

@@ -72,7 +72,8 @@ public sealed class CaseIndex
         if (!File.Exists(path))
         {
             string chosen = layer is null ? CaseEmbedding.DefaultLayer(model) : MedExplain.Concepts.LayerProbe.Resolve(model, layer);
-            int[] shape = model.ProbeShapes([model.FixedBatchSize ?? 1, .. model.InputShapeFor(1)![1..]]).Shapes[chosen];
+            int[] item = model.InputShapeFor(1) ?? throw new MedExplainInputException(model.FilePath, "leaves its input size open and has no model card to fix it; give it a card (see docs/model-card.md) to index scans.");
+            int[] shape = model.ProbeShapes([model.FixedBatchSize ?? 1, .. item[1..]]).Shapes[chosen];
             return new CaseIndex(folder, model.GraphHash, chosen, shape.Length > 1 ? shape[1] : 1, [], []);
         }
 

@@ -86,11 +86,12 @@ public static class UncertaintyEstimate
         {
             case UncertaintySource.TestTimeAugmentation:
                 IReadOnlyList<Augmentation> augmentations = TestTimeAugmentation.Standard(input.Shape);
-                foreach (Augmentation augmentation in augmentations)
+                Prediction.SegmentationResult segmented = new Prediction.Segmenter(model, options).Segment(FloatTensor.Concatenate([.. augmentations.Select(a => a.Apply(input))]), "test-time augmentation");
+                for (int a = 0; a < augmentations.Count; a++)
                 {
-                    float[][] probabilities = Segment(model, augmentation.Apply(input));
+                    float[][] probabilities = segmented.Items[a].Probabilities;
                     var stacked = new FloatTensor([1, probabilities.Length, .. input.Shape[2..]], [.. probabilities.SelectMany(p => p)]);
-                    FloatTensor back = augmentation.Invert(stacked);
+                    FloatTensor back = augmentations[a].Invert(stacked);
                     sums.Add([.. Enumerable.Range(0, probabilities.Length).Select(c => back.Data.AsSpan(c * probabilities[0].Length, probabilities[0].Length).ToArray())]);
                 }
 

@@ -171,7 +171,7 @@ def main(only):
     def record(model_name, model, scan_path, image, truth, mask_path):
         manifest.append({"scan": os.path.relpath(scan_path, SCANS), "model": model_name, "truth": truth,
                          "lesionMask": os.path.relpath(mask_path, SCANS) if mask_path else None})
-        reference[os.path.relpath(scan_path, SCANS)] = logits_of(model, image[None])[0].tolist()
+        reference.setdefault(model_name, {})[os.path.relpath(scan_path, SCANS)] = logits_of(model, image[None])[0].tolist()
 
     # each model draws its data from its own seeded generator, so retraining one leaves the others as they were
     if "brain-lesion-2d" in only:
@@ -281,8 +281,7 @@ def previous_outputs(only):
         with open(os.path.join(SCANS, "manifest.json")) as f:
             manifest = [m for m in json.load(f)["samples"] if m["model"] not in only]
         with open(os.path.join(REFERENCE, "torch-logits.json")) as f:
-            kept = {m["scan"] for m in manifest}
-            reference = {k: v for k, v in json.load(f)["logits"].items() if k in kept}
+            reference = {k: v for k, v in json.load(f)["logits"].items() if k not in only}
     return manifest, reference
 
 
@@ -291,7 +290,7 @@ def write_outputs(manifest, reference):
         json.dump({"samples": manifest}, f, indent=2)
         f.write("\n")
     with open(os.path.join(REFERENCE, "torch-logits.json"), "w") as f:
-        json.dump({"note": "logits torch computed for each demo scan (z-scored as the card says)",
+        json.dump({"note": "logits torch computed for each demo scan (z-scored as the card says), by model and scan",
                    "logits": reference}, f, indent=2)
         f.write("\n")
 

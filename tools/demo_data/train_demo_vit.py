@@ -7,7 +7,8 @@ python3-pil and mricron-data installed:
 It writes
   demo/models/brain-lesion-vit-2d.onnx (+ card): a small ViT on the same synthetic slices as brain-lesion-2d;
   demo/models/shortcut-marker-vit-2d.onnx (+ card): the same ViT trained where the burned-in marker comes with lesions;
-  demo/scans/manifest.json: the existing 2D and shortcut slices, listed again for the two ViTs;
+  demo/scans/manifest.json: the existing 2D and shortcut slices, listed again for the two ViTs, and their torch logits
+    in tests/TestData/demo-reference/torch-logits.json;
   tests/TestData/attention/: three small ViTs in the layouts exporters produce (torchvision's nn.MultiheadAttention,
     timm's Attention with class and distillation tokens, Swin-style windowed attention), each exported by torch;
   tests/TestData/peers/attention.json: raw attention, attention rollout and gradient rollout computed in float64 from
@@ -212,6 +213,15 @@ def demo_vits(references, only):
     manifest.sort(key=lambda m: (m["model"], m["scan"]))
     with open(manifest_path, "w") as f:
         json.dump({"samples": manifest}, f, indent=2)
+        f.write("\n")
+    # The logits every demo model gives each of its scans, which the C# prediction tests compare with.
+    logits_path = os.path.join(demo.REFERENCE, "torch-logits.json")
+    with open(logits_path) as f:
+        logits = json.load(f)
+    for model in only:
+        logits["logits"][model] = dict(zip(references[model]["scans"], references[model]["logits"]))
+    with open(logits_path, "w") as f:
+        json.dump(logits, f, indent=2)
         f.write("\n")
 
 

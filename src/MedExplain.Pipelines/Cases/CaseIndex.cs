@@ -30,6 +30,12 @@ public sealed class CaseIndex
     private const string IndexFile = "index.json";
     private const string EmbeddingsFile = "embeddings.f32";
 
+    /// <summary>How many scans are read and embedded together while indexing.</summary>
+    private const int ScansPerGroup = 32;
+
+    /// <summary>How many new cases are saved at once while indexing.</summary>
+    private const int CasesPerSave = 1024;
+
     /// <summary>The most cases an index holds (rows are read into memory for exact search).</summary>
     public const int MaxCases = 5_000_000;
 
@@ -91,26 +97,35 @@ public sealed class CaseIndex
         return index;
     }
 
-    /// <summary>Embeds scans with the model and appends them, one scan in memory at a time.</summary>
+    /// <summary>Embeds scans with the model and appends them, a bounded group of scans in memory and one forward pass
+    /// per group (sized by the budget).</summary>
     /// <param name="model">The index's model.</param>
     /// <param name="scans">Each scan's path and label.</param>
     /// <param name="maxMemoryBytes">The memory each forward pass may take.</param>
-    /// <param name="progress">Receives progress after each scan, or null.</param>
-    /// <exception cref="MedExplainInputException">A scan is missing or unreadable (nothing of that scan is added).</exception>
+    /// <param name="progress">Receives progress after each group, or null.</param>
+    /// <exception cref="MedExplainInputException">A scan is missing or unreadable (the cases saved before it stay).</exception>
     public void AddScans(OnnxModel model, IReadOnlyList<(string Scan, string? Label)> scans, long maxMemoryBytes, IProgress<Batching.BatchProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(scans);
-        var added = new List<(IndexedCase, float[])>();
-        for (int i = 0; i < scans.Count; i++)
+        var pending = new List<(IndexedCase, float[])>();
+        for (int start = 0; start < scans.Count; start += ScansPerGroup)
         {
-            (string scan, string? label) = scans[i];
-            FloatTensor input = ModelInputLoader.Load(scan, model.InputSpec);
-            added.Add((new IndexedCase(scan, label, HashOf(scan)), CaseEmbedding.Of(model, input, Layer, maxMemoryBytes).Vector));
-            progress?.Report(new Batching.BatchProgress(i + 1, scans.Count, i + 1));
-        }
+            (string Scan, string? Label)[] group = [.. scans.Skip(start).Take(ScansPerGroup)];
+            FloatTensor inputs = FloatTensor.Concatenate([.. group.Select(s => ModelInputLoader.Load(s.Scan, model.InputSpec))]);
+            var embeddings = new float[group.Length][];
+            CaseEmbedding.Stream(model, inputs, Layer, maxMemoryBytes, (i, embedding) => embeddings[i] = embedding.Vector);
+            pending.AddRange(group.Select((s, i) => (new IndexedCase(s.Scan, s.Label, HashOf(s.Scan)), embeddings[i])));
 
-        Add(added);
+            // Saved every so many cases, so a failure loses little and the JSON is not rewritten per group.
+            if (pending.Count >= CasesPerSave || start + group.Length == scans.Count)
+            {
+                Add(pending);
+                pending.Clear();
+            }
+
+            progress?.Report(new Batching.BatchProgress(start + group.Length, scans.Count, (start / ScansPerGroup) + 1));
+        }
     }
 
     /// <summary>Appends cases with their embeddings and saves the index.</summary>

@@ -86,7 +86,6 @@ public sealed class PredictorTests
         // Logits torch computed for each bundled scan when it trained the models (tools/demo_data).
         var reference = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepoPaths.TestData("demo-reference/torch-logits.json")));
         var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepoPaths.DemoScan("manifest.json")));
-        var transformers = System.Text.Json.JsonDocument.Parse(File.ReadAllText(RepoPaths.TestData("peers/attention.json")));
         int checkedScans = 0;
         foreach (var sample in manifest.RootElement.GetProperty("samples").EnumerateArray())
         {
@@ -96,13 +95,9 @@ public sealed class PredictorTests
 
             float[] logits = Assert.Single(new Predictor(model).Predict(input, scan).Items).Logits;
 
-            // Torch saw the 3D volumes as the NPY arrays; the manifest gives their NIfTI twins (same voxels, placed in
-            // space), so the NIfTI read must give torch's logits too.
-            // The transformers' logits are kept with their attention references (train_demo_vit.py), by model.
-            string key = scan.EndsWith(".nii.gz", StringComparison.Ordinal) ? scan[..^".nii.gz".Length] + ".npy" : scan;
-            float[] torch = transformers.RootElement.TryGetProperty(sample.GetProperty("model").GetString()!, out var vit)
-                ? [.. vit.GetProperty("logits")[vit.GetProperty("scans").EnumerateArray().Select(e => e.GetString()).ToList().IndexOf(scan)].EnumerateArray().Select(e => e.GetSingle())]
-                : [.. reference.RootElement.GetProperty("logits").GetProperty(key).EnumerateArray().Select(e => e.GetSingle())];
+            // Torch saw the 3D volumes as arrays; the manifest gives their NIfTI twins (same voxels, placed in space), so
+            // the NIfTI read must give torch's logits too. One scan serves several models: logits are by model, then scan.
+            float[] torch = [.. reference.RootElement.GetProperty("logits").GetProperty(sample.GetProperty("model").GetString()!).GetProperty(scan).EnumerateArray().Select(e => e.GetSingle())];
             double error = Math.Sqrt(logits.Zip(torch).Sum(p => (p.First - p.Second) * (p.First - p.Second)));
             double norm = Math.Sqrt(torch.Sum(v => v * v));
             Assert.True(error <= 1e-4 * norm + 1e-5, $"{scan}: ours [{string.Join(", ", logits)}], torch [{string.Join(", ", torch)}]");

@@ -46,6 +46,31 @@ public sealed record ExplainRequest(
 
     /// <summary>Gets the names of the label map's regions, or empty.</summary>
     public IReadOnlyDictionary<int, string> RegionNames { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>Gets an atlas on the scan's grid (any label map) whose regions the summary names, or null; without one, a
+    /// feature mask (<see cref="FeatureMaskPath"/> with <see cref="RegionNames"/>) serves.</summary>
+    public string? AtlasPath { get; init; }
+
+    /// <summary>Gets the names of the atlas's regions, or empty (regions are then called by their labels).</summary>
+    public IReadOnlyDictionary<int, string> AtlasNames { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>Gets a mask of a known confounder on the scan's grid (a marker, a ruler), whose share of the relevance
+    /// the summary states, or null.</summary>
+    public string? ConfounderMaskPath { get; init; }
+
+    /// <summary>Gets what the confounder is, as the summary names it; null for the mask file's name ("marker-area.png":
+    /// "marker area").</summary>
+    public string? ConfounderName { get; init; }
+
+    /// <summary>Gets a case index made with this model (<see cref="Cases.CaseIndex"/>), whose cases most like the scan the
+    /// explanation shows, or null.</summary>
+    public string? CaseIndexPath { get; init; }
+
+    /// <summary>Gets how many similar cases to show.</summary>
+    public int SimilarCount { get; init; } = 5;
+
+    /// <summary>Gets the summary's sentences, or null for English.</summary>
+    public Summaries.SummaryTemplates? SummaryTemplates { get; init; }
 }
 
 /// <summary>Occlusion window and stride, in voxels or millimetres of the model grid, known only once the scan is read.</summary>

@@ -24,7 +24,18 @@ public static class Explainer
         ArgumentNullException.ThrowIfNull(request);
         using OnnxModel model = OnnxModel.Load(request.ModelPath, request.CardPath);
         PreparedScan input = ModelInputLoader.Prepare(request.InputPath, model.InputSpec, normalize: true, request.Read, request.Slice);
+        Cases.CaseIndex? caseIndex = request.CaseIndexPath is { } indexFolder ? Cases.CaseIndex.Open(indexFolder, model) : null;
+        if (caseIndex is not null && request.SimilarCount < 1)
+        {
+            throw new MedExplainParameterException("similar", $"must be at least 1, not {request.SimilarCount}.");
+        }
+
         float[]? mask = request.LesionMaskPath is { } maskPath ? LabelMaps.OnScanGrid(maskPath, input.Scan) : null;
+        string? atlasPath = request.AtlasPath ?? request.FeatureMaskPath;
+        AtlasOnScan? atlas = atlasPath is null ? null : new AtlasOnScan(LabelMaps.OnScanGrid(atlasPath, input.Scan), request.AtlasPath is null ? request.RegionNames : request.AtlasNames);
+        ConfounderOnScan? confounder = request.ConfounderMaskPath is { } confounderPath
+            ? new ConfounderOnScan(LabelMaps.OnScanGrid(confounderPath, input.Scan), request.ConfounderName ?? ScanFolder.Stem(confounderPath).Replace('-', ' ').Replace('_', ' '))
+            : null;
         // The scan's concept scores come first: a CAV file of another model stops the run before any method does.
         ScanConcepts? concepts = request.ConceptVectorsPath is { } cavs && Concepts.ConceptVectorSet.Load(cavs) is var set
             ? new ScanConcepts(cavs, set.TargetClass, set.ClassName, set.Score(model, input.Batch, cavs, request.Options))
@@ -80,6 +91,7 @@ public static class Explainer
             ? [.. settings.Select(m => (m.Name, m.ToOptions()))]
             : [.. Methods(request.Methods, model).Select(name => (name, request.Options))];
         var maps = new List<MethodMap>();
+        var deleted = new List<float[]>();
         var failures = new List<MethodFailure>();
         for (int m = 0; m < runs.Length; m++)
         {
@@ -101,6 +113,7 @@ public static class Explainer
             }
 
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
+            deleted.Add(DeletionEffect.Delete(input.Batch.Data, attribution.Values.Item(0), DeletionEffect.TopFraction));
             MapUncertainty? spread = request.Uncertainty is { Source: UncertaintySource.TestTimeAugmentation } && !HasGridInputs(options)
                 ? Spread(model, input, method, attribution.TargetClasses[0], options)
                 : null;
@@ -123,7 +136,18 @@ public static class Explainer
             });
         }
 
-        return new Explanation(
+        if (segmentation is null && maps.Count > 0)
+        {
+            // Every map's deletion in one batched prediction.
+            PredictionResult after = new Predictor(model, predictorOptions).Predict(new FloatTensor([maps.Count, .. input.Batch.Shape[1..]], [.. deleted.SelectMany(d => d)]), request.InputPath);
+            for (int m = 0; m < maps.Count; m++)
+            {
+                maps[m] = maps[m] with { Deletion = new DeletionEffect(DeletionEffect.TopFraction, prediction.Probabilities[maps[m].TargetClass], after.Items[m].Probabilities[maps[m].TargetClass]) };
+            }
+        }
+
+        Cases.SimilarCasesResult? similar = caseIndex is null ? null : Cases.SimilarCases.Find(model, caseIndex, input, request.SimilarCount, null, request.Options.MaxMemoryBytes);
+        var explanation = new Explanation(
             model.FilePath, model.Card?.Name ?? Path.GetFileNameWithoutExtension(model.FilePath), model.Card?.Description,
             model.Card?.Evaluation ?? new Dictionary<string, double>(), input, prediction, classNames, maps,
             request.Parameters, mask, request.LesionMaskPath)
@@ -132,9 +156,13 @@ public static class Explainer
             Segmentation = segmentation,
             Failures = failures,
             Concepts = concepts,
-            Agreement = request.Uncertainty is null ? [] : [.. maps.SelectMany((a, i) => maps.Skip(i + 1).Select(b => new MethodAgreement(a.Method, b.Method, Metrics.Randomisation.Spearman(a.OnScan, b.OnScan))))],
+            Agreement = [.. maps.SelectMany((a, i) => maps.Skip(i + 1).Select(b => new MethodAgreement(a.Method, b.Method, Metrics.Randomisation.Spearman(a.OnScan, b.OnScan))))],
             Uncertainty = uncertainty,
+            Atlas = atlas,
+            Confounder = confounder,
+            SimilarCases = similar,
         };
+        return explanation with { Summary = Summaries.ExplanationSummary.Of(explanation, request.SummaryTemplates, request.Uncertainty?.Source) };
     }
 
     /// <summary>Whether the method reads inputs laid out on the model grid (a label map, a target mask, background scans,

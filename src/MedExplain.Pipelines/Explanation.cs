@@ -39,7 +39,7 @@ public sealed record Explanation(
     /// <see cref="Maps"/>, so finished work is never lost to a later method's failure.</summary>
     public IReadOnlyList<MethodFailure> Failures { get; init; } = [];
 
-    /// <summary>Gets how alike each pair of methods ranks the voxels, when the request asked for uncertainty.</summary>
+    /// <summary>Gets how alike each pair of methods ranks the voxels.</summary>
     public IReadOnlyList<MethodAgreement> Agreement { get; init; } = [];
 
     /// <summary>Gets how sure the model is about this scan, when the request asked, and how that was measured.</summary>
@@ -47,6 +47,63 @@ public sealed record Explanation(
 
     /// <summary>Gets the scan's concept scores from the request's CAV file (empty without one), and the class they are for.</summary>
     public ScanConcepts? Concepts { get; init; }
+
+    /// <summary>Gets the atlas on the scan's grid with its region names, when the request gave one.</summary>
+    public AtlasOnScan? Atlas { get; init; }
+
+    /// <summary>Gets the known confounder's mask on the scan's grid, when the request gave one.</summary>
+    public ConfounderOnScan? Confounder { get; init; }
+
+    /// <summary>Gets the indexed reference cases most like the scan, when the request named an index.</summary>
+    public Cases.SimilarCasesResult? SimilarCases { get; init; }
+
+    /// <summary>Gets the plain-language summary of all of the above.</summary>
+    public Summaries.ExplanationSummary? Summary { get; init; }
+}
+
+/// <summary>Atlas labels on a scan's grid, with the names of its regions.</summary>
+/// <param name="LabelsOnScan">One label per scan voxel (0 = none).</param>
+/// <param name="Names">The regions' names (a label without one is called "region LABEL").</param>
+public sealed record AtlasOnScan(float[] LabelsOnScan, IReadOnlyDictionary<int, string> Names);
+
+/// <summary>Where a known confounder lies on a scan (a burned-in marker, a ruler, a chest drain).</summary>
+/// <param name="MaskOnScan">Non-zero on the confounder, per scan voxel.</param>
+/// <param name="Name">What it is, as a summary names it.</param>
+public sealed record ConfounderOnScan(float[] MaskOnScan, string Name);
+
+/// <summary>What deleting a map's top voxels does to the explained class's probability: the voxels of the model input
+/// ranked highest by the map are set to 0 (the normalised input's baseline, as evaluation's deletion curve does).</summary>
+/// <param name="Fraction">The share of the model input's values deleted.</param>
+/// <param name="ProbabilityBefore">The class's probability on the scan.</param>
+/// <param name="ProbabilityAfter">Its probability with them deleted.</param>
+public sealed record DeletionEffect(double Fraction, double ProbabilityBefore, double ProbabilityAfter)
+{
+    /// <summary>The share of the input an explanation deletes: small enough to leave the scan a scan, large enough to
+    /// cover a lesion.</summary>
+    public const double TopFraction = 0.05;
+
+    /// <summary>The input with the values ranked highest by the map set to 0.</summary>
+    /// <param name="input">One model input's values.</param>
+    /// <param name="map">Its map, one value per input value.</param>
+    /// <param name="fraction">The share to delete.</param>
+    public static float[] Delete(ReadOnlySpan<float> input, ReadOnlySpan<float> map, double fraction)
+    {
+        float[] keys = [.. map];
+        int[] order = [.. Enumerable.Range(0, keys.Length)];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = -keys[i];
+        }
+
+        Array.Sort(keys, order); // ties keep no particular order; a map's top 5% rarely ties at its edge
+        float[] deleted = input.ToArray();
+        for (int r = 0, count = (int)Math.Round(fraction * deleted.Length); r < count; r++)
+        {
+            deleted[order[r]] = 0;
+        }
+
+        return deleted;
+    }
 }
 
 /// <summary>A method that could not run, and why.</summary>
@@ -86,6 +143,9 @@ public sealed record MethodMap(string Method, int TargetClass, float TargetScore
 
     /// <summary>Gets how much the map moves across test-time augmentations, on the scan's grid, when the request asked.</summary>
     public MapUncertainty? Spread { get; init; }
+
+    /// <summary>Gets what deleting the map's top voxels does to the explained class's probability (classifiers only).</summary>
+    public DeletionEffect? Deletion { get; init; }
 }
 
 /// <summary>How one scan's logit of a class moves along the concepts of a CAV file.</summary>
@@ -110,6 +170,10 @@ public sealed record MethodAgreement(string First, string Second, double RankCor
     /// <summary>Below this the methods disagree strongly about where the evidence is (a weak correlation by the usual
     /// reading of ρ), and reports say so.</summary>
     public const double DisagreeBelow = 0.3;
+
+    /// <summary>From this on the methods agree (a strong correlation by the usual reading of ρ); between the two
+    /// thresholds they agree in part.</summary>
+    public const double AgreeFrom = 0.6;
 
     /// <summary>Gets a value indicating whether the two maps disagree strongly.</summary>
     public bool Disagree => RankCorrelation < DisagreeBelow;

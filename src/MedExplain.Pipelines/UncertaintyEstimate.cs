@@ -4,6 +4,7 @@ using MedExplain.Uncertainty;
 namespace MedExplain.Pipelines;
 
 /// <summary>Where a prediction's uncertainty comes from.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<UncertaintySource>))]
 public enum UncertaintySource
 {
     /// <summary>Test-time augmentation: the identity, a flip along each spatial axis, quarter turns of square planes.</summary>

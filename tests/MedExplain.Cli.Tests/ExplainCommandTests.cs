@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MedExplain.Imaging;
 using MedExplain.Imaging.Nifti;
 using MedExplain.Imaging.Npy;
@@ -42,6 +43,27 @@ public sealed class ExplainCommandTests : IDisposable
         }
 
         Assert.True(worst <= 1e-4 * largest, $"largest difference {worst} (map scale {largest})");
+    }
+
+    [Fact]
+    public void Summary_IsPrintedWrittenAsJsonAndShownInTheReport_AndABadTranslationExitsTwo()
+    {
+        string[] args = ["explain", "-m", RepoPaths.DemoModel("brain-lesion-2d"), "-i", RepoPaths.DemoScan("2d/slice-02-tumour.png"), "--methods", "gradient,grad-cam",
+            "--mask", RepoPaths.DemoScan("2d/slice-02-tumour-mask.png"), "--atlas", RepoPaths.DemoScan("2d/slice-02-tumour-regions.png"), "--atlas-names", RepoPaths.DemoScan("2d/aal-regions-readable.tsv")];
+        (int code, string output, string error) = CliRunner.Run([.. args, "--out", _temp.File("out")]);
+
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(_temp.File("out/slice-02-tumour-summary.json")));
+        string summary = json.RootElement.GetProperty("summary").GetString()!;
+        Assert.Contains($"in brief: {summary}", output, StringComparison.Ordinal);
+        Assert.Contains(json.RootElement.GetProperty("facts").GetProperty("maps")[0].GetProperty("regions")[0].GetProperty("name").GetString()!, summary, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(summary), File.ReadAllText(_temp.File("out/report.html")), StringComparison.Ordinal);
+
+        File.WriteAllText(_temp.File("bad.json"), "{\"prediction\": \"Predicted {class}.\"}");
+        (int badCode, _, string badError) = CliRunner.Run([.. args, "--summary-templates", _temp.File("bad.json"), "--out", _temp.File("bad")]);
+        Assert.Equal(2, badCode);
+        Assert.Contains("bad.json", badError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_temp.File("bad/maps")), "a bad translation stops the run before any map is made");
     }
 
     [Fact]

@@ -85,7 +85,7 @@ internal static class AttributeCommand
             Attribution attribution = chosen.Attribute(loaded, batch, classTarget, options, console.Progress());
             string outputPath = result.GetValue(output)!;
             NpyWriter.Write(outputPath, attribution.Values);
-            IReadOnlyDictionary<int, string> names = result.GetValue(regionNames) is { } namesFile ? RegionNames.Read(namesFile) : new Dictionary<int, string>();
+            IReadOnlyDictionary<int, string> names = result.GetValue(regionNames) is { } namesFile ? RegionNameTable.Read(namesFile) : new Dictionary<int, string>();
             AttributionReport report = AttributionReport.Of(loaded.FilePath, inputPath, outputPath, attribution, clock.Elapsed, names);
             if (result.GetValue(json))
             {

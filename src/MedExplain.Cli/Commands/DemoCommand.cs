@@ -42,7 +42,8 @@ internal static class DemoCommand
             {
                 string reportFolder = Path.Combine(figures, "report");
                 DemoManifest.Sample[] shown = [.. ReportSamples(manifest, runs)];
-                ExplainRequest[] requests = [.. shown.Select(s => ReportRequest(folder, s))];
+                string? cases = CaseIndexOfThePool(console, folder, figures);
+                ExplainRequest[] requests = [.. shown.Select(s => ReportRequest(folder, s) with { CaseIndexPath = s.Model == PoolModel ? cases : null })];
                 Dictionary<DemoManifest.Sample, string> anchors = shown.Zip(ExplainCommand.Stems(requests)).ToDictionary(p => p.First, p => p.Second);
                 (string report, _) = ExplainCommand.Run(console, requests, reportFolder, "MedExplain demo: brain-MRI lesion models on the bundled scans", Overview(runs, reportFolder, anchors));
                 console.Out.WriteLine($"== HTML report (overview with the evaluation reports and the misclassified scans; maps on the scans' own grids, NIfTI overlays, metadata): {report}");
@@ -100,16 +101,47 @@ internal static class DemoCommand
         return items;
     }
 
+    /// <summary>The model whose report shows similar cases from the demo's screening pool.</summary>
+    private const string PoolModel = "brain-lesion-2d";
+
+    /// <summary>Indexes the demo's screening pool (concepts/random: 100 slices, the class in each name) with the 2D
+    /// model, so its report sections show each scan's most similar reference cases; null when the pool is missing.</summary>
+    private static string? CaseIndexOfThePool(CliConsole console, string folder, string output)
+    {
+        string pool = Path.Combine(folder, "concepts", "random");
+        if (!Directory.Exists(pool))
+        {
+            return null;
+        }
+
+        string indexFolder = Path.Combine(output, "cases", PoolModel);
+        using var model = Onnx.OnnxModel.Load(Path.Combine(folder, "models", PoolModel + ".onnx"));
+        Pipelines.Cases.CaseIndex index = Pipelines.Cases.CaseIndex.OpenOrCreate(indexFolder, model);
+        string[] scans = [.. Directory.GetFiles(pool, "*.png").Order(StringComparer.Ordinal)];
+        index.AddScans(model, [.. scans.Select(s => (s, (string?)Path.GetFileNameWithoutExtension(s).Split('-')[^1]))], 1L << 30);
+        console.Out.WriteLine($"== case index of the screening pool for {PoolModel}: {index.Cases.Count} slices, {indexFolder}");
+        return indexFolder;
+    }
+
     /// <summary>Explains the NIfTI twin of a sample where there is one, so the report shows real geometry.</summary>
     private static ExplainRequest ReportRequest(string folder, DemoManifest.Sample sample)
     {
         string scan = NiftiTwin(Path.Combine(folder, "scans", sample.Scan));
         string? mask = sample.LesionMask is { } m ? NiftiTwin(Path.Combine(folder, "scans", m)) : null;
-        bool sameKind = mask is null || scan.EndsWith(".nii.gz", StringComparison.Ordinal) == mask.EndsWith(".nii.gz", StringComparison.Ordinal);
+        string? atlas = sample.Regions is { } r ? NiftiTwin(Path.Combine(folder, "scans", r)) : null;
+        string? confounder = sample.ConfounderMask is { } c ? NiftiTwin(Path.Combine(folder, "scans", c)) : null;
+        bool SameKind(string? labels) => labels is null || scan.EndsWith(".nii.gz", StringComparison.Ordinal) == labels.EndsWith(".nii.gz", StringComparison.Ordinal);
+        string names = Path.Combine(folder, "scans", "2d", "aal-regions-readable.tsv");
         return new ExplainRequest(
             Path.Combine(folder, "models", sample.Model + ".onnx"), null, scan, new ImageReadOptions(), null, null, ClassTarget.Predicted,
-            new AttributionOptions { Steps = 16, Samples = 16 }, sameKind ? mask : null,
-            new Dictionary<string, string> { ["model"] = sample.Model, ["truth"] = sample.Truth, ["steps"] = "16", ["samples"] = "16", ["target"] = "predicted" });
+            new AttributionOptions { Steps = 16, Samples = 16 }, SameKind(mask) ? mask : null,
+            new Dictionary<string, string> { ["model"] = sample.Model, ["truth"] = sample.Truth, ["steps"] = "16", ["samples"] = "16", ["target"] = "predicted" })
+        {
+            // The summary names AAL regions on the 2D slices and the marker area on the shortcut slices.
+            AtlasPath = SameKind(atlas) ? atlas : null,
+            AtlasNames = atlas is not null && File.Exists(names) ? RegionNameTable.Read(names) : new Dictionary<int, string>(),
+            ConfounderMaskPath = SameKind(confounder) ? confounder : null,
+        };
     }
 
     private static string NiftiTwin(string path)

@@ -38,19 +38,26 @@ internal static class ExplainCommand
         Option<string?> stride = new("--stride") { Description = "occlusion: step between windows, as --window." };
         Option<string?> featureMask = new("--feature-mask") { Description = "Region methods: a label map on the scan's grid (an atlas or segmentation in any readable format); default: a patch grid (superpixels for lime)." };
         Option<string?> regionNames = new("--region-names") { Description = "Names of the --feature-mask labels: \"LABEL NAME\" per line." };
+        Option<string?> atlas = new("--atlas") { Description = "An atlas or any label map on the scan's grid whose regions the plain-language summary names (AAL ships with the demo: demo/scans/2d/*-regions.*); default: the --feature-mask." };
+        Option<string?> atlasNames = new("--atlas-names") { Description = "Names of the --atlas labels: \"LABEL NAME\" per line, or LABEL<TAB>NAME for names with spaces (demo/scans/2d/aal-regions-readable.tsv)." };
+        Option<string?> confounder = new("--confounder") { Description = "A mask of a known confounder on the scan's grid (a burned-in marker, a ruler): the summary states how much relevance lies on it." };
+        Option<string?> confounderName = new("--confounder-name") { Description = "What the confounder is, as the summary names it; default: the mask's file name (marker-area.png: \"marker area\")." };
+        Option<string?> summaryTemplates = new("--summary-templates") { Description = "A translation of the summary's sentences: a copy of the English templates (docs/summaries.md) with each sentence translated and its {slots} kept." };
+        Option<string?> index = new("--index") { Description = "A case index made by index with this model: the report shows the reference cases most like the scan, with where they are alike, and the summary their labels." };
+        Option<int> similar = new("--similar") { Description = "How many similar cases --index shows.", DefaultValueFactory = _ => 5 };
         Option<long> maxMemory = CliOptions.MaxMemory();
         Option<string?> concepts = new("--concepts") { Description = "A CAV file from 'medexplain concepts' on this model (cavs.json): how this scan's logit of the study's class moves along each concept, beside the maps." };
         var uncertainty = new UncertaintyOptions();
         Option<string?> dicomOut = new("--dicom-out") { Description = "Also write each method's map for PACS: a DICOM Secondary Capture series (RGB, burned onto the windowed scan, marked not for diagnosis) and a Parametric Map (the float values on the scan's frame of reference), filed in the source's study and patient when the scan is DICOM." };
         var command = new Command("explain", "Explain a model's prediction on a scan: maps mapped back onto the scan's voxels (NIfTI with the scan's affine, NPY, PNG overlays) and a self-contained HTML report.")
         {
-            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, over, composite, background, patterns, window, stride, featureMask, regionNames, maxMemory, concepts, dicomOut,
+            model, card, input, methods, target, mask, output, series, volume, slice, steps, samples, seed, over, composite, background, patterns, window, stride, featureMask, regionNames, atlas, atlasNames, confounder, confounderName, summaryTemplates, index, similar, maxMemory, concepts, dicomOut,
         };
         uncertainty.AddTo(command);
         command.SetAction(result => console.Guard(() =>
         {
             using IDisposable? memory = CliOptions.MemoryScope(result, maxMemory, console);
-            OutputLocation.CheckFolder(result.GetValue(output)!, "out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask));
+            OutputLocation.CheckFolder(result.GetValue(output)!, "out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask), result.GetValue(atlas), result.GetValue(confounder));
             if (result.GetValue(dicomOut) is { } dicomFolder)
             {
                 OutputLocation.CheckFolder(dicomFolder, "dicom-out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask));
@@ -87,7 +94,8 @@ internal static class ExplainCommand
                 ("card", result.GetValue(card)), ("mask", result.GetValue(mask)), ("series", result.GetValue(series)), ("slice", result.GetValue(slice)?.ToString(CultureInfo.InvariantCulture)),
                 ("over", result.GetValue(over)), ("composite", result.GetValue(composite)), ("background", result.GetValue(background)), ("patterns", result.GetValue(patterns)),
                 ("window", result.GetValue(window)), ("stride", result.GetValue(stride)), ("feature mask", result.GetValue(featureMask)), ("region names", result.GetValue(regionNames)),
-                ("concepts", result.GetValue(concepts)),
+                ("concepts", result.GetValue(concepts)), ("atlas", result.GetValue(atlas)), ("atlas names", result.GetValue(atlasNames)),
+                ("confounder", result.GetValue(confounder)), ("confounder name", result.GetValue(confounderName)), ("summary templates", result.GetValue(summaryTemplates)), ("index", result.GetValue(index)),
             })
             {
                 if (value is not null)
@@ -111,8 +119,15 @@ internal static class ExplainCommand
             {
                 Occlusion = sizes,
                 FeatureMaskPath = result.GetValue(featureMask),
-                RegionNames = result.GetValue(regionNames) is { } namesFile ? RegionNames.Read(namesFile) : new Dictionary<int, string>(),
+                RegionNames = result.GetValue(regionNames) is { } namesFile ? RegionNameTable.Read(namesFile) : new Dictionary<int, string>(),
                 ConceptVectorsPath = result.GetValue(concepts),
+                AtlasPath = result.GetValue(atlas),
+                AtlasNames = result.GetValue(atlasNames) is { } atlasNamesFile ? RegionNameTable.Read(atlasNamesFile) : new Dictionary<int, string>(),
+                ConfounderMaskPath = result.GetValue(confounder),
+                ConfounderName = result.GetValue(confounderName),
+                CaseIndexPath = result.GetValue(index),
+                SimilarCount = CliOptions.AtLeastOne(result.GetValue(similar), "similar"),
+                SummaryTemplates = result.GetValue(summaryTemplates) is { } templatesFile ? MedExplain.Pipelines.Summaries.SummaryTemplates.Load(templatesFile) : null,
                 Uncertainty = uncertainty.Settings(result, result.GetValue(maxMemory)),
             };
             string folder = result.GetValue(output)!;
@@ -151,6 +166,11 @@ internal static class ExplainCommand
             if (explanation.Uncertainty is { } measured)
             {
                 console.Out.WriteLine($"uncertainty ({measured.Method}): {PredictionText.Uncertainty(measured.Measures, explanation.ClassNames)}");
+            }
+
+            if (explanation.Summary is { } summary)
+            {
+                console.Out.WriteLine($"in brief: {summary.Text}");
             }
 
             foreach (MethodAgreement pair in explanation.Agreement.Where(p => p.Disagree))

@@ -75,10 +75,26 @@ internal static class ExplanationWriter
             figure.Notes.Add(shared);
         }
 
+        if (explanation.Summary is { } summary)
+        {
+            string json = $"{stem}-summary.json";
+            AtomicFile.WriteAllText(Path.Combine(folder, json), System.Text.Json.JsonSerializer.Serialize(new { scan = Path.GetFileName(scan.Metadata.Source.TrimEnd('/', '\\')), model = explanation.ModelName, summary = summary.Text, facts = summary.Facts }, JsonOutput.Options));
+            files.Add(json);
+        }
+
+        byte[]? similar = null;
+        if (explanation.SimilarCases is { Cases.Count: > 0 } cases)
+        {
+            string similarPng = $"figures/{stem}-similar.png";
+            SimilarCasesFigure.Of(cases).Save(Path.Combine(folder, similarPng));
+            files.Add(similarPng);
+            similar = File.ReadAllBytes(Path.Combine(folder, similarPng));
+        }
+
         string figurePath = $"figures/{stem}.png";
         figure.Save(Path.Combine(folder, figurePath));
         files.Insert(0, figurePath);
-        report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null, figureScales.Note) { Spreads = spreads }, files, stem);
+        report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null, figureScales.Note) { Spreads = spreads, SimilarCases = similar }, files, stem);
         log.WriteLine($"wrote {files.Count} files under {folder}");
         return scales;
     }

@@ -14,4 +14,7 @@ internal sealed record ExplanationFigures(byte[] Overview, IReadOnlyList<byte[]>
     /// <summary>Gets, per method, the PNG of its map's spread across samples and that picture's colour scale, or null
     /// for a map without a measured spread.</summary>
     public IReadOnlyList<(byte[] Png, ColourScale Scale)?> Spreads { get; init; } = [];
+
+    /// <summary>Gets the PNG of the similar cases beside the query, or null when no index was given.</summary>
+    public byte[]? SimilarCases { get; init; }
 }

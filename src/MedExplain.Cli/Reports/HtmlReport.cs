@@ -33,6 +33,7 @@ internal sealed class HtmlReport
             _body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{E(description)}</p>");
         }
 
+        Brief(explanation);
         Prediction(explanation);
         _body.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"scan and attribution maps\" src=\"{Png(figures.Overview)}\"><figcaption>The scan and each method's map for class <b>{E(explanation.ClassNames[explanation.Maps.Count > 0 ? explanation.Maps[0].TargetClass : explanation.Prediction.ClassIndex])}</b>, drawn on the scan's own voxels{(figures.Through is { } through ? $"; axial, coronal and sagittal planes through {E(through)}" : string.Empty)}. {E(figures.Convention)} Signed maps: red raised the score, blue lowered it; magnitudes run from black to yellow. Each method's colour range is under its name (the 99.5th percentile of |value|). {E(figures.SharedScales ?? "Methods measure different things, each on its own scale: compare places, not colours, across methods.")}{(explanation.LesionMask is null ? string.Empty : " Green: the lesion outline.")}</figcaption></figure>");
         _body.Append("<h3>Methods</h3><div class=\"methods\">");
@@ -67,6 +68,7 @@ internal sealed class HtmlReport
 
         _body.Append("</div>");
         Agreement(explanation);
+        SimilarCases(explanation, figures.SimilarCases);
         Concepts(explanation);
         Metadata(explanation);
         Table("Parameters used", explanation.Parameters);
@@ -138,6 +140,54 @@ internal sealed class HtmlReport
     }
 
     /// <summary>How alike the methods rank the voxels (asked for with the uncertainty).</summary>
+    /// <summary>The plain-language summary, and each map's figures behind it.</summary>
+    private void Brief(Explanation explanation)
+    {
+        if (explanation.Summary is not { } summary)
+        {
+            return;
+        }
+
+        _body.Append(CultureInfo.InvariantCulture, $"<h3>In brief</h3><p class=\"brief\">{E(summary.Text)}</p>");
+        if (summary.Facts.Maps.Count == 0)
+        {
+            return;
+        }
+
+        _body.Append("<table class=\"kv\"><tr><th>method</th><th>largest region share</th><th>outside the atlas</th><th>in the lesion</th><th>on the confounder</th><th>top voxels deleted: probability</th></tr>");
+        foreach (Pipelines.Summaries.MapFacts m in summary.Facts.Maps)
+        {
+            string region = m.Regions.Count > 0 ? $"{m.Regions[0].Name} {m.Regions[0].Percent}%" : "–";
+            string deletion = m.Deletion is { } d ? $"{d.FractionPercent}%: {d.ClassName} {d.BeforePercent}% → {d.AfterPercent}%" : "–";
+            _body.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(m.Method)}</td><td>{E(region)}</td><td>{Share(m.OutsideRegionsPercent)}</td><td>{Share(m.LesionPercent)}</td><td>{(m.Confounder is { } c ? E($"{c.Name} {c.Percent}%") : "–")}</td><td>{E(deletion)}</td></tr>");
+        }
+
+        _body.Append("</table><p class=\"muted\">Shares of each map's positive relevance on the scan's grid. Deleting sets the map's top voxels of the model input to 0, as evaluation's deletion curve does; the facts are in the scan's -summary.json.</p>");
+        static string Share(int? percent) => percent is { } p ? $"{p}%" : "–";
+    }
+
+    /// <summary>The indexed cases most like the scan, with where each is alike.</summary>
+    private void SimilarCases(Explanation explanation, byte[]? figure)
+    {
+        if (explanation.SimilarCases is not { Cases.Count: > 0 } found)
+        {
+            return;
+        }
+
+        _body.Append(CultureInfo.InvariantCulture, $"<h3>Similar reference cases</h3><p class=\"muted\">The indexed cases nearest to this scan by the cosine similarity of the model's embedding at {E(found.Layer)}: what the model takes this scan to be like, not a diagnosis of it.</p><table class=\"kv\"><tr><th>rank</th><th>case</th><th>label</th><th>cosine</th></tr>");
+        for (int i = 0; i < found.Cases.Count; i++)
+        {
+            Pipelines.Cases.SimilarCase c = found.Cases[i];
+            _body.Append(CultureInfo.InvariantCulture, $"<tr><td>{i + 1}</td><td>{E(Path.GetFileName(c.Match.Case.Scan))}</td><td>{E(c.Match.Case.Label ?? "unlabelled")}</td><td>{c.Match.Similarity:0.000}{(c.CaseMap is null ? " (scan moved or changed since indexed: no map)" : string.Empty)}</td></tr>");
+        }
+
+        _body.Append("</table>");
+        if (figure is not null)
+        {
+            _body.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"similar cases\" src=\"{Png(figure)}\"><figcaption>Left: where the scan is like each case; middle: the case; right: where the case is like the scan. The maps split the cosine over the layer's positions and share one colour scale.</figcaption></figure>");
+        }
+    }
+
     private void Agreement(Explanation explanation)
     {
         if (explanation.Agreement.Count == 0)

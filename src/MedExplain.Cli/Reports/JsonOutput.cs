@@ -8,6 +8,7 @@ internal static class JsonOutput
     public static JsonSerializerOptions Options { get; } = new()
     {
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // files and consoles, not HTML: "Heschl's", not "Heschl\u0027s"
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };

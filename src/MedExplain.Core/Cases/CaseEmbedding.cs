@@ -66,6 +66,55 @@ public sealed record CaseEmbedding(string Layer, float[] Activation, int Channel
         return embedding!;
     }
 
+    /// <summary>This case seen only inside a region: each position's activation weighed by the share of its cell of the
+    /// input grid that the region covers, so the embedding pools only there and the similarity map is 0 outside.</summary>
+    /// <param name="region">Non-zero inside the region, one value per voxel of the model input's spatial grid.</param>
+    /// <param name="inputSpatial">The model input's spatial shape.</param>
+    /// <exception cref="MedExplainParameterException">The layer has no positions laid out like the input, or the region is empty.</exception>
+    public CaseEmbedding Within(ReadOnlySpan<float> region, int[] inputSpatial)
+    {
+        ArgumentNullException.ThrowIfNull(inputSpatial);
+        if (Spatial.Length != inputSpatial.Length || region.Length != inputSpatial.Aggregate(1, (a, b) => a * b))
+        {
+            throw new MedExplainParameterException("region", $"needs a layer with positions laid out like the input's {inputSpatial.Length} spatial axes and a mask of {string.Join("×", inputSpatial)} voxels; '{Layer}' has shape ({string.Join("×", Spatial)}) and the mask {region.Length} voxels.");
+        }
+
+        double[] covered = new double[Positions], cell = new double[Positions];
+        int[] at = new int[inputSpatial.Length];
+        for (int i = 0; i < region.Length; i++)
+        {
+            // The position whose cell holds input voxel i: each axis scaled down, the last axis fastest.
+            int position = 0;
+            for (int d = 0; d < at.Length; d++)
+            {
+                position = (position * Spatial[d]) + (int)((long)at[d] * Spatial[d] / inputSpatial[d]);
+            }
+
+            cell[position]++;
+            covered[position] += region[i] != 0 ? 1 : 0;
+            for (int d = at.Length - 1; d >= 0 && ++at[d] == inputSpatial[d]; d--)
+            {
+                at[d] = 0;
+            }
+        }
+
+        if (covered.All(c => c == 0))
+        {
+            throw new MedExplainParameterException("region", "covers no voxel of the model's input: search the whole scan, or give a mask of the region on the scan's grid.");
+        }
+
+        float[] weighed = new float[Activation.Length];
+        for (int c = 0; c < Channels; c++)
+        {
+            for (int p = 0; p < Positions; p++)
+            {
+                weighed[(c * Positions) + p] = Activation[(c * Positions) + p] * (float)(covered[p] / cell[p]);
+            }
+        }
+
+        return new CaseEmbedding(Layer, weighed, Channels, Spatial);
+    }
+
     /// <summary>The cosine similarity of two embeddings (0 when either is zero).</summary>
     /// <param name="a">One embedding.</param>
     /// <param name="b">Another of the same length.</param>

@@ -65,6 +65,18 @@ public sealed class CaseIndex
     /// <summary>Gets the cases, in the order they were added.</summary>
     public IReadOnlyList<IndexedCase> Cases => _cases;
 
+    /// <summary>Opens the index in <paramref name="folder"/>, which must hold one.</summary>
+    /// <param name="folder">The index's folder.</param>
+    /// <param name="model">The model its embeddings were made by.</param>
+    /// <exception cref="MedExplainInputException">The folder holds no index, or one of another model, or damaged files.</exception>
+    public static CaseIndex Open(string folder, OnnxModel model)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return File.Exists(Path.Combine(folder, IndexFile))
+            ? OpenOrCreate(folder, model)
+            : throw new MedExplainInputException(folder, $"holds no case index ({IndexFile}): index reference scans into it with the same model first.");
+    }
+
     /// <summary>Opens the index in <paramref name="folder"/>, or starts one there when it holds none.</summary>
     /// <param name="folder">The index's folder.</param>
     /// <param name="model">The model the embeddings are (to be) made by.</param>
@@ -103,29 +115,42 @@ public sealed class CaseIndex
     /// <param name="scans">Each scan's path and label.</param>
     /// <param name="maxMemoryBytes">The memory each forward pass may take.</param>
     /// <param name="progress">Receives progress after each group, or null.</param>
+    /// <returns>How many scans were added: a scan already in the index with the same content is skipped.</returns>
     /// <exception cref="MedExplainInputException">A scan is missing or unreadable (the cases saved before it stay).</exception>
-    public void AddScans(OnnxModel model, IReadOnlyList<(string Scan, string? Label)> scans, long maxMemoryBytes, IProgress<Batching.BatchProgress>? progress = null)
+    public int AddScans(OnnxModel model, IReadOnlyList<(string Scan, string? Label)> scans, long maxMemoryBytes, IProgress<Batching.BatchProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(scans);
+
+        // A scan already indexed unchanged is skipped, so indexing a folder again (or after a crash) adds only what is new.
+        var indexed = new HashSet<(string, string)>(_cases.Select(c => (Path.GetFullPath(c.Scan), c.ScanHash)));
         var pending = new List<(IndexedCase, float[])>();
+        int added = 0;
         for (int start = 0; start < scans.Count; start += ScansPerGroup)
         {
-            (string Scan, string? Label)[] group = [.. scans.Skip(start).Take(ScansPerGroup)];
-            FloatTensor inputs = FloatTensor.Concatenate([.. group.Select(s => ModelInputLoader.Load(s.Scan, model.InputSpec))]);
-            var embeddings = new float[group.Length][];
-            CaseEmbedding.Stream(model, inputs, Layer, maxMemoryBytes, (i, embedding) => embeddings[i] = embedding.Vector);
-            pending.AddRange(group.Select((s, i) => (new IndexedCase(s.Scan, s.Label, HashOf(s.Scan)), embeddings[i])));
+            (string Scan, string? Label, string Hash)[] group = [.. scans.Skip(start).Take(ScansPerGroup)
+                .Select(s => (s.Scan, s.Label, Hash: HashOf(s.Scan)))
+                .Where(s => indexed.Add((Path.GetFullPath(s.Scan), s.Hash)))];
+            if (group.Length > 0)
+            {
+                FloatTensor inputs = FloatTensor.Concatenate([.. group.Select(s => ModelInputLoader.Load(s.Scan, model.InputSpec))]);
+                var embeddings = new float[group.Length][];
+                CaseEmbedding.Stream(model, inputs, Layer, maxMemoryBytes, (i, embedding) => embeddings[i] = embedding.Vector);
+                pending.AddRange(group.Select((s, i) => (new IndexedCase(s.Scan, s.Label, s.Hash), embeddings[i])));
+                added += group.Length;
+            }
 
             // Saved every so many cases, so a failure loses little and the JSON is not rewritten per group.
-            if (pending.Count >= CasesPerSave || start + group.Length == scans.Count)
+            if (pending.Count >= CasesPerSave || (start + ScansPerGroup >= scans.Count && pending.Count > 0))
             {
                 Add(pending);
                 pending.Clear();
             }
 
-            progress?.Report(new Batching.BatchProgress(start + group.Length, scans.Count, (start / ScansPerGroup) + 1));
+            progress?.Report(new Batching.BatchProgress(Math.Min(start + ScansPerGroup, scans.Count), scans.Count, (start / ScansPerGroup) + 1));
         }
+
+        return added;
     }
 
     /// <summary>Appends cases with their embeddings and saves the index.</summary>
@@ -188,18 +213,38 @@ public sealed class CaseIndex
             throw new MedExplainParameterException("query", $"holds {query.Length} values; the index holds {Dimension} per case.");
         }
 
+        // One pass over the rows keeping the k best in a heap whose root is the worst kept: O(n log k), not a full sort.
         float[] unit = Unit(query.ToArray());
-        var scored = new List<(int Index, double Similarity)>();
+        var best = new PriorityQueue<int, (double Similarity, int Index)>(k + 1, WorstFirst);
         for (int i = 0; i < _cases.Count; i++)
         {
             if (where is null || where(_cases[i]))
             {
-                scored.Add((i, System.Numerics.Tensors.TensorPrimitives.Dot(unit, _unit[i])));
+                double similarity = System.Numerics.Tensors.TensorPrimitives.Dot(unit, _unit[i]);
+                if (best.Count < k)
+                {
+                    best.Enqueue(i, (similarity, i));
+                }
+                else if (best.TryPeek(out _, out (double Similarity, int Index) worst) && WorstFirst.Compare(worst, (similarity, i)) < 0)
+                {
+                    best.EnqueueDequeue(i, (similarity, i));
+                }
             }
         }
 
-        return [.. scored.OrderByDescending(s => s.Similarity).ThenBy(s => s.Index).Take(k).Select(s => new CaseMatch(_cases[s.Index], s.Index, s.Similarity))];
+        var found = new List<CaseMatch>(best.Count);
+        while (best.TryDequeue(out int index, out (double Similarity, int Index) score))
+        {
+            found.Add(new CaseMatch(_cases[index], index, score.Similarity));
+        }
+
+        found.Reverse();
+        return found;
     }
+
+    /// <summary>Orders scores worst first: lower similarity, then (ties) the later case.</summary>
+    private static readonly Comparer<(double Similarity, int Index)> WorstFirst =
+        Comparer<(double Similarity, int Index)>.Create((a, b) => a.Similarity != b.Similarity ? a.Similarity.CompareTo(b.Similarity) : b.Index.CompareTo(a.Index));
 
     /// <summary>A case's embedding scaled to unit length (cosines do not depend on the scale).</summary>
     /// <param name="index">The case's position in the index.</param>

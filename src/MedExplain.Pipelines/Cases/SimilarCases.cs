@@ -29,14 +29,37 @@ public static class SimilarCases
     /// <param name="k">How many cases.</param>
     /// <param name="label">Only cases with this label, or null for all.</param>
     /// <param name="maxMemoryBytes">The memory each forward pass may take.</param>
-    /// <exception cref="MedExplainInputException">The scan cannot be read.</exception>
-    public static SimilarCasesResult Find(OnnxModel model, CaseIndex index, string scan, int k, string? label, long maxMemoryBytes)
+    /// <param name="region">A mask on the query scan's grid: the query is pooled only inside it (its similarity map is 0
+    /// outside), or null for the whole scan.</param>
+    /// <exception cref="MedExplainInputException">The scan or the mask cannot be read, or the mask covers nothing.</exception>
+    public static SimilarCasesResult Find(OnnxModel model, CaseIndex index, string scan, int k, string? label, long maxMemoryBytes, string? region = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        PreparedScan query = ModelInputLoader.Prepare(scan, model.InputSpec);
+        return Find(model, index, query, k, label, maxMemoryBytes, region is null ? null : query.LabelsOnModelGrid(region));
+    }
+
+    /// <summary>Finds the <paramref name="k"/> indexed cases most like an already prepared scan.</summary>
+    /// <param name="model">The index's model.</param>
+    /// <param name="index">The index.</param>
+    /// <param name="query">The query, prepared for the model as the index's scans were (normalised).</param>
+    /// <param name="k">How many cases.</param>
+    /// <param name="label">Only cases with this label, or null for all.</param>
+    /// <param name="maxMemoryBytes">The memory each forward pass may take.</param>
+    /// <param name="regionOnModelGrid">Non-zero where the query is pooled, on the model input's spatial grid, or null for all of it.</param>
+    /// <exception cref="MedExplainInputException">The region covers nothing, or a case's scan cannot be read.</exception>
+    public static SimilarCasesResult Find(OnnxModel model, CaseIndex index, PreparedScan query, int k, string? label, long maxMemoryBytes, float[]? regionOnModelGrid = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(index);
-        PreparedScan query = ModelInputLoader.Prepare(scan, model.InputSpec);
-        CaseEmbedding queryEmbedding = CaseEmbedding.Of(model, query.Batch, index.Layer, maxMemoryBytes);
+        ArgumentNullException.ThrowIfNull(query);
         int[] grid = query.Batch.Shape[2..];
+        CaseEmbedding queryEmbedding = CaseEmbedding.Of(model, query.Batch, index.Layer, maxMemoryBytes);
+        if (regionOnModelGrid is not null)
+        {
+            queryEmbedding = queryEmbedding.Within(regionOnModelGrid, grid);
+        }
+
         var found = new List<SimilarCase>();
         foreach (CaseMatch match in index.Search(queryEmbedding.Vector, k, label is null ? null : c => c.Label == label))
         {

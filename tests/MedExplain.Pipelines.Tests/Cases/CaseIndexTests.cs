@@ -85,4 +85,22 @@ public sealed class CaseIndexTests : IDisposable
             Assert.Equal(CaseIndex.HashOf(scan), best.Case.ScanHash);
         }
     }
+
+    [Fact]
+    public void IndexingAgain_SkipsScansAlreadyIndexedUnchanged_AndAddsAChangedOne()
+    {
+        string[] scans = [.. new[] { "2d/slice-01-normal.png", "2d/slice-02-tumour.png" }.Select(s => _temp.File(Path.GetFileName(s)))];
+        File.Copy(RepoPaths.DemoScan("2d/slice-01-normal.png"), scans[0]);
+        File.Copy(RepoPaths.DemoScan("2d/slice-02-tumour.png"), scans[1]);
+        CaseIndex index = CaseIndex.OpenOrCreate(_temp.File("index"), _model);
+        (string, string?)[] items = [.. scans.Select(s => (s, (string?)null))];
+
+        Assert.Equal(2, index.AddScans(_model, items, 1L << 30));
+        Assert.Equal(0, CaseIndex.OpenOrCreate(_temp.File("index"), _model).AddScans(_model, items, 1L << 30));
+        File.Copy(RepoPaths.DemoScan("2d/slice-05-tumour.png"), scans[1], overwrite: true);
+        CaseIndex reopened = CaseIndex.OpenOrCreate(_temp.File("index"), _model);
+
+        Assert.Equal(1, reopened.AddScans(_model, items, 1L << 30));
+        Assert.Equal(3, reopened.Cases.Count);
+    }
 }

@@ -13,6 +13,12 @@ public static class RepoPaths
 
     public static string DemoScan(string relative) => Path.Combine(Demo, "scans", relative);
 
+    /// <summary>The demo's screening pool (concepts/random: 80 normal, 10 tumour, 10 infarct slices), in name order.</summary>
+    public static string[] ScreeningPool() => [.. Directory.GetFiles(Path.Combine(Demo, "concepts", "random"), "*.png").Order(StringComparer.Ordinal)];
+
+    /// <summary>A screening-pool slice's class, the last part of its name (random-012-tumour.png: tumour).</summary>
+    public static string PoolLabel(string scan) => Path.GetFileNameWithoutExtension(scan).Split('-')[^1];
+
     public static string TestData(string relative) => Path.Combine(Root, "tests", "TestData", relative);
 
     private static string FindRoot()

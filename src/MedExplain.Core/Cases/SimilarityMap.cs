@@ -1,3 +1,5 @@
+using MedExplain.Onnx;
+
 namespace MedExplain.Cases;
 
 /// <summary>
@@ -58,5 +60,85 @@ public static class SimilarityMap
         return of.Spatial.Length == inputSpatial.Length
             ? Methods.Cam.LinearResize.Apply(map, of.Spatial, inputSpatial)
             : throw new MedExplainParameterException("layer", $"'{of.Layer}' has no positions laid out like the input's {inputSpatial.Length} spatial axes, so similarity cannot be mapped onto the scan; choose a convolutional layer.");
+    }
+
+    /// <summary>The number of windows per spatial axis that occlusion maps cut the input into: 8 × 8 for a 2D input,
+    /// 4 × 4 × 4 for a volume (64 forward passes either way).</summary>
+    /// <param name="spatialAxes">The input's spatial axes.</param>
+    public static int WindowsPerAxis(int spatialAxes) => spatialAxes >= 3 ? 4 : 8;
+
+    /// <summary>How many occluded copies of the input are held at once.</summary>
+    private const int OcclusionGroup = 8;
+
+    /// <summary>
+    /// Where a case is like others when its embedding is not a mean over positions (a flattened or fully connected layer,
+    /// a transformer's class token): each window of the input is set to 0 in turn and the map holds, over the window,
+    /// how much the cosine with each other embedding drops. Unlike <see cref="Of"/> it does not sum to the cosine; it is
+    /// an occlusion map, with the occlusion method's blockiness.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="input">One model-ready input (1, C, spatial…).</param>
+    /// <param name="layer">The embedding's tensor.</param>
+    /// <param name="others">The embeddings to compare with.</param>
+    /// <param name="maxMemoryBytes">The memory each forward pass may take.</param>
+    /// <returns>One map per other embedding, one value per voxel of the input's spatial grid.</returns>
+    public static float[][] ByOcclusion(OnnxModel model, FloatTensor input, string layer, IReadOnlyList<float[]> others, long maxMemoryBytes)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(others);
+        int[] spatial = input.Shape[2..];
+        int channels = input.Shape[1], voxels = spatial.Aggregate(1, (a, b) => a * b), perAxis = WindowsPerAxis(spatial.Length);
+        int[] windowOf = new int[voxels];
+        int[] at = new int[spatial.Length];
+        for (int v = 0; v < voxels; v++)
+        {
+            // The window holding voxel v: each axis cut into perAxis near-equal parts, the last axis fastest.
+            int window = 0;
+            for (int d = 0; d < at.Length; d++)
+            {
+                window = (window * perAxis) + (int)((long)at[d] * Math.Min(perAxis, spatial[d]) / spatial[d]);
+            }
+
+            windowOf[v] = window;
+            for (int d = at.Length - 1; d >= 0 && ++at[d] == spatial[d]; d--)
+            {
+                at[d] = 0;
+            }
+        }
+
+        // Occluded copies go through in groups, so memory holds a few copies of the input, not one per window; the
+        // last item (index `windows`) is the input itself, which each drop is measured from.
+        int windows = windowOf.Max() + 1;
+        var embeddings = new float[windows + 1][];
+        for (int start = 0; start <= windows; start += OcclusionGroup)
+        {
+            int count = Math.Min(OcclusionGroup, windows + 1 - start);
+            float[] data = new float[count * input.Data.Length];
+            for (int g = 0; g < count; g++)
+            {
+                Span<float> copy = data.AsSpan(g * input.Data.Length, input.Data.Length);
+                input.Data.CopyTo(copy);
+                for (int v = 0; start + g < windows && v < voxels; v++)
+                {
+                    if (windowOf[v] == start + g)
+                    {
+                        for (int c = 0; c < channels; c++)
+                        {
+                            copy[(c * voxels) + v] = 0;
+                        }
+                    }
+                }
+            }
+
+            CaseEmbedding.Stream(model, new FloatTensor([count, .. input.Shape[1..]], data), layer, maxMemoryBytes, (i, e) => embeddings[start + i] = e.Vector);
+        }
+
+        return [.. others.Select(other =>
+        {
+            double whole = CaseEmbedding.Cosine(embeddings[windows], other);
+            float[] drops = [.. Enumerable.Range(0, windows).Select(w => (float)(whole - CaseEmbedding.Cosine(embeddings[w], other)))];
+            return windowOf.Select(w => drops[w]).ToArray();
+        })];
     }
 }

@@ -6,8 +6,9 @@ namespace MedExplain.Pipelines.Cases;
 
 /// <summary>A reference case like the query, with where the two are alike on each scan's own grid.</summary>
 /// <param name="Match">The case and its cosine similarity.</param>
-/// <param name="QueryMap">Which parts of the query make it like this case (on the query scan's grid; sums to the
-/// similarity before resampling).</param>
+/// <param name="QueryMap">Which parts of the query make it like this case, on the query scan's grid: for an embedding
+/// that is a mean over positions, the similarity split over them (it sums to the cosine before resampling); for any
+/// other, the cosine's drop when each window of the query is occluded (<see cref="SimilarityMap.ByOcclusion"/>).</param>
 /// <param name="Scan">The case's scan as read now, or null when its file is gone or changed since it was indexed.</param>
 /// <param name="CaseMap">Which parts of the case make it like the query (on the case scan's grid), or null with <paramref name="Scan"/>.</param>
 public sealed record SimilarCase(CaseMatch Match, float[] QueryMap, MedicalImage? Scan, float[]? CaseMap);
@@ -60,18 +61,29 @@ public static class SimilarCases
             queryEmbedding = queryEmbedding.Within(regionOnModelGrid, grid);
         }
 
-        var found = new List<SimilarCase>();
-        foreach (CaseMatch match in index.Search(queryEmbedding.Vector, k, label is null ? null : c => c.Label == label))
+        CaseMatch[] matches = [.. index.Search(queryEmbedding.Vector, k, label is null ? null : c => c.Label == label)];
+
+        // The case's scan is read again for its map, unless it moved or changed since it was indexed.
+        PreparedScan?[] others = [.. matches.Select(m => File.Exists(m.Case.Scan) && CaseIndex.HashOf(m.Case.Scan) == m.Case.ScanHash ? ModelInputLoader.Prepare(m.Case.Scan, model.InputSpec) : null)];
+        float[][] queryMaps, caseMaps;
+        if (queryEmbedding.Spatial.Length == grid.Length && queryEmbedding.Positions > 1)
         {
-            // The case's scan is read again for its map, unless it moved or changed since it was indexed.
-            PreparedScan? other = File.Exists(match.Case.Scan) && CaseIndex.HashOf(match.Case.Scan) == match.Case.ScanHash
-                ? ModelInputLoader.Prepare(match.Case.Scan, model.InputSpec)
-                : null;
-            CaseEmbedding? otherEmbedding = other is null ? null : CaseEmbedding.Of(model, other.Batch, index.Layer, maxMemoryBytes);
-            var stored = new CaseEmbedding(index.Layer, index.Embedding(match.Index), index.Dimension, []);
-            float[] queryMap = query.Transform.MapBack(SimilarityMap.OnInputGrid(SimilarityMap.Of(queryEmbedding, stored), queryEmbedding, grid));
-            float[]? caseMap = other is null ? null : other.Transform.MapBack(SimilarityMap.OnInputGrid(SimilarityMap.Of(otherEmbedding!, queryEmbedding), otherEmbedding!, grid));
-            found.Add(new SimilarCase(match, queryMap, other?.Scan, caseMap));
+            // A mean over positions: the cosine splits exactly over either side's positions.
+            CaseEmbedding?[] otherEmbeddings = [.. others.Select(o => o is null ? null : CaseEmbedding.Of(model, o.Batch, index.Layer, maxMemoryBytes))];
+            queryMaps = [.. matches.Select(m => SimilarityMap.OnInputGrid(SimilarityMap.Of(queryEmbedding, new CaseEmbedding(index.Layer, index.Embedding(m.Index), index.Dimension, [])), queryEmbedding, grid))];
+            caseMaps = [.. otherEmbeddings.Select(e => e is null ? [] : SimilarityMap.OnInputGrid(SimilarityMap.Of(e, queryEmbedding), e, grid))];
+        }
+        else
+        {
+            // Any other embedding (a vector, or a single position such as a pooled 1×1 map): by occlusion, the query's windows against every case at once, each case's against the query.
+            queryMaps = SimilarityMap.ByOcclusion(model, query.Batch, index.Layer, [.. matches.Select(m => index.Embedding(m.Index))], maxMemoryBytes);
+            caseMaps = [.. others.Select(o => o is null ? [] : SimilarityMap.ByOcclusion(model, o.Batch, index.Layer, [queryEmbedding.Vector], maxMemoryBytes)[0])];
+        }
+
+        var found = new List<SimilarCase>();
+        for (int i = 0; i < matches.Length; i++)
+        {
+            found.Add(new SimilarCase(matches[i], query.Transform.MapBack(queryMaps[i]), others[i]?.Scan, others[i] is { } other ? other.Transform.MapBack(caseMaps[i]) : null));
         }
 
         return new SimilarCasesResult(query, index.Layer, found);

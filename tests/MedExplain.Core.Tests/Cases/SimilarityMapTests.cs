@@ -75,6 +75,35 @@ public sealed class SimilarityMapTests
     }
 
     [Fact]
+    public void ByOcclusion_OfAVectorLayer_IsTheCosinesDropWhenEachWindowIsZeroed()
+    {
+        // The pooled vector itself (no positions): maps come from occluding 16×16 windows of the 128×128 slice.
+        using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
+        string pooled = model.Proto.Graph.Node.First(n => n.Name == model.FindCamLayers()[^1].PoolingNode).Output[0];
+        FloatTensor query = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-02-tumour.png"), model.InputSpec);
+        FloatTensor other = MedExplain.Imaging.ModelInputLoader.Load(RepoPaths.DemoScan("2d/slice-05-tumour.png"), model.InputSpec);
+        float[] target = CaseEmbedding.Of(model, other, pooled, 1L << 30).Vector;
+
+        float[] map = SimilarityMap.ByOcclusion(model, query, pooled, [target], 1L << 30)[0];
+
+        // By hand: the window of rows 32–47 and columns 48–63 set to 0.
+        float[] occluded = [.. query.Data];
+        for (int y = 32; y < 48; y++)
+        {
+            for (int x = 48; x < 64; x++)
+            {
+                occluded[(y * 128) + x] = 0;
+            }
+        }
+
+        double whole = CaseEmbedding.Cosine(CaseEmbedding.Of(model, query, pooled, 1L << 30).Vector, target);
+        double without = CaseEmbedding.Cosine(CaseEmbedding.Of(model, new FloatTensor(query.Shape, occluded), pooled, 1L << 30).Vector, target);
+        Assert.Equal(whole - without, map[(40 * 128) + 50], 5);
+        Assert.All(Enumerable.Range(32, 16).SelectMany(y => Enumerable.Range(48, 16).Select(x => map[(y * 128) + x])), v => Assert.Equal(map[(32 * 128) + 48], v));
+        Assert.InRange(map.Distinct().Count(), 2, 64); // one value per window
+    }
+
+    [Fact]
     public void ComparingEmbeddingsOfDifferentLayers_IsRefused()
     {
         var a = new CaseEmbedding("a", [1, 2], 2, [1]);

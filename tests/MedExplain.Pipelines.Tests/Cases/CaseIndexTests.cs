@@ -73,7 +73,7 @@ public sealed class CaseIndexTests : IDisposable
     {
         CaseIndex index = CaseIndex.OpenOrCreate(_temp.File("index"), _model);
         string[] scans = [.. Directory.GetFiles(RepoPaths.DemoScan("2d"), "slice-0?-*.png").Where(f => !f.Contains("-mask", StringComparison.Ordinal) && !f.Contains("-regions", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
-        index.AddScans(_model, [.. scans.Select(s => (s, (string?)Path.GetFileNameWithoutExtension(s).Split('-')[^1]))], 1L << 30);
+        index.AddScans(_model, [.. scans.Select(s => (s, (string?)RepoPaths.PoolLabel(s)))], 1L << 30);
 
         foreach (string scan in scans)
         {

@@ -15,8 +15,8 @@ public sealed class RetrievalTests(ITestOutputHelper output)
     public void DemoPool_NearestCaseSharesTheClass_AndTheRandomisedModelRanksOtherwise()
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
-        string[] scans = [.. Directory.GetFiles(Path.Combine(RepoPaths.Demo, "concepts", "random"), "*.png").Order(StringComparer.Ordinal)];
-        string[] labels = [.. scans.Select(s => Path.GetFileNameWithoutExtension(s).Split('-')[^1])];
+        string[] scans = RepoPaths.ScreeningPool();
+        string[] labels = [.. scans.Select(RepoPaths.PoolLabel)];
         FloatTensor inputs = FloatTensor.Concatenate([.. scans.Select(s => MedExplain.Imaging.ModelInputLoader.Load(s, model.InputSpec))]);
         float[][] trained = Embeddings(model, inputs);
         float[][] randomised = Embeddings(Randomisation.Cascade(model, Randomisation.LayersFromTheTop(model).Count, 1), inputs);

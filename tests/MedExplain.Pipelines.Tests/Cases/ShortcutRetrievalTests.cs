@@ -45,7 +45,7 @@ public sealed class ShortcutRetrievalTests(ITestOutputHelper output)
     private static Measures Measure(string modelName)
     {
         using OnnxModel model = OnnxModel.Load(RepoPaths.DemoModel(modelName));
-        string[] scans = [.. Directory.GetFiles(Path.Combine(RepoPaths.Demo, "concepts", "random"), "*.png").Order(StringComparer.Ordinal)];
+        string[] scans = RepoPaths.ScreeningPool();
         MedicalImage marked = MedicalImageReader.Read(Path.Combine(RepoPaths.Demo, "concepts", "marker", "marker-001.png"));
         float[] area = MedicalImageReader.Read(RepoPaths.DemoScan("shortcut/marker-area.png")).Voxels;
         CaseEmbedding[] plain = Embed(model, scans, burn: false, marked, area), burned = Embed(model, scans, burn: true, marked, area);

@@ -3,13 +3,14 @@ using MedExplain.Methods;
 using MedExplain.Onnx;
 using MedExplain.Pipelines.Cases;
 using MedExplain.TestUtilities;
+using Xunit.Abstractions;
 
 namespace MedExplain.Pipelines.Tests.Cases;
 
 /// <summary>Similar cases on the demo's screening pool: a search restricted to a region compares only that region (the
 /// tumour retrieves tumour cases, the same area mirrored onto the healthy side retrieves normal ones), and explain shows
 /// the cases with their labels in its summary.</summary>
-public sealed class SimilarCasesTests : IDisposable
+public sealed class SimilarCasesTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly OnnxModel _model = OnnxModel.Load(RepoPaths.DemoModel("brain-lesion-2d"));
@@ -36,6 +37,31 @@ public sealed class SimilarCasesTests : IDisposable
 
         // The query's map lies inside the region only (after mapping back onto the PNG's grid, which is the model's).
         Assert.All(inTumour.Cases, c => Assert.All(c.QueryMap.Select((v, i) => (v, i)).Where(p => p.v != 0), p => Assert.True(NearRegion(tumour, p.i, query.Batch.Shape[3]))));
+    }
+
+    [Fact]
+    public void Search_AtAPooledLayer_MapsByOcclusion_MuchAsTheExactSplitDoes()
+    {
+        // The pooled tensor has one position (1×1), so its maps come from occlusion; the layer before it has 32×32, and
+        // its maps are the exact split of the same cosine (the pooled vector is their mean). Both should show the same places.
+        string pooled = _model.Proto.Graph.Node.First(n => n.Name == _model.FindCamLayers()[^1].PoolingNode).Output[0];
+        string[] scans = RepoPaths.ScreeningPool();
+        (string, string?)[] items = [.. scans.Select(s => (s, (string?)RepoPaths.PoolLabel(s)))];
+        CaseIndex byOcclusion = CaseIndex.OpenOrCreate(_temp.File("pooled"), _model, pooled), exact = CaseIndex.OpenOrCreate(_temp.File("exact"), _model);
+        byOcclusion.AddScans(_model, items, 1L << 30);
+        exact.AddScans(_model, items, 1L << 30);
+        PreparedScan query = ModelInputLoader.Prepare(RepoPaths.DemoScan("2d/slice-02-tumour.png"), _model.InputSpec);
+
+        SimilarCase occluded = SimilarCases.Find(_model, byOcclusion, query, 1, null, 1L << 30).Cases[0];
+        SimilarCase split = SimilarCases.Find(_model, exact, query, 1, null, 1L << 30).Cases[0];
+
+        // Spearman's ρ of the signed maps: Pearson of their ranks, ties (the occlusion map's windows) given their mean rank.
+        double[] a = Ranks(occluded.QueryMap), b = Ranks(split.QueryMap);
+        double meanA = a.Average(), meanB = b.Average();
+        double rho = a.Zip(b).Sum(p => (p.First - meanA) * (p.Second - meanB)) / Math.Sqrt(a.Sum(v => (v - meanA) * (v - meanA)) * b.Sum(v => (v - meanB) * (v - meanB)));
+        output.WriteLine($"Spearman of the occlusion and exact maps of the query: {rho:0.00}");
+        Assert.Equal(split.Match.Case.Scan, occluded.Match.Case.Scan);
+        Assert.True(rho > 0.3, $"Spearman of the occlusion and exact maps {rho:0.00}");
     }
 
     [Fact]
@@ -75,10 +101,29 @@ public sealed class SimilarCasesTests : IDisposable
 
     private CaseIndex Pool()
     {
-        string[] scans = [.. Directory.GetFiles(Path.Combine(RepoPaths.Demo, "concepts", "random"), "*.png").Order(StringComparer.Ordinal)];
+        string[] scans = RepoPaths.ScreeningPool();
         CaseIndex index = CaseIndex.OpenOrCreate(_temp.File("index"), _model);
-        index.AddScans(_model, [.. scans.Select(s => (s, (string?)Path.GetFileNameWithoutExtension(s).Split('-')[^1]))], 1L << 30);
+        index.AddScans(_model, [.. scans.Select(s => (s, (string?)RepoPaths.PoolLabel(s)))], 1L << 30);
         return index;
+    }
+
+    private static double[] Ranks(float[] values)
+    {
+        int[] order = [.. Enumerable.Range(0, values.Length).OrderBy(i => values[i])];
+        var ranks = new double[values.Length];
+        for (int start = 0, end; start < order.Length; start = end)
+        {
+            for (end = start + 1; end < order.Length && values[order[end]] == values[order[start]]; end++)
+            {
+            }
+
+            for (int r = start; r < end; r++)
+            {
+                ranks[order[r]] = (start + end - 1) / 2.0;
+            }
+        }
+
+        return ranks;
     }
 
     /// <summary>The region flipped left to right: the same area on the other side of the brain.</summary>

@@ -92,6 +92,7 @@ public static class Explainer
             : [.. Methods(request.Methods, model).Select(name => (name, request.Options))];
         var maps = new List<MethodMap>();
         var deleted = new List<float[]>();
+        var onModelGrids = new List<float[]>();
         var failures = new List<MethodFailure>();
         for (int m = 0; m < runs.Length; m++)
         {
@@ -114,6 +115,7 @@ public static class Explainer
 
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
             deleted.Add(DeletionEffect.Delete(input.Batch.Data, attribution.Values.Item(0), DeletionEffect.TopFraction));
+            onModelGrids.Add(onModelGrid);
             MapUncertainty? spread = request.Uncertainty is { Source: UncertaintySource.TestTimeAugmentation } && !HasGridInputs(options)
                 ? Spread(model, input, method, attribution.TargetClasses[0], options)
                 : null;
@@ -156,7 +158,8 @@ public static class Explainer
             Segmentation = segmentation,
             Failures = failures,
             Concepts = concepts,
-            Agreement = [.. maps.SelectMany((a, i) => maps.Skip(i + 1).Select(b => new MethodAgreement(a.Method, b.Method, Metrics.Randomisation.Spearman(a.OnScan, b.OnScan))))],
+            // On the model's grid: as telling as the scan's, and bounded however large the scan.
+            Agreement = [.. maps.SelectMany((a, i) => maps.Skip(i + 1).Select((b, j) => new MethodAgreement(a.Method, b.Method, Metrics.Randomisation.Spearman(onModelGrids[i], onModelGrids[i + 1 + j]))))],
             Uncertainty = uncertainty,
             Atlas = atlas,
             Confounder = confounder,

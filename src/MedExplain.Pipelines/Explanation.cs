@@ -161,7 +161,8 @@ public sealed record ScanConcepts(string File, int TargetClass, string? ClassNam
 /// <param name="Samples">How many augmentations.</param>
 public sealed record MapUncertainty(float[] StandardDeviationOnScan, double TopOverlap, int Samples);
 
-/// <summary>How alike two methods' maps of one scan are: Spearman's rank correlation of their absolute values.</summary>
+/// <summary>How alike two methods' maps of one scan are: Spearman's rank correlation of their absolute values on the
+/// model's grid.</summary>
 /// <param name="First">A method.</param>
 /// <param name="Second">Another.</param>
 /// <param name="RankCorrelation">Spearman's ρ of |map|.</param>

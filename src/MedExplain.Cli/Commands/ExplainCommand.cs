@@ -60,7 +60,7 @@ internal static class ExplainCommand
             OutputLocation.CheckFolder(result.GetValue(output)!, "out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask), result.GetValue(atlas), result.GetValue(confounder));
             if (result.GetValue(dicomOut) is { } dicomFolder)
             {
-                OutputLocation.CheckFolder(dicomFolder, "dicom-out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask));
+                OutputLocation.CheckFolder(dicomFolder, "dicom-out", result.GetValue(input), result.GetValue(model), result.GetValue(mask), result.GetValue(featureMask), result.GetValue(atlas), result.GetValue(confounder));
             }
 
             string targetText = result.GetValue(target)!;

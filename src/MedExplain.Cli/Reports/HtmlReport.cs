@@ -195,7 +195,7 @@ internal sealed class HtmlReport
             return;
         }
 
-        _body.Append(CultureInfo.InvariantCulture, $"<h3>Do the methods agree?</h3><p class=\"muted\">Spearman's rank correlation of each pair of maps' absolute values on the scan's grid: 1, the same voxels in the same order; below {MethodAgreement.DisagreeBelow:0.0}, they disagree about where the evidence is.</p><table class=\"kv\"><tr><th>methods</th><th>ρ</th></tr>");
+        _body.Append(CultureInfo.InvariantCulture, $"<h3>Do the methods agree?</h3><p class=\"muted\">Spearman's rank correlation of each pair of maps' absolute values on the model's grid: 1, the same voxels in the same order; below {MethodAgreement.DisagreeBelow:0.0}, they disagree about where the evidence is.</p><table class=\"kv\"><tr><th>methods</th><th>ρ</th></tr>");
         foreach (MethodAgreement pair in explanation.Agreement)
         {
             _body.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(pair.First)} and {E(pair.Second)}</td><td>{pair.RankCorrelation:0.00}{(pair.Disagree ? " <b>disagree</b>" : string.Empty)}</td></tr>");

@@ -111,6 +111,23 @@ public sealed partial class ExplanationSummaryTests
     }
 
     [Fact]
+    public void Summary_WithUncertainty_StatesTheMeasuredEntropyAndItsBound()
+    {
+        Explanation explanation = Explainer.Explain(new ExplainRequest(
+            RepoPaths.DemoModel("brain-lesion-2d"), null, RepoPaths.DemoScan("2d/slice-03-infarct.png"), new ImageReadOptions(), null,
+            ["gradient"], ClassTarget.Predicted, new AttributionOptions(), null, new Dictionary<string, string>())
+        {
+            Uncertainty = new UncertaintySettings(UncertaintySource.TestTimeAugmentation),
+        });
+
+        UncertaintyFacts facts = explanation.Summary!.Facts.Uncertainty!;
+        MedExplain.Uncertainty.PredictiveUncertainty measured = explanation.Uncertainty!.Value.Measures;
+        Assert.Equal(Math.Round(measured.PredictiveEntropy, 2, MidpointRounding.AwayFromZero), facts.PredictiveEntropy);
+        Assert.Equal(Math.Round(Math.Log(3), 2), facts.MaxEntropy);
+        Assert.Contains(FormattableString.Invariant($"Over {measured.Samples} test-time augmentation samples the predictive entropy is {facts.PredictiveEntropy} nats (at most {facts.MaxEntropy})"), explanation.Summary.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Summary_InATranslation_KeepsTheFactsAndChangesTheWords()
     {
         string folder = Directory.CreateTempSubdirectory("medexplain-templates-").FullName;

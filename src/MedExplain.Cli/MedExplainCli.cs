@@ -24,6 +24,7 @@ internal static class MedExplainCli
             ConceptsCommand.Create(console),
             IndexCommand.Create(console),
             SimilarCommand.Create(console),
+            StudyCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -6,13 +6,13 @@ namespace MedExplain.Cli.Tests;
 /// tests/TestData/help (a change to an option shows in the diff; MEDEXPLAIN_UPDATE_SNAPSHOTS=1 rewrites them).</summary>
 public sealed class HelpTests
 {
-    public static TheoryData<string> Commands => ["demo", "inspect", "explain", "evaluate", "fit-patterns", "image-info", "convert", "predict", "attribute", "compile", "concepts", "index", "similar"];
+    public static TheoryData<string> Commands => ["demo", "inspect", "explain", "evaluate", "fit-patterns", "image-info", "convert", "predict", "attribute", "compile", "concepts", "index", "similar", "study", "study analyze"];
 
     [Theory]
     [MemberData(nameof(Commands))]
     public void Help_EveryCommand_DescribesEveryOption(string command)
     {
-        (int code, string output, _) = CliRunner.Run(command, "--help");
+        (int code, string output, _) = CliRunner.Run([.. command.Split(' '), "--help"]);
 
         Assert.Equal(0, code);
         Assert.Contains("Usage:", output, StringComparison.Ordinal);
@@ -26,8 +26,8 @@ public sealed class HelpTests
     [MemberData(nameof(Commands))]
     public void Help_EveryCommand_EqualsItsSnapshot(string command)
     {
-        string snapshot = RepoPaths.TestData($"help/{command}.txt");
-        (_, string output, _) = CliRunner.Run(command, "--help");
+        string snapshot = RepoPaths.TestData($"help/{command.Replace(' ', '-')}.txt");
+        (_, string output, _) = CliRunner.Run([.. command.Split(' '), "--help"]);
         string text = output.ReplaceLineEndings("\n");
         if (Environment.GetEnvironmentVariable("MEDEXPLAIN_UPDATE_SNAPSHOTS") == "1")
         {

@@ -50,7 +50,7 @@ public static class TwoSampleTest
         }
 
         double t = (meanA - meanB) / se;
-        return new TTestResult(t, df, RegularizedBeta(df / (df + (t * t)), df / 2, 0.5));
+        return new TTestResult(t, df, MedExplain.Metrics.SpecialFunctions.RegularizedBeta(df / (df + (t * t)), df / 2, 0.5));
     }
 
     /// <summary>The confidence interval of a sample's mean by Student's t (the bars' whiskers in concept reports).</summary>
@@ -74,7 +74,7 @@ public static class TwoSampleTest
     private static double StudentQuantile(double tail, double df)
     {
         double low = 0, high = 1;
-        while (RegularizedBeta(df / (df + (high * high)), df / 2, 0.5) > tail)
+        while (MedExplain.Metrics.SpecialFunctions.RegularizedBeta(df / (df + (high * high)), df / 2, 0.5) > tail)
         {
             high *= 2;
         }
@@ -82,7 +82,7 @@ public static class TwoSampleTest
         for (int i = 0; i < 200 && high - low > 1e-12 * high; i++)
         {
             double mid = (low + high) / 2;
-            (low, high) = RegularizedBeta(df / (df + (mid * mid)), df / 2, 0.5) > tail ? (mid, high) : (low, mid);
+            (low, high) = MedExplain.Metrics.SpecialFunctions.RegularizedBeta(df / (df + (mid * mid)), df / 2, 0.5) > tail ? (mid, high) : (low, mid);
         }
 
         return (low + high) / 2;
@@ -92,71 +92,5 @@ public static class TwoSampleTest
     {
         double mean = values.Average();
         return (mean, values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
-    }
-
-    /// <summary>I_x(a, b), the regularised incomplete beta function.</summary>
-    private static double RegularizedBeta(double x, double a, double b)
-    {
-        if (x <= 0)
-        {
-            return 0;
-        }
-
-        if (x >= 1)
-        {
-            return 1;
-        }
-
-        double front = Math.Exp((a * Math.Log(x)) + (b * Math.Log(1 - x)) - LogBeta(a, b));
-        // The continued fraction converges fast for x below (a + 1) / (a + b + 2); use the symmetry beyond it.
-        return x < (a + 1) / (a + b + 2) ? front * ContinuedFraction(x, a, b) / a : 1 - (front * ContinuedFraction(1 - x, b, a) / b);
-    }
-
-    private static double ContinuedFraction(double x, double a, double b)
-    {
-        const double Tiny = 1e-300, Epsilon = 1e-15;
-        double c = 1, d = 1 - ((a + b) * x / (a + 1));
-        d = 1 / (Math.Abs(d) < Tiny ? Tiny : d);
-        double result = d;
-        for (int m = 1; m <= 10_000; m++)
-        {
-            foreach (double coefficient in new[] { m * (b - m) * x / ((a + (2 * m) - 1) * (a + (2 * m))), -((a + m) * (a + b + m) * x) / ((a + (2 * m)) * (a + (2 * m) + 1)) })
-            {
-                d = 1 + (coefficient * d);
-                d = 1 / (Math.Abs(d) < Tiny ? Tiny : d);
-                c = 1 + (coefficient / c);
-                c = Math.Abs(c) < Tiny ? Tiny : c;
-                result *= d * c;
-            }
-
-            if (Math.Abs((d * c) - 1) < Epsilon)
-            {
-                break;
-            }
-        }
-
-        return result;
-    }
-
-    private static double LogBeta(double a, double b) => LogGamma(a) + LogGamma(b) - LogGamma(a + b);
-
-    /// <summary>ln Γ(x) for x &gt; 0 (Lanczos, g = 7, 9 terms: about 15 significant digits).</summary>
-    private static double LogGamma(double x)
-    {
-        double[] g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-        if (x < 0.5)
-        {
-            return Math.Log(Math.PI / Math.Abs(Math.Sin(Math.PI * x))) - LogGamma(1 - x);
-        }
-
-        x -= 1;
-        double sum = g[0];
-        for (int i = 1; i < g.Length; i++)
-        {
-            sum += g[i] / (x + i);
-        }
-
-        double t = x + 7.5;
-        return (0.5 * Math.Log(2 * Math.PI)) + ((x + 0.5) * Math.Log(t)) - t + Math.Log(sum);
     }
 }

@@ -91,34 +91,3 @@ public static class Localisation
         }
     }
 }
-
-/// <summary>Orderings of a map's voxels.</summary>
-internal static class Ranking
-{
-    /// <summary>Voxel indices from the largest value to the smallest (ties by index, NaN last).</summary>
-    public static int[] Descending(ReadOnlySpan<float> values)
-    {
-        // Sorting negated keys with the indices alongside is several times faster than a comparison delegate.
-        var keys = new float[values.Length];
-        for (int i = 0; i < keys.Length; i++)
-        {
-            keys[i] = float.IsNaN(values[i]) ? float.PositiveInfinity : -values[i];
-        }
-
-        int[] order = [.. Enumerable.Range(0, keys.Length)];
-        Array.Sort(keys, order);
-        for (int start = 0, end; start < keys.Length; start = end)
-        {
-            for (end = start + 1; end < keys.Length && keys[end] == keys[start]; end++)
-            {
-            }
-
-            if (end - start > 1)
-            {
-                Array.Sort(order, start, end - start); // ties keep index order
-            }
-        }
-
-        return order;
-    }
-}

@@ -76,27 +76,5 @@ public static class Randomisation
         return [.. abs.Select(v => max > min ? (v - min) / (double)(max - min) : 0)];
     }
 
-    private static double[] Ranks(ReadOnlySpan<float> values)
-    {
-        float[] abs = [.. values.ToArray().Select(Math.Abs)];
-        int[] order = [.. Enumerable.Range(0, abs.Length).OrderBy(i => abs[i])];
-        var ranks = new double[abs.Length];
-        for (int start = 0; start < order.Length;)
-        {
-            int end = start;
-            while (end + 1 < order.Length && abs[order[end + 1]] == abs[order[start]])
-            {
-                end++;
-            }
-
-            for (int k = start; k <= end; k++)
-            {
-                ranks[order[k]] = (start + end) / 2.0; // ties share their mean rank
-            }
-
-            start = end + 1;
-        }
-
-        return ranks;
-    }
+    private static double[] Ranks(ReadOnlySpan<float> values) => Ranking.Of([.. values.ToArray().Select(v => (double)Math.Abs(v))]).Ranks;
 }

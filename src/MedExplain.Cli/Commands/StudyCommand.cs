@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using MedExplain.Cli.Reports;
+using MedExplain.Pipelines.Studies;
+using MedExplain.Studies;
+
+namespace MedExplain.Cli.Commands;
+
+/// <summary><c>medexplain study</c>: reader studies of explanation maps; <c>analyze</c> turns exported ratings into
+/// per-method medians, tests across and between methods, and inter-rater agreement.</summary>
+internal static class StudyCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("study", "Reader studies of explanation maps: experts rate (scan, map) pairs; analyse what they said.");
+        command.Subcommands.Add(Analyze(console));
+        return command;
+    }
+
+    private static Command Analyze(CliConsole console)
+    {
+        Option<string> ratings = new("--ratings") { Description = "The ratings: a CSV whose header names rater, case, method and rating (other columns ignored), or a JSON array of such objects. A rater's later rating of the same case and method replaces the earlier.", Required = true };
+        Option<int> seed = new("--seed") { Description = "Seed of the bootstrap intervals.", DefaultValueFactory = _ => 0 };
+        Option<bool> json = CliOptions.Json();
+        var command = new Command("analyze", "Per-method medians with 95% bootstrap intervals, Friedman's test across methods, Wilcoxon signed-rank tests between each pair with Holm's correction, and inter-rater agreement (Krippendorff's α, Fleiss' κ).")
+        {
+            ratings, seed, json,
+        };
+        command.SetAction(result => console.Guard(() =>
+        {
+            string file = result.GetValue(ratings)!;
+            StudyAnalysisResult analysis = StudyAnalysis.Of(RatingsFile.Read(file), result.GetValue(seed));
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, analysis);
+                return ExitCodes.Success;
+            }
+
+            TextWriter w = console.Out;
+            w.WriteLine(FormattableString.Invariant($"{file}: {analysis.Ratings} ratings of {analysis.Methods.Count} methods"));
+            w.WriteLine("  method                    ratings  median  95% interval    mean");
+            foreach (MethodRatings m in analysis.Methods)
+            {
+                w.WriteLine(FormattableString.Invariant($"  {m.Method,-24}  {m.Ratings,7}  {m.Median.Median,6:0.##}  {m.Median.Low,5:0.##} – {m.Median.High,-5:0.##}  {m.Mean,6:0.00}"));
+            }
+
+            w.WriteLine(analysis.Friedman is { } f
+                ? FormattableString.Invariant($"Friedman across methods ({analysis.FriedmanBlocks} rater-case pairs that rated all): χ² {f.Statistic:0.###}, df {analysis.Methods.Count - 1}, p {P(f.P)}")
+                : $"Friedman across methods: not computed ({(analysis.Methods.Count < 3 ? "fewer than three methods" : "fewer than two rater-case pairs rated every method")}).");
+            foreach (MethodComparison c in analysis.Comparisons)
+            {
+                w.WriteLine(FormattableString.Invariant($"  {c.First} vs {c.Second}: {c.Pairs} pairs, median difference {c.MedianDifference:0.##}, Wilcoxon W {c.Test.Statistic:0.#} ({(c.Test.Exact ? "exact" : "normal approximation")}), p {P(c.Test.P)}, Holm {P(c.HolmP)}"));
+            }
+
+            if (analysis.Agreement is { } a)
+            {
+                string kappa = a.FleissKappa is { } k ? FormattableString.Invariant($"; Fleiss' κ {k:0.###} over the {a.FleissItems} items every rater rated") : "; Fleiss' κ: no item rated by every rater";
+                w.WriteLine(FormattableString.Invariant($"Agreement of {a.Raters} raters over {a.Items} case-method items: Krippendorff's α ordinal {a.AlphaOrdinal:0.###}, interval {a.AlphaInterval:0.###}, nominal {a.AlphaNominal:0.###}{kappa}"));
+            }
+            else
+            {
+                w.WriteLine("Agreement: one rater, or no item rated twice.");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static string P(double p) => p < 0.001 ? "< 0.001" : p.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using MedExplain.TestUtilities;
+
+namespace MedExplain.Cli.Tests;
+
+/// <summary>study analyze: exported ratings in, the analysis printed or as JSON; a broken file exits 2 naming its line.</summary>
+public sealed class StudyCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Analyze_PrintsMediansTestsAndAgreement_AndTheJsonHoldsTheSame()
+    {
+        var rng = new Random(2);
+        var lines = new List<string> { "rater,case,method,rating" };
+        foreach (int rater in Enumerable.Range(1, 3))
+        {
+            foreach (int c in Enumerable.Range(1, 12))
+            {
+                lines.Add($"r{rater},c{c},deep-taylor,{Math.Clamp(4 + rng.Next(-1, 2), 1, 5)}");
+                lines.Add($"r{rater},c{c},gradient,{Math.Clamp(3 + rng.Next(-1, 2), 1, 5)}");
+                lines.Add($"r{rater},c{c},random-control,{Math.Clamp(1 + rng.Next(0, 2), 1, 5)}");
+            }
+        }
+
+        File.WriteAllLines(_temp.File("ratings.csv"), lines);
+
+        (int code, string output, string error) = CliRunner.Run("study", "analyze", "--ratings", _temp.File("ratings.csv"));
+        (int jsonCode, string json, _) = CliRunner.Run("study", "analyze", "--ratings", _temp.File("ratings.csv"), "--json");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(0, jsonCode);
+        Assert.Contains("108 ratings of 3 methods", output, StringComparison.Ordinal);
+        Assert.Contains("Friedman across methods (36 rater-case pairs that rated all)", output, StringComparison.Ordinal);
+        Assert.Contains("deep-taylor vs random-control: 36 pairs", output, StringComparison.Ordinal);
+        using JsonDocument document = JsonDocument.Parse(json);
+        Assert.Equal("deep-taylor", document.RootElement.GetProperty("methods")[0].GetProperty("method").GetString());
+        Assert.Equal(3, document.RootElement.GetProperty("agreement").GetProperty("raters").GetInt32());
+    }
+
+    [Fact]
+    public void Analyze_ABrokenRatingsFile_ExitsTwoNamingTheLine()
+    {
+        File.WriteAllText(_temp.File("broken.csv"), "rater,case,method,rating\nr1,c1,m,4\nr1,c2,m,\n");
+
+        (int code, _, string error) = CliRunner.Run("study", "analyze", "--ratings", _temp.File("broken.csv"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("broken.csv", error, StringComparison.Ordinal);
+        Assert.Contains("line 3", error, StringComparison.Ordinal);
+    }
+}

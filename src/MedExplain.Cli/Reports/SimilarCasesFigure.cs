@@ -17,21 +17,30 @@ internal static class SimilarCasesFigure
         var scale = ColourScale.Of(maps, carriesSign: maps.Any(m => m.Any(v => v < 0)));
         var figure = new PanelFigure($"cases most like {Path.GetFileName(found.Query.Scan.Metadata.Source.TrimEnd('/', '\\'))} ({scale.Range})", ["query: like this case", "the case", "case: like the query"]);
         var queryRenderer = new MapRenderer(found.Query.Scan, null, TileSize);
+        var caseNotes = new HashSet<string>(StringComparer.Ordinal);
         foreach (SimilarCase c in found.Cases)
         {
             var tiles = new List<SKBitmap> { queryRenderer.RenderMap(c.QueryMap, scale, queryRenderer.Focus(c.QueryMap), [Plane.Axial]) };
             if (c.Scan is { } other && c.CaseMap is { } caseMap)
             {
                 var renderer = new MapRenderer(other, null, TileSize);
+                caseNotes.Add(renderer.ConventionNote);
                 (int X, int Y, int Z) at = renderer.Focus(caseMap);
                 tiles.Add(renderer.RenderScan(at, [Plane.Axial]));
                 tiles.Add(renderer.RenderMap(caseMap, scale, at, [Plane.Axial]));
             }
 
-            figure.AddRow(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(c.Match.Case.Scan)}\n{c.Match.Case.Label ?? "unlabelled"}\ncosine {c.Match.Similarity:0.000}"), tiles);
+            figure.AddRow(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(c.Match.Case.Scan)}\n{c.Match.Case.Label ?? "unlabelled"}\ncosine {c.Match.Similarity:0.0000}"), tiles);
         }
 
-        figure.Notes.Add(queryRenderer.ConventionNote);
+        // Each scan is drawn by its own geometry (a NIfTI query has one, a PNG case none): say how for each.
+        string queryNote = queryRenderer.ConventionNote;
+        figure.Notes.Add(caseNotes.All(n => n == queryNote) ? queryNote : $"Query: {queryNote}");
+        foreach (string note in caseNotes.Where(n => n != queryNote))
+        {
+            figure.Notes.Add($"Cases drawn otherwise: {note}");
+        }
+
         figure.Notes.Add("Each map is the cosine similarity split over the layer's positions (it sums to the cosine), upsampled onto the scan.");
         return figure;
     }

@@ -56,7 +56,7 @@ public sealed record ExplanationSummary(string Text, SummaryFacts Facts)
                 ? new SimilarCasesFacts(
                     similar.Cases.Count,
                     [.. similar.Cases.GroupBy(c => c.Match.Case.Label ?? "unlabelled").OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => new LabelCount(g.Key, g.Count()))],
-                    Math.Round(similar.Cases[0].Match.Similarity, 3, MidpointRounding.AwayFromZero))
+                    BelowOne(similar.Cases[0].Match.Similarity, 4))
                 : null);
     }
 
@@ -196,8 +196,16 @@ public sealed record ExplanationSummary(string Text, SummaryFacts Facts)
     /// <summary>A probability in percent to 0.1, never rounded to a certainty the model did not give (0.9997 is 99.9, not 100).</summary>
     private static double ProbabilityPercent(double p)
     {
-        double percent = Math.Round(p * 100, 1, MidpointRounding.AwayFromZero);
-        return percent >= 100 && p < 1 ? 99.9 : percent <= 0 && p > 0 ? 0.1 : percent;
+        double percent = BelowOne(p, 3) * 100;
+        return percent <= 0 && p > 0 ? 0.1 : Math.Round(percent, 1);
+    }
+
+    /// <summary>A value up to 1 rounded to <paramref name="decimals"/>, never rounded up to 1 when it is below (a cosine
+    /// of 0.99996 is 0.9999, not 1: only the same case is 1).</summary>
+    private static double BelowOne(double value, int decimals)
+    {
+        double rounded = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
+        return rounded >= 1 && value < 1 ? 1 - Math.Pow(10, -decimals) : rounded;
     }
 
     /// <summary>The share of the scan's voxels a mask covers, in percent to 0.1.</summary>
@@ -207,5 +215,6 @@ public sealed record ExplanationSummary(string Text, SummaryFacts Facts)
 
     private static double Round2(double value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 
-    private static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+    /// <summary>A fact as printed: its value exactly as stored (the facts are rounded already), so text and JSON agree.</summary>
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -21,7 +21,7 @@ public sealed record SummaryFacts(
 /// <summary>What the reference cases most like the scan are labelled.</summary>
 /// <param name="Count">How many cases were found.</param>
 /// <param name="Labels">Each label with its number of cases, most frequent first (unlabelled cases as "unlabelled").</param>
-/// <param name="TopSimilarity">The nearest case's cosine similarity (0.001).</param>
+/// <param name="TopSimilarity">The nearest case's cosine similarity (0.0001; below 1 unless it is the same case).</param>
 public sealed record SimilarCasesFacts(int Count, IReadOnlyList<LabelCount> Labels, double TopSimilarity);
 
 /// <summary>How many similar cases carry a label.</summary>

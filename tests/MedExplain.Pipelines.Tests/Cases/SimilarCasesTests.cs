@@ -81,6 +81,8 @@ public sealed class SimilarCasesTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(3, facts.Count);
         Assert.Equal(explanation.SimilarCases.Cases.Count(c => c.Match.Case.Label == facts.Labels[0].Label), facts.Labels[0].Cases);
         Assert.Contains(FormattableString.Invariant($"Its 3 most similar reference cases are labelled {facts.Labels[0].Label} ({facts.Labels[0].Cases})"), explanation.Summary.Text, StringComparison.Ordinal);
+        Assert.Contains(FormattableString.Invariant($"(nearest: cosine {facts.TopSimilarity})"), explanation.Summary.Text, StringComparison.Ordinal);
+        Assert.InRange(facts.TopSimilarity, 0.9, 0.9999); // the query is not in the pool: never printed as 1
     }
 
     [Fact]

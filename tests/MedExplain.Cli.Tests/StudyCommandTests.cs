@@ -41,6 +41,39 @@ public sealed class StudyCommandTests : IDisposable
     }
 
     [Fact]
+    public void AddRater_PrintsAPasswordThatVerifies_AndExportFeedsAnalyze()
+    {
+        string db = _temp.File("study.db");
+
+        (int code, string output, string error) = CliRunner.Run("study", "add-rater", "--db", db, "--rater", "reader-1");
+        (int again, _, string refusal) = CliRunner.Run("study", "add-rater", "--db", db, "--rater", "reader-1");
+        CliRunner.Run("study", "add-rater", "--db", db, "--rater", "reader-2");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(2, again);
+        Assert.Contains("exists already", refusal, StringComparison.Ordinal);
+        string password = output.Split('\n')[0].Split("password ")[1].Trim();
+        using (var store = MedExplain.Pipelines.Studies.StudyStore.Open(db))
+        {
+            Assert.True(store.Verify("reader-1", password));
+            foreach ((string rater, int c, string method, int score) in new[] { ("reader-1", 1, "lrp", 4), ("reader-1", 1, "gradient", 2), ("reader-1", 1, "control", 1), ("reader-2", 1, "lrp", 5), ("reader-2", 1, "gradient", 3), ("reader-2", 1, "control", 1) })
+            {
+                store.Rate("maps", new MedExplain.Pipelines.Studies.Rating(rater, $"case-{c}", method, score), DateTimeOffset.UnixEpoch);
+            }
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        (int exportCode, string exported, _) = CliRunner.Run("study", "export", "--db", db, "--study", "maps", "--out", _temp.File("maps.csv"));
+        (int analyzeCode, string analysis, _) = CliRunner.Run("study", "analyze", "--ratings", _temp.File("maps.csv"));
+
+        Assert.Equal(0, exportCode);
+        Assert.Contains("6 ratings of study maps", exported, StringComparison.Ordinal);
+        Assert.Equal(0, analyzeCode);
+        Assert.Contains("6 ratings of 3 methods", analysis, StringComparison.Ordinal);
+        Assert.Contains("Friedman across methods (2 rater-case pairs that rated all)", analysis, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyze_ABrokenRatingsFile_ExitsTwoNamingTheLine()
     {
         File.WriteAllText(_temp.File("broken.csv"), "rater,case,method,rating\nr1,c1,m,4\nr1,c2,m,\n");

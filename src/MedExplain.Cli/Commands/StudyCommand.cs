@@ -13,7 +13,45 @@ internal static class StudyCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("study", "Reader studies of explanation maps: experts rate (scan, map) pairs; analyse what they said.");
+        command.Subcommands.Add(AddRater(console));
+        command.Subcommands.Add(Export(console));
         command.Subcommands.Add(Analyze(console));
+        return command;
+    }
+
+    private static Option<string> Database() => new("--db") { Description = "The study database (SQLite; created on first use).", Required = true };
+
+    private static Command AddRater(CliConsole console)
+    {
+        Option<string> db = Database();
+        Option<string> rater = new("--rater") { Description = "The rater's id: letters, digits, '-', '_' or '.'; it appears in exports, so use a code, not a name.", Required = true };
+        var command = new Command("add-rater", "Add a rater to a study database with a new random password, printed once and stored only as a salted PBKDF2 hash.") { db, rater };
+        command.SetAction(result => console.Guard(() =>
+        {
+            using StudyStore store = StudyStore.Open(result.GetValue(db)!);
+            string password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
+            store.AddRater(result.GetValue(rater)!, password, DateTimeOffset.Now);
+            console.Out.WriteLine($"rater {result.GetValue(rater)}: password {password}");
+            console.Out.WriteLine("Give it to the rater now: it is shown once, and only its salted hash is stored.");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Export(CliConsole console)
+    {
+        Option<string> db = Database();
+        Option<string> study = new("--study") { Description = "The study whose ratings to export.", Required = true };
+        Option<string> output = new("--out", "-o", "--output") { Description = "The CSV to write (rater, case, method, rating): what analyze reads.", Required = true };
+        var command = new Command("export", "Export a study's ratings from its database as CSV.") { db, study, output };
+        command.SetAction(result => console.Guard(() =>
+        {
+            using StudyStore store = StudyStore.Open(result.GetValue(db)!);
+            IReadOnlyList<Rating> ratings = store.Ratings(result.GetValue(study)!);
+            RatingsFile.WriteCsv(result.GetValue(output)!, ratings);
+            console.Out.WriteLine($"{result.GetValue(output)}: {ratings.Count} ratings of study {result.GetValue(study)}");
+            return ExitCodes.Success;
+        }));
         return command;
     }
 

@@ -40,6 +40,23 @@ public static class RatingsFile
         return ratings.Count > 0 ? ratings : throw new MedExplainInputException(path, "holds no ratings.");
     }
 
+    /// <summary>Writes ratings as the CSV <see cref="Read"/> reads (rater, case, method, rating; fields quoted where needed).</summary>
+    /// <param name="path">The file, replaced whole (written beside it, then moved into place).</param>
+    /// <param name="ratings">The ratings.</param>
+    public static void WriteCsv(string path, IReadOnlyList<Rating> ratings)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        var text = new StringBuilder("rater,case,method,rating\n");
+        foreach (Rating r in ratings)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{Quote(r.Rater)},{Quote(r.Case)},{Quote(r.Method)},{r.Score.ToString(CultureInfo.InvariantCulture)}\n");
+        }
+
+        AtomicFile.WriteAllText(path, text.ToString());
+    }
+
+    private static string Quote(string field) => field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
+
     private static List<Rating> ReadCsv(string path)
     {
         var ratings = new List<Rating>();

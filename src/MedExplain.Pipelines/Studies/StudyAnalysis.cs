@@ -14,7 +14,7 @@ public sealed record MethodRatings(string Method, int Ratings, MedianInterval Me
 /// <param name="Second">The other.</param>
 /// <param name="Pairs">How many (rater, case) pairs rated both.</param>
 /// <param name="MedianDifference">The median of first − second over those pairs.</param>
-/// <param name="Test">Wilcoxon's signed-rank test.</param>
+/// <param name="Test">Wilcoxon's signed-rank test; W 0 and p 1 when the two never differ (or no pair rated both).</param>
 /// <param name="HolmP">Its p-value after Holm's correction over every pair.</param>
 public sealed record MethodComparison(string First, string Second, int Pairs, double MedianDifference, TestResult Test, double HolmP);
 

@@ -178,13 +178,13 @@ internal sealed class HtmlReport
         for (int i = 0; i < found.Cases.Count; i++)
         {
             Pipelines.Cases.SimilarCase c = found.Cases[i];
-            _body.Append(CultureInfo.InvariantCulture, $"<tr><td>{i + 1}</td><td>{E(Path.GetFileName(c.Match.Case.Scan))}</td><td>{E(c.Match.Case.Label ?? "unlabelled")}</td><td>{c.Match.Similarity:0.000}{(c.CaseMap is null ? " (scan moved or changed since indexed: no map)" : string.Empty)}</td></tr>");
+            _body.Append(CultureInfo.InvariantCulture, $"<tr><td>{i + 1}</td><td>{E(Path.GetFileName(c.Match.Case.Scan))}</td><td>{E(c.Match.Case.Label ?? "unlabelled")}</td><td>{c.Match.Similarity:0.0000}{(c.CaseMap is null ? " (scan moved or changed since indexed: no map)" : string.Empty)}</td></tr>");
         }
 
         _body.Append("</table>");
         if (figure is not null)
         {
-            _body.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"similar cases\" src=\"{Png(figure)}\"><figcaption>Left: where the scan is like each case; middle: the case; right: where the case is like the scan. The maps split the cosine over the layer's positions and share one colour scale.</figcaption></figure>");
+            _body.Append(CultureInfo.InvariantCulture, $"<figure><img alt=\"similar cases\" src=\"{Png(figure)}\"><figcaption>Left: where the scan is like each case; middle: the case; right: where the case is like the scan, all on one colour scale. {E(SimilarCasesFigure.Caption(found))}</figcaption></figure>");
         }
     }
 

@@ -11,6 +11,11 @@ internal static class SimilarCasesFigure
 {
     private const int TileSize = 192;
 
+    /// <summary>What the maps are: the exact split of the cosine, or occlusion.</summary>
+    public static string Caption(SimilarCasesResult found) => found.MapsByOcclusion
+        ? "Each map is how much the cosine similarity drops when each window of the scan is blanked (occlusion: the layer has no positions to split it over)."
+        : "Each map is the cosine similarity split over the layer's positions (it sums to the cosine), upsampled onto the scan.";
+
     public static PanelFigure Of(SimilarCasesResult found)
     {
         float[][] maps = [.. found.Cases.SelectMany(c => c.CaseMap is null ? [c.QueryMap] : new[] { c.QueryMap, c.CaseMap })];
@@ -41,7 +46,7 @@ internal static class SimilarCasesFigure
             figure.Notes.Add($"Cases drawn otherwise: {note}");
         }
 
-        figure.Notes.Add("Each map is the cosine similarity split over the layer's positions (it sums to the cosine), upsampled onto the scan.");
+        figure.Notes.Add(Caption(found));
         return figure;
     }
 }

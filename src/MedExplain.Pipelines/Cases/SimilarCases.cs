@@ -17,7 +17,9 @@ public sealed record SimilarCase(CaseMatch Match, float[] QueryMap, MedicalImage
 /// <param name="Query">The query scan, prepared for the model.</param>
 /// <param name="Layer">The layer the embeddings come from.</param>
 /// <param name="Cases">The nearest cases, most alike first.</param>
-public sealed record SimilarCasesResult(PreparedScan Query, string Layer, IReadOnlyList<SimilarCase> Cases);
+/// <param name="MapsByOcclusion">Whether the maps come from occlusion (the layer has no positions to split the cosine
+/// over) rather than the exact split.</param>
+public sealed record SimilarCasesResult(PreparedScan Query, string Layer, IReadOnlyList<SimilarCase> Cases, bool MapsByOcclusion);
 
 /// <summary>The use case behind <c>medexplain similar</c>: a scan's nearest reference cases in an index, with
 /// similarity maps on the query and on each case.</summary>
@@ -66,7 +68,8 @@ public static class SimilarCases
         // The case's scan is read again for its map, unless it moved or changed since it was indexed.
         PreparedScan?[] others = [.. matches.Select(m => File.Exists(m.Case.Scan) && CaseIndex.HashOf(m.Case.Scan) == m.Case.ScanHash ? ModelInputLoader.Prepare(m.Case.Scan, model.InputSpec) : null)];
         float[][] queryMaps, caseMaps;
-        if (queryEmbedding.Spatial.Length == grid.Length && queryEmbedding.Positions > 1)
+        bool byOcclusion = queryEmbedding.Spatial.Length != grid.Length || queryEmbedding.Positions == 1;
+        if (!byOcclusion)
         {
             // A mean over positions: the cosine splits exactly over either side's positions.
             CaseEmbedding?[] otherEmbeddings = [.. others.Select(o => o is null ? null : CaseEmbedding.Of(model, o.Batch, index.Layer, maxMemoryBytes))];
@@ -86,6 +89,6 @@ public static class SimilarCases
             found.Add(new SimilarCase(matches[i], query.Transform.MapBack(queryMaps[i]), others[i]?.Scan, others[i] is { } other ? other.Transform.MapBack(caseMaps[i]) : null));
         }
 
-        return new SimilarCasesResult(query, index.Layer, found);
+        return new SimilarCasesResult(query, index.Layer, found, byOcclusion);
     }
 }

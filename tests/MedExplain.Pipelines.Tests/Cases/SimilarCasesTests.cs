@@ -52,8 +52,10 @@ public sealed class SimilarCasesTests(ITestOutputHelper output) : IDisposable
         exact.AddScans(_model, items, 1L << 30);
         PreparedScan query = ModelInputLoader.Prepare(RepoPaths.DemoScan("2d/slice-02-tumour.png"), _model.InputSpec);
 
-        SimilarCase occluded = SimilarCases.Find(_model, byOcclusion, query, 1, null, 1L << 30).Cases[0];
-        SimilarCase split = SimilarCases.Find(_model, exact, query, 1, null, 1L << 30).Cases[0];
+        SimilarCasesResult occludedResult = SimilarCases.Find(_model, byOcclusion, query, 1, null, 1L << 30), splitResult = SimilarCases.Find(_model, exact, query, 1, null, 1L << 30);
+        SimilarCase occluded = occludedResult.Cases[0], split = splitResult.Cases[0];
+        Assert.True(occludedResult.MapsByOcclusion);
+        Assert.False(splitResult.MapsByOcclusion);
 
         // Spearman's ρ of the signed maps: Pearson of their ranks, ties (the occlusion map's windows) given their mean rank.
         double[] a = Ranks(occluded.QueryMap), b = Ranks(split.QueryMap);

@@ -111,16 +111,16 @@ public sealed record StudyDesign(string Study, int Seed, int ScaleMin, int Scale
             throw new MedExplainInputException(path, $"case {index} has no id.");
         }
 
-        string File(string relative, string what) => System.IO.File.Exists(Path.Combine(folder, relative))
+        string Resolve(string relative, string what) => File.Exists(Path.Combine(folder, relative))
             ? Path.Combine(folder, relative)
             : throw new MedExplainInputException(path, $"case \"{id}\": its {what} {relative} does not exist.");
-        var maps = c.GetProperty("maps").EnumerateObject().ToDictionary(p => p.Name, p => File(p.Value.GetString() ?? string.Empty, $"{p.Name} map"));
+        var maps = c.GetProperty("maps").EnumerateObject().ToDictionary(p => p.Name, p => Resolve(p.Value.GetString() ?? string.Empty, $"{p.Name} map"));
         if (maps.Count == 0)
         {
             throw new MedExplainInputException(path, $"case \"{id}\" has no maps to rate.");
         }
 
-        var studyCase = new StudyCase(id, File(c.GetProperty("scan").GetString() ?? string.Empty, "scan"), c.TryGetProperty("lesionMask", out JsonElement m) ? File(m.GetString() ?? string.Empty, "lesion mask") : null, maps);
+        var studyCase = new StudyCase(id, Resolve(c.GetProperty("scan").GetString() ?? string.Empty, "scan"), c.TryGetProperty("lesionMask", out JsonElement m) ? Resolve(m.GetString() ?? string.Empty, "lesion mask") : null, maps);
         CheckGrids(studyCase, path);
         return studyCase;
     }

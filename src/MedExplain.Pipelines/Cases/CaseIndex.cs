@@ -8,7 +8,8 @@ using MedExplain.Onnx;
 namespace MedExplain.Pipelines.Cases;
 
 /// <summary>A reference case in an index: the scan, its label and the SHA-256 of the scan file.</summary>
-/// <param name="Scan">The scan's path as given when it was indexed.</param>
+/// <param name="Scan">The scan's full path. The index stores it relative to its own folder, so an index moved together
+/// with its scans (a project folder copied to another machine) still finds them.</param>
 /// <param name="Label">Its label (a diagnosis, say), or null.</param>
 /// <param name="ScanHash">The SHA-256 of the scan file, hex.</param>
 public sealed record IndexedCase(string Scan, string? Label, string ScanHash);
@@ -183,7 +184,7 @@ public sealed class CaseIndex
             rows.Flush(flushToDisk: true);
         }
 
-        _cases.AddRange(items.Select(i => i.Case));
+        _cases.AddRange(items.Select(i => i.Case with { Scan = Path.GetFullPath(i.Case.Scan) }));
         _unit.AddRange(items.Select(i => Unit(i.Embedding)));
         AtomicFile.WriteAllText(Path.Combine(_folder, IndexFile), JsonSerializer.Serialize(new JsonObject
         {
@@ -191,7 +192,7 @@ public sealed class CaseIndex
             ["modelHash"] = _modelHash,
             ["layer"] = Layer,
             ["dimension"] = Dimension,
-            ["cases"] = new JsonArray([.. _cases.Select(c => (JsonNode)new JsonObject { ["scan"] = c.Scan, ["label"] = c.Label, ["scanHash"] = c.ScanHash })]),
+            ["cases"] = new JsonArray([.. _cases.Select(c => (JsonNode)new JsonObject { ["scan"] = Path.GetRelativePath(Path.GetFullPath(_folder), c.Scan), ["label"] = c.Label, ["scanHash"] = c.ScanHash })]),
         }, Indented));
     }
 
@@ -269,7 +270,7 @@ public sealed class CaseIndex
             string layer = (string?)root["layer"] ?? throw new JsonException("no layer");
             int dimension = (int?)root["dimension"] ?? throw new JsonException("no dimension");
             List<IndexedCase> cases = [.. (root["cases"]?.AsArray() ?? throw new JsonException("no cases")).Select(c =>
-                new IndexedCase((string?)c!["scan"] ?? throw new JsonException("a case without a scan"), (string?)c["label"], (string?)c["scanHash"] ?? string.Empty))];
+                new IndexedCase(Path.GetFullPath(Path.Combine(folder, (string?)c!["scan"] ?? throw new JsonException("a case without a scan"))), (string?)c["label"], (string?)c["scanHash"] ?? string.Empty))];
             if (dimension < 1 || cases.Count > MaxCases)
             {
                 throw new JsonException($"dimension {dimension} with {cases.Count} cases");

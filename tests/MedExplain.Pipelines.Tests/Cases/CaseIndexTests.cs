@@ -49,7 +49,7 @@ public sealed class CaseIndexTests : IDisposable
         CaseIndex reopened = CaseIndex.OpenOrCreate(folder, _model);
 
         Assert.Equal(index.Cases, reopened.Cases);
-        Assert.Equal("a.png", reopened.Search(row, 1)[0].Case.Scan);
+        Assert.Equal(Path.GetFullPath("a.png"), reopened.Search(row, 1)[0].Case.Scan); // kept as a full path
         reopened.Add([(new IndexedCase("c.png", null, "h3"), row)]);
         Assert.Equal(3, CaseIndex.OpenOrCreate(folder, _model).Cases.Count);
         Assert.Equal(3L * index.Dimension * sizeof(float), new FileInfo(Path.Combine(folder, "embeddings.f32")).Length);
@@ -102,5 +102,27 @@ public sealed class CaseIndexTests : IDisposable
 
         Assert.Equal(1, reopened.AddScans(_model, items, 1L << 30));
         Assert.Equal(3, reopened.Cases.Count);
+    }
+
+    [Fact]
+    public void AnIndexMovedWithItsScans_StillFindsThem()
+    {
+        string project = _temp.File("project"), scans = Path.Combine(project, "scans");
+        Directory.CreateDirectory(scans);
+        string[] files = [.. new[] { "2d/slice-01-normal.png", "2d/slice-02-tumour.png" }.Select(s =>
+        {
+            string copy = Path.Combine(scans, Path.GetFileName(s));
+            File.Copy(RepoPaths.DemoScan(s), copy);
+            return copy;
+        })];
+        CaseIndex.OpenOrCreate(Path.Combine(project, "cases"), _model).AddScans(_model, [.. files.Select(f => (f, (string?)null))], 1L << 30);
+
+        Directory.Move(project, _temp.File("moved"));
+        CaseIndex moved = CaseIndex.Open(_temp.File("moved/cases"), _model);
+        SimilarCasesResult found = SimilarCases.Find(_model, moved, _temp.File("moved/scans/slice-02-tumour.png"), 2, null, 1L << 30);
+
+        Assert.Equal([.. files.Select(f => f.Replace(project, _temp.File("moved"), StringComparison.Ordinal))], moved.Cases.Select(c => c.Scan));
+        Assert.All(found.Cases, c => Assert.NotNull(c.CaseMap));
+        Assert.Contains("\"../scans/slice-01-normal.png\"", File.ReadAllText(_temp.File("moved/cases/index.json")), StringComparison.Ordinal);
     }
 }

@@ -114,7 +114,7 @@ public static class Explainer
             }
 
             float[] onModelGrid = SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
-            deleted.Add(DeletionEffect.Delete(input.Batch.Data, attribution.Values.Item(0), DeletionEffect.TopFraction));
+            deleted.Add(Metrics.FeatureDeletion.Top(input.Batch.Data, attribution.Values.Item(0), DeletionEffect.TopFraction));
             onModelGrids.Add(onModelGrid);
             MapUncertainty? spread = request.Uncertainty is { Source: UncertaintySource.TestTimeAugmentation } && !HasGridInputs(options)
                 ? Spread(model, input, method, attribution.TargetClasses[0], options)

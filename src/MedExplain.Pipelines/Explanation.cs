@@ -81,29 +81,6 @@ public sealed record DeletionEffect(double Fraction, double ProbabilityBefore, d
     /// <summary>The share of the input an explanation deletes: small enough to leave the scan a scan, large enough to
     /// cover a lesion.</summary>
     public const double TopFraction = 0.05;
-
-    /// <summary>The input with the values ranked highest by the map set to 0.</summary>
-    /// <param name="input">One model input's values.</param>
-    /// <param name="map">Its map, one value per input value.</param>
-    /// <param name="fraction">The share to delete.</param>
-    public static float[] Delete(ReadOnlySpan<float> input, ReadOnlySpan<float> map, double fraction)
-    {
-        float[] keys = [.. map];
-        int[] order = [.. Enumerable.Range(0, keys.Length)];
-        for (int i = 0; i < keys.Length; i++)
-        {
-            keys[i] = -keys[i];
-        }
-
-        Array.Sort(keys, order); // ties keep no particular order; a map's top 5% rarely ties at its edge
-        float[] deleted = input.ToArray();
-        for (int r = 0, count = (int)Math.Round(fraction * deleted.Length); r < count; r++)
-        {
-            deleted[order[r]] = 0;
-        }
-
-        return deleted;
-    }
 }
 
 /// <summary>A method that could not run, and why.</summary>

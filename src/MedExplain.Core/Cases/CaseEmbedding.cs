@@ -80,22 +80,11 @@ public sealed record CaseEmbedding(string Layer, float[] Activation, int Channel
         }
 
         double[] covered = new double[Positions], cell = new double[Positions];
-        int[] at = new int[inputSpatial.Length];
+        int[] positionOf = Grid.CellOf(inputSpatial, Spatial);
         for (int i = 0; i < region.Length; i++)
         {
-            // The position whose cell holds input voxel i: each axis scaled down, the last axis fastest.
-            int position = 0;
-            for (int d = 0; d < at.Length; d++)
-            {
-                position = (position * Spatial[d]) + (int)((long)at[d] * Spatial[d] / inputSpatial[d]);
-            }
-
-            cell[position]++;
-            covered[position] += region[i] != 0 ? 1 : 0;
-            for (int d = at.Length - 1; d >= 0 && ++at[d] == inputSpatial[d]; d--)
-            {
-                at[d] = 0;
-            }
+            cell[positionOf[i]]++;
+            covered[positionOf[i]] += region[i] != 0 ? 1 : 0;
         }
 
         if (covered.All(c => c == 0))

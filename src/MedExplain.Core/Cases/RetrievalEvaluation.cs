@@ -26,16 +26,18 @@ public static class RetrievalEvaluation
             throw new MedExplainParameterException("labels", $"need one label per case ({embeddings.Count}), at least one of them given; got {labels.Count}.");
         }
 
+        float[][] unit = Units(embeddings);
         double at1 = 0, atK = 0;
         int queries = 0;
-        for (int q = 0; q < embeddings.Count; q++)
+        for (int q = 0; q < unit.Length; q++)
         {
             if (labels[q] is not { } label)
             {
                 continue;
             }
 
-            int[] nearest = Nearest(embeddings[q], embeddings, k, i => i != q);
+            int query = q;
+            int[] nearest = NearestOf(unit[q], unit, k, i => i != query);
             at1 += labels[nearest[0]] == label ? 1 : 0;
             atK += nearest.Count(i => labels[i] == label) / (double)nearest.Length;
             queries++;
@@ -87,11 +89,12 @@ public static class RetrievalEvaluation
             throw new MedExplainParameterException("confounded", $"need one flag per pool case ({pool.Count}) and at least one query; got {confounded.Count} flags and {queries.Count} queries.");
         }
 
+        float[][] rows = Units(pool);
         double rate = 0;
         for (int q = 0; q < queries.Count; q++)
         {
             int query = q;
-            int[] nearest = Nearest(queries[q], pool, k, i => excluded?.Invoke(query, i) != true);
+            int[] nearest = NearestOf(Nearest.Unit(queries[q]), rows, k, i => excluded?.Invoke(query, i) != true);
             rate += nearest.Count(i => confounded[i]) / (double)nearest.Length;
         }
 
@@ -112,10 +115,11 @@ public static class RetrievalEvaluation
             : throw new MedExplainParameterException("embeddings", $"need the same one or more cases with and without the confounder, not {without.Count} and {with.Count}.");
     }
 
-    /// <summary>The <paramref name="k"/> cases nearest to a query by cosine (ties by index) among those allowed.</summary>
-    private static int[] Nearest(float[] query, IReadOnlyList<float[]> cases, int k, Func<int, bool> allowed) =>
-        [.. Enumerable.Range(0, cases.Count).Where(allowed).Select(i => (i, Cosine: CaseEmbedding.Cosine(query, cases[i])))
-            .OrderByDescending(p => p.Cosine).ThenBy(p => p.i).Take(k).Select(p => p.i)];
+    /// <summary>The <paramref name="k"/> unit rows nearest to a unit query (ties by index) among those allowed.</summary>
+    private static int[] NearestOf(float[] query, float[][] rows, int k, Func<int, bool> allowed) =>
+        [.. Nearest.Top(query, rows, k, allowed).Select(m => m.Index)];
+
+    private static float[][] Units(IReadOnlyList<float[]> embeddings) => [.. embeddings.Select(e => Nearest.Unit(e))];
 
     private static float[] Similarities(IReadOnlyList<float[]> embeddings, int query) =>
         [.. Enumerable.Range(0, embeddings.Count).Where(i => i != query).Select(i => (float)CaseEmbedding.Cosine(embeddings[query], embeddings[i]))];

@@ -89,27 +89,11 @@ public static class SimilarityMap
         ArgumentNullException.ThrowIfNull(others);
         int[] spatial = input.Shape[2..];
         int channels = input.Shape[1], voxels = spatial.Aggregate(1, (a, b) => a * b), perAxis = WindowsPerAxis(spatial.Length);
-        int[] windowOf = new int[voxels];
-        int[] at = new int[spatial.Length];
-        for (int v = 0; v < voxels; v++)
-        {
-            // The window holding voxel v: each axis cut into perAxis near-equal parts, the last axis fastest.
-            int window = 0;
-            for (int d = 0; d < at.Length; d++)
-            {
-                window = (window * perAxis) + (int)((long)at[d] * Math.Min(perAxis, spatial[d]) / spatial[d]);
-            }
-
-            windowOf[v] = window;
-            for (int d = at.Length - 1; d >= 0 && ++at[d] == spatial[d]; d--)
-            {
-                at[d] = 0;
-            }
-        }
+        int[] windowOf = Grid.CellOf(spatial, [.. spatial.Select(n => Math.Min(perAxis, n))]);
 
         // Occluded copies go through in groups, so memory holds a few copies of the input, not one per window; the
         // last item (index `windows`) is the input itself, which each drop is measured from.
-        int windows = windowOf.Max() + 1;
+        int windows = spatial.Aggregate(1, (a, n) => a * Math.Min(perAxis, n));
         var embeddings = new float[windows + 1][];
         for (int start = 0; start <= windows; start += OcclusionGroup)
         {

@@ -185,7 +185,7 @@ public sealed class CaseIndex
         }
 
         _cases.AddRange(items.Select(i => i.Case with { Scan = Path.GetFullPath(i.Case.Scan) }));
-        _unit.AddRange(items.Select(i => Unit(i.Embedding)));
+        _unit.AddRange(items.Select(i => Nearest.Unit(i.Embedding)));
         AtomicFile.WriteAllText(Path.Combine(_folder, IndexFile), JsonSerializer.Serialize(new JsonObject
         {
             ["schemaVersion"] = 1,
@@ -214,38 +214,9 @@ public sealed class CaseIndex
             throw new MedExplainParameterException("query", $"holds {query.Length} values; the index holds {Dimension} per case.");
         }
 
-        // One pass over the rows keeping the k best in a heap whose root is the worst kept: O(n log k), not a full sort.
-        float[] unit = Unit(query.ToArray());
-        var best = new PriorityQueue<int, (double Similarity, int Index)>(k + 1, WorstFirst);
-        for (int i = 0; i < _cases.Count; i++)
-        {
-            if (where is null || where(_cases[i]))
-            {
-                double similarity = System.Numerics.Tensors.TensorPrimitives.Dot(unit, _unit[i]);
-                if (best.Count < k)
-                {
-                    best.Enqueue(i, (similarity, i));
-                }
-                else if (best.TryPeek(out _, out (double Similarity, int Index) worst) && WorstFirst.Compare(worst, (similarity, i)) < 0)
-                {
-                    best.EnqueueDequeue(i, (similarity, i));
-                }
-            }
-        }
-
-        var found = new List<CaseMatch>(best.Count);
-        while (best.TryDequeue(out int index, out (double Similarity, int Index) score))
-        {
-            found.Add(new CaseMatch(_cases[index], index, score.Similarity));
-        }
-
-        found.Reverse();
-        return found;
+        return [.. Nearest.Top(Nearest.Unit(query), _unit, k, where is null ? null : i => where(_cases[i]))
+            .Select(m => new CaseMatch(_cases[m.Index], m.Index, m.Similarity))];
     }
-
-    /// <summary>Orders scores worst first: lower similarity, then (ties) the later case.</summary>
-    private static readonly Comparer<(double Similarity, int Index)> WorstFirst =
-        Comparer<(double Similarity, int Index)>.Create((a, b) => a.Similarity != b.Similarity ? a.Similarity.CompareTo(b.Similarity) : b.Index.CompareTo(a.Index));
 
     /// <summary>A case's embedding scaled to unit length (cosines do not depend on the scale).</summary>
     /// <param name="index">The case's position in the index.</param>
@@ -291,7 +262,7 @@ public sealed class CaseIndex
                 for (int i = 0; i < cases.Count; i++)
                 {
                     rows.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan()));
-                    unit.Add(Unit(row));
+                    unit.Add(Nearest.Unit(row));
                 }
             }
 
@@ -301,17 +272,5 @@ public sealed class CaseIndex
         {
             throw new MedExplainInputException(path, $"is not a case index: {e.Message}", e);
         }
-    }
-
-    private static float[] Unit(float[] vector)
-    {
-        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(vector);
-        var unit = new float[vector.Length];
-        if (norm > 0)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Divide(vector, norm, unit);
-        }
-
-        return unit;
     }
 }

@@ -99,6 +99,13 @@ public static class RatingsFile
 
     private static List<Rating> ReadJson(string path)
     {
+        // A JSON array is read whole: bound it (about 100 bytes a rating, so far above MaxRatings).
+        const long MaxJsonBytes = 1L << 30;
+        if (new FileInfo(path).Length > MaxJsonBytes)
+        {
+            throw new MedExplainInputException(path, $"is larger than {MaxJsonBytes >> 20} MiB; export the ratings as CSV, which is read line by line.");
+        }
+
         try
         {
             using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path));

@@ -113,6 +113,8 @@ public sealed class StudyStore : IDisposable
         ArgumentNullException.ThrowIfNull(password);
         if (Scalar(_connection, "SELECT password FROM raters WHERE id = $id;", ("$id", id)) is not string stored || stored.Split('$') is not ["pbkdf2-sha256", var iterations, var salt, var hash])
         {
+            // As slow as a known rater, so the answer's time does not tell which ids exist.
+            Rfc2898DeriveBytes.Pbkdf2(password, new byte[SaltBytes], PasswordIterations, HashAlgorithmName.SHA256, HashBytes);
             return false;
         }
 

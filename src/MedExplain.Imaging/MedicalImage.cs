@@ -68,6 +68,17 @@ public sealed class MedicalImage
     /// <param name="k">Slice.</param>
     public int Index(int i, int j, int k) => i + (Dims[0] * (j + (Dims[1] * k)));
 
+    /// <summary>Whether this image lies on <paramref name="reference"/>'s grid: the same voxel counts, one channel, and,
+    /// where the reference is placed in space, the same affine to within <paramref name="toleranceMm"/>.</summary>
+    /// <param name="reference">The grid to match, usually the scan.</param>
+    /// <param name="toleranceMm">The largest difference allowed in any affine entry.</param>
+    public bool IsOnGridOf(MedicalImage reference, double toleranceMm = 1e-3)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return Dims.SequenceEqual(reference.Dims) && Channels == 1
+            && (!reference.Metadata.HasGeometry || (Metadata.HasGeometry && Affine.MaxDifference(reference.Affine) <= toleranceMm));
+    }
+
     /// <summary>Gets a copy with other voxels on the same grid, such as an attribution map.</summary>
     /// <param name="voxels">Values for one channel.</param>
     /// <param name="dataType">The data type the new values are reported as.</param>

@@ -59,6 +59,16 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Contains(json.RootElement.GetProperty("facts").GetProperty("maps")[0].GetProperty("regions")[0].GetProperty("name").GetString()!, summary, StringComparison.Ordinal);
         Assert.Contains(System.Net.WebUtility.HtmlEncode(summary), File.ReadAllText(_temp.File("out/report.html")), StringComparison.Ordinal);
 
+        // The case list a viewer reads: the same summary, and every file inside the folder on the scan's grid.
+        var listed = Assert.Single(MedExplain.Pipelines.Viewing.CaseList.Read(_temp.File("out")));
+        Assert.Equal(summary, listed.Summary);
+        Assert.Equal(["gradient", "grad-cam"], listed.Maps.Select(m => m.Method));
+        MedExplain.Imaging.MedicalImage scan = MedExplain.Imaging.MedicalImageReader.Read(_temp.File("out/" + listed.Scan));
+        foreach (string file in new[] { listed.LesionMask!, listed.Atlas! }.Concat(listed.Maps.Select(m => m.File)))
+        {
+            Assert.True(MedExplain.Imaging.MedicalImageReader.Read(_temp.File("out/" + file)).IsOnGridOf(scan), file);
+        }
+
         File.WriteAllText(_temp.File("bad.json"), "{\"prediction\": \"Predicted {class}.\"}");
         (int badCode, _, string badError) = CliRunner.Run([.. args, "--summary-templates", _temp.File("bad.json"), "--out", _temp.File("bad")]);
         Assert.Equal(2, badCode);

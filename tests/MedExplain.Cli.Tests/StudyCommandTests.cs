@@ -60,10 +60,14 @@ public sealed class StudyCommandTests : IDisposable
             {
                 store.Rate("maps", new MedExplain.Pipelines.Studies.Rating(rater, $"case-{c}", method, score), DateTimeOffset.UnixEpoch);
             }
+
+            store.SaveDrawing("maps", "reader-2", "case/1", [31, 139, 8], DateTimeOffset.UnixEpoch);
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        (int exportCode, string exported, _) = CliRunner.Run("study", "export", "--db", db, "--study", "maps", "--out", _temp.File("maps.csv"));
+        (int exportCode, string exported, _) = CliRunner.Run("study", "export", "--db", db, "--study", "maps", "--out", _temp.File("maps.csv"), "--drawings", _temp.File("drawings"));
+        Assert.Equal(new byte[] { 31, 139, 8 }, File.ReadAllBytes(_temp.File("drawings/reader-2/case_1.nii.gz")));
+        Assert.Contains("1 drawings", exported, StringComparison.Ordinal);
         (int analyzeCode, string analysis, _) = CliRunner.Run("study", "analyze", "--ratings", _temp.File("maps.csv"));
 
         Assert.Equal(0, exportCode);

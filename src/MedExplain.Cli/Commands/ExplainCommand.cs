@@ -1,4 +1,5 @@
 using MedExplain.Pipelines;
+using MedExplain.Pipelines.Viewing;
 using System.CommandLine;
 using System.Globalization;
 using MedExplain.Cli.Explain;
@@ -157,6 +158,7 @@ internal static class ExplainCommand
         }
 
         string[] stems = Stems(requests);
+        var listed = new List<ExplainedCase>();
         foreach ((ExplainRequest request, string stem) in requests.Zip(stems))
         {
             Explanation explanation = Explainer.Explain(request, console.Out.WriteLine, method => console.Progress(method));
@@ -183,7 +185,8 @@ internal static class ExplainCommand
                 console.Out.WriteLine(FormattableString.Invariant($"concept {score.Concept} at {score.Layer}: the {explanation.Concepts!.ClassName ?? "class"} logit rises along {score.Rising} of its {score.Cavs} CAVs (mean derivative {score.MeanDerivative:G3})"));
             }
 
-            IReadOnlyList<ColourScale> scales = ExplanationWriter.Write(explanation, folder, stem, report, console.Out);
+            (IReadOnlyList<ColourScale> scales, ExplainedCase written) = ExplanationWriter.Write(explanation, folder, stem, report, console.Out);
+            listed.Add(written);
             if (dicomOut is not null)
             {
                 DicomFilingAttributes? filing = DicomFilingAttributes.Read(request.InputPath, request.Read.SeriesInstanceUid);
@@ -203,6 +206,7 @@ internal static class ExplainCommand
 
         string path = Path.Combine(folder, "report.html");
         report.Save(path);
+        CaseList.Write(folder, listed);
         return (path, failures);
     }
 

@@ -43,13 +43,28 @@ internal static class StudyCommand
         Option<string> db = Database();
         Option<string> study = new("--study") { Description = "The study whose ratings to export.", Required = true };
         Option<string> output = new("--out", "-o", "--output") { Description = "The CSV to write (rater, case, method, rating): what analyze reads.", Required = true };
-        var command = new Command("export", "Export a study's ratings from its database as CSV.") { db, study, output };
+        Option<string> drawings = new("--drawings") { Description = "A folder for the raters' drawings of where they would look: RATER/CASE.nii.gz, masks on each scan's grid." };
+        var command = new Command("export", "Export a study's ratings from its database as CSV, and its drawings as NIfTI masks.") { db, study, output, drawings };
         command.SetAction(result => console.Guard(() =>
         {
             using StudyStore store = StudyStore.Open(result.GetValue(db)!);
             IReadOnlyList<Rating> ratings = store.Ratings(result.GetValue(study)!);
             RatingsFile.WriteCsv(result.GetValue(output)!, ratings);
             console.Out.WriteLine($"{result.GetValue(output)}: {ratings.Count} ratings of study {result.GetValue(study)}");
+            if (result.GetValue(drawings) is { } folder)
+            {
+                var drawn = store.Drawings(result.GetValue(study)!);
+                foreach ((string rater, string caseId, byte[] nifti) in drawn)
+                {
+                    // Rater ids are file-name safe already (AddRater); case ids come from the study file and may not be.
+                    string file = Path.Combine(folder, rater, string.Concat(caseId.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c)) + ".nii.gz");
+                    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                    AtomicFile.Write(file, stream => stream.Write(nifti));
+                }
+
+                console.Out.WriteLine($"{folder}: {drawn.Count} drawings");
+            }
+
             return ExitCodes.Success;
         }));
         return command;

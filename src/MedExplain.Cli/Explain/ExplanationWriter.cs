@@ -1,9 +1,11 @@
 using MedExplain.Pipelines;
+using MedExplain.Pipelines.Viewing;
 using MedExplain.Cli.Reports;
 using MedExplain.Imaging;
 using MedExplain.Imaging.Nifti;
 using MedExplain.Imaging.Npy;
 using MedExplain.Imaging.Rendering;
+using MedExplain.Imaging.Samples;
 using SkiaSharp;
 
 namespace MedExplain.Cli.Explain;
@@ -11,18 +13,21 @@ namespace MedExplain.Cli.Explain;
 /// <summary>Writes one explanation's files: maps as NIfTI (scan affine) and NPY, overlay PNGs, the method figure, and its report section.</summary>
 internal static class ExplanationWriter
 {
-    /// <returns>Each map's colour scale, for other renderings of the same maps.</returns>
-    public static IReadOnlyList<ColourScale> Write(Explanation explanation, string folder, string stem, HtmlReport report, TextWriter log)
+    /// <returns>Each map's colour scale, for other renderings of the same maps, and the case's entry in the folder's case list.</returns>
+    public static (IReadOnlyList<ColourScale> Scales, ExplainedCase Case) Write(Explanation explanation, string folder, string stem, HtmlReport report, TextWriter log)
     {
         MedicalImage scan = explanation.Input.Scan;
         Directory.CreateDirectory(Path.Combine(folder, "maps"));
         Directory.CreateDirectory(Path.Combine(folder, "figures"));
         var files = new List<string>();
-        if (!scan.Metadata.Format.StartsWith("NIfTI", StringComparison.Ordinal))
-        {
-            // A base image for viewers when the scan itself is not NIfTI (a DICOM series, a PNG).
-            files.Add(WriteNifti(folder, $"maps/{stem}-scan.nii.gz", scan.Channels == 1 ? scan : scan.WithVoxels(scan.Voxels[..scan.VoxelsPerChannel])));
-        }
+
+        // The base image for viewers, inside the output folder (a viewer serves nothing outside it), also when the scan
+        // is a DICOM series or a PNG.
+        string scanFile = WriteNifti(folder, $"maps/{stem}-scan.nii.gz", scan.Channels == 1 ? scan : scan.WithVoxels(scan.Voxels[..scan.VoxelsPerChannel]));
+        files.Add(scanFile);
+        string? lesionFile = explanation.LesionMask is { } lesion ? WriteNifti(folder, $"maps/{stem}-lesion.nii.gz", scan.WithVoxels(lesion), SampleType.UInt8) : null;
+        string? atlasFile = explanation.Atlas is { } atlas ? WriteNifti(folder, $"maps/{stem}-atlas.nii.gz", scan.WithVoxels(atlas.LabelsOnScan), SampleType.Int16) : null;
+        files.AddRange(new[] { lesionFile, atlasFile }.OfType<string>());
 
         if (explanation.Segmentation is { } segmentation)
         {
@@ -96,7 +101,11 @@ internal static class ExplanationWriter
         files.Insert(0, figurePath);
         report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null, figureScales.Note) { Spreads = spreads, SimilarCases = similar }, files, stem);
         log.WriteLine($"wrote {files.Count} files under {folder}");
-        return scales;
+        var listed = new ExplainedCase(
+            stem, scanFile, lesionFile, atlasFile, explanation.ModelName, explanation.Prediction.ClassName, explanation.Prediction.Confidence,
+            explanation.Summary?.Text, explanation.Uncertainty is { } measured ? $"{PredictionText.Uncertainty(measured.Measures, explanation.ClassNames)} ({measured.Method})" : null,
+            [.. explanation.Maps.Select((m, i) => new ExplainedMap(m.Method, $"maps/{stem}-{m.Method}.nii.gz", scales[i].Max, scales[i].Diverging))]);
+        return (scales, listed);
     }
 
     /// <summary>A 2D scan: one row, the scan and then each method across.</summary>
@@ -121,9 +130,9 @@ internal static class ExplanationWriter
         return figure;
     }
 
-    private static string WriteNifti(string folder, string relative, MedicalImage image)
+    private static string WriteNifti(string folder, string relative, MedicalImage image, SampleType type = SampleType.Float32)
     {
-        NiftiWriter.Write(Path.Combine(folder, relative), image, description: "MedExplain attribution map");
+        NiftiWriter.Write(Path.Combine(folder, relative), image, type, "MedExplain attribution map");
         return relative;
     }
 }

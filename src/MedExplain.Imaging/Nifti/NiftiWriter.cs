@@ -22,23 +22,38 @@ public static class NiftiWriter
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(image);
         byte[] header = Header(image, type, description);
-        AtomicFile.Write(path, file =>
-        {
-            if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-            {
-                WriteBody(file);
-                return;
-            }
+        AtomicFile.Write(path, file => WriteBody(file, header, image, type, path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)));
+    }
 
-            using var gzip = new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true);
-            WriteBody(gzip);
-        });
+    /// <summary>Writes an image to a stream, as <see cref="Write(string, MedicalImage, SampleType, string)"/> writes a file.</summary>
+    /// <param name="output">The stream (left open).</param>
+    /// <param name="image">The voxels and geometry.</param>
+    /// <param name="compress">True for gzip (.nii.gz), false for plain .nii.</param>
+    /// <param name="type">The stored type.</param>
+    /// <param name="description">Up to 79 characters kept in the header's descrip field.</param>
+    public static void WriteTo(Stream output, MedicalImage image, bool compress, SampleType type = SampleType.Float32, string description = "MedExplain")
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(image);
+        WriteBody(output, Header(image, type, description), image, type, compress);
+    }
 
-        void WriteBody(Stream output)
+    private static void WriteBody(Stream output, byte[] header, MedicalImage image, SampleType type, bool compress)
+    {
+        if (!compress)
         {
-            output.Write(header);
-            output.Write(new byte[VoxOffset - header.Length]);
-            output.Write(Samples(image.Voxels, type));
+            Body(output);
+            return;
+        }
+
+        using var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
+        Body(gzip);
+
+        void Body(Stream stream)
+        {
+            stream.Write(header);
+            stream.Write(new byte[VoxOffset - header.Length]);
+            stream.Write(Samples(image.Voxels, type));
         }
     }
 

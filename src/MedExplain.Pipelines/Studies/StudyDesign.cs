@@ -133,9 +133,7 @@ public sealed record StudyDesign(string Study, int Seed, int ScaleMin, int Scale
         foreach ((string what, string file) in studyCase.Maps.Select(p => ($"{p.Key} map", p.Value)).Concat(studyCase.LesionMask is { } mask ? [("lesion mask", mask)] : []))
         {
             MedicalImage other = MedicalImageReader.Read(file);
-            bool sameGrid = other.Dims.SequenceEqual(scan.Dims) && other.VoxelsPerChannel == other.Voxels.Length
-                && (!scan.Metadata.HasGeometry || (other.Metadata.HasGeometry && other.Affine.MaxDifference(scan.Affine) <= 1e-3));
-            if (!sameGrid)
+            if (!other.IsOnGridOf(scan))
             {
                 throw new MedExplainInputException(path, $"case \"{studyCase.Id}\": its {what} is not on the scan's grid ({string.Join("×", other.Dims)} against {string.Join("×", scan.Dims)}, or placed elsewhere); write maps with explain, which puts them on the scan's voxels.");
             }

@@ -25,6 +25,11 @@ public sealed class StudyStore : IDisposable
             study TEXT NOT NULL, rater TEXT NOT NULL REFERENCES raters(id), case_id TEXT NOT NULL, method TEXT NOT NULL,
             score REAL NOT NULL, given TEXT NOT NULL, PRIMARY KEY (study, rater, case_id, method));
         """,
+        """
+        CREATE TABLE drawings (
+            study TEXT NOT NULL, rater TEXT NOT NULL REFERENCES raters(id), case_id TEXT NOT NULL,
+            nifti BLOB NOT NULL, given TEXT NOT NULL, PRIMARY KEY (study, rater, case_id));
+        """,
     ];
 
     private readonly SqliteConnection _connection;
@@ -167,6 +172,51 @@ public sealed class StudyStore : IDisposable
         }
 
         return ratings;
+    }
+
+    /// <summary>Keeps a rater's drawing of where they would look in a case (a mask on the scan's grid, as gzipped NIfTI),
+    /// committed before this returns; a new drawing of the same case replaces the earlier one.</summary>
+    /// <param name="study">The study.</param>
+    /// <param name="rater">The rater (must exist).</param>
+    /// <param name="caseId">The case.</param>
+    /// <param name="nifti">The mask as a .nii.gz file's bytes.</param>
+    /// <param name="given">When it was saved (the caller's clock).</param>
+    /// <exception cref="MedExplainParameterException">An unknown rater.</exception>
+    public void SaveDrawing(string study, string rater, string caseId, byte[] nifti, DateTimeOffset given)
+    {
+        ArgumentNullException.ThrowIfNull(nifti);
+        try
+        {
+            Execute(_connection, """
+                INSERT INTO drawings (study, rater, case_id, nifti, given) VALUES ($study, $rater, $case, $nifti, $given)
+                ON CONFLICT (study, rater, case_id) DO UPDATE SET nifti = excluded.nifti, given = excluded.given;
+                """, null, ("$study", study), ("$rater", rater), ("$case", caseId), ("$nifti", nifti), ("$given", Stamp(given)));
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            throw new MedExplainParameterException("rater", $"\"{rater}\" is not a rater of this database.");
+        }
+    }
+
+    /// <summary>A study's drawings (gzipped NIfTI masks), by rater and case; of one rater, or one case, when given.</summary>
+    /// <param name="study">The study.</param>
+    /// <param name="rater">One rater, or null for all.</param>
+    /// <param name="caseId">One case, or null for all.</param>
+    public IReadOnlyList<(string Rater, string Case, byte[] Nifti)> Drawings(string study, string? rater = null, string? caseId = null)
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = "SELECT rater, case_id, nifti FROM drawings WHERE study = $study AND ($rater IS NULL OR rater = $rater) AND ($case IS NULL OR case_id = $case) ORDER BY rater, case_id;";
+        command.Parameters.AddWithValue("$study", study);
+        command.Parameters.AddWithValue("$rater", (object?)rater ?? DBNull.Value);
+        command.Parameters.AddWithValue("$case", (object?)caseId ?? DBNull.Value);
+        using SqliteDataReader reader = command.ExecuteReader();
+        var drawings = new List<(string, string, byte[])>();
+        while (reader.Read())
+        {
+            drawings.Add((reader.GetString(0), reader.GetString(1), (byte[])reader[2]));
+        }
+
+        return drawings;
     }
 
     /// <inheritdoc/>

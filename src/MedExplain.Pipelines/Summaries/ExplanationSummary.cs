@@ -194,7 +194,8 @@ public sealed record ExplanationSummary(string Text, SummaryFacts Facts)
     }
 
     /// <summary>A probability in percent to 0.1, never rounded to a certainty the model did not give (0.9997 is 99.9, not 100).</summary>
-    private static double ProbabilityPercent(double p)
+    /// <param name="p">The probability.</param>
+    public static double ProbabilityPercent(double p)
     {
         double percent = BelowOne(p, 3) * 100;
         return percent <= 0 && p > 0 ? 0.1 : Math.Round(percent, 1);

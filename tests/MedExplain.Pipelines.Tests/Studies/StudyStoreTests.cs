@@ -59,6 +59,50 @@ public sealed class StudyStoreTests : IDisposable
     }
 
     [Fact]
+    public void Drawings_SurviveAReopen_ALaterOneReplacesTheEarlier_AndAreFoundByRaterAndCase()
+    {
+        using (StudyStore store = StudyStore.Open(_temp.File("study.db")))
+        {
+            store.AddRater("r1", "a long enough password", When);
+            store.AddRater("r2", "a long enough password", When);
+            store.SaveDrawing("maps", "r1", "c1", [1, 2, 3], When);
+            store.SaveDrawing("maps", "r1", "c1", [4, 5], When.AddMinutes(1));
+            store.SaveDrawing("maps", "r2", "c1", [6], When);
+            store.SaveDrawing("maps", "r1", "c2", [7], When);
+            Assert.Equal("rater", Assert.Throws<MedExplainParameterException>(() => store.SaveDrawing("maps", "r9", "c1", [1], When)).Parameter);
+        }
+
+        using StudyStore reopened = StudyStore.Open(_temp.File("study.db"));
+        Assert.Equal(new byte[] { 4, 5 }, Assert.Single(reopened.Drawings("maps", "r1", "c1")).Nifti);
+        Assert.Equal(["r1/c1", "r1/c2", "r2/c1"], reopened.Drawings("maps").Select(d => $"{d.Rater}/{d.Case}"));
+        Assert.Empty(reopened.Drawings("other"));
+    }
+
+    [Fact]
+    public void ADatabaseOfTheFirstSchema_IsMigratedKeepingItsRatings()
+    {
+        using (var connection = new SqliteConnection($"Data Source={_temp.File("v1.db")};Pooling=False"))
+        {
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE raters (id TEXT PRIMARY KEY, password TEXT NOT NULL, created TEXT NOT NULL);
+                CREATE TABLE ratings (study TEXT NOT NULL, rater TEXT NOT NULL REFERENCES raters(id), case_id TEXT NOT NULL, method TEXT NOT NULL,
+                    score REAL NOT NULL, given TEXT NOT NULL, PRIMARY KEY (study, rater, case_id, method));
+                INSERT INTO raters VALUES ('r1', 'pbkdf2-sha256$1$AAAA$AAAA', '2026-01-01');
+                INSERT INTO ratings VALUES ('maps', 'r1', 'c1', 'gradient', 3, '2026-01-01');
+                PRAGMA user_version = 1;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using StudyStore store = StudyStore.Open(_temp.File("v1.db"));
+        Assert.Equal([new Rating("r1", "c1", "gradient", 3)], store.Ratings("maps"));
+        store.SaveDrawing("maps", "r1", "c1", [1], When);
+        Assert.Single(store.Drawings("maps"));
+    }
+
+    [Fact]
     public void AFileThatIsNoStudyDatabase_OrOfANewerSchema_IsRefused()
     {
         File.WriteAllText(_temp.File("notes.db"), "these are not the tables you are looking for, padded well past one page of text .................");

@@ -25,6 +25,7 @@ internal static class MedExplainCli
             IndexCommand.Create(console),
             SimilarCommand.Create(console),
             StudyCommand.Create(console),
+            ServeCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

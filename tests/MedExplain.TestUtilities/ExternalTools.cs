@@ -67,7 +67,7 @@ public static class ExternalTools
         Xunit.Skip.If(true, $"needs {what}");
     }
 
-    private static string? OnPath(string command) =>
+    public static string? OnPath(string command) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
             .Select(dir => Path.Combine(dir, command)).FirstOrDefault(File.Exists);
 

@@ -1,0 +1,82 @@
+using MedExplain.Pipelines.Studies;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace MedExplain.Server;
+
+/// <summary>
+/// The web viewer and reader-study server behind <c>medexplain serve</c>: every page but sign-in needs an account of the
+/// study database; scans and maps are served only from the case lists and the study file, by number or token, never
+/// by a path from the request.
+/// </summary>
+internal static class MedExplainServer
+{
+    /// <summary>Builds the server; the caller runs it.</summary>
+    /// <param name="options">What to serve.</param>
+    /// <param name="urls">Where to listen (loopback unless the caller says otherwise).</param>
+    /// <param name="clock">The clock ratings and drawings are stamped with.</param>
+    /// <exception cref="MedExplainInputException">A case folder, study file or database that cannot be used.</exception>
+    public static WebApplication Build(ServerOptions options, IReadOnlyList<string> urls, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        CaseCatalog catalog = CaseCatalog.Load(options.CaseFolders);
+        StudyDesign? design = options.StudyFile is { } studyFile ? StudyDesign.Load(studyFile) : null;
+        using (StudyStore.Open(options.Database))
+        {
+            // Opened once here so a database that cannot be used is refused at start, not on the first sign-in.
+        }
+
+        StudyStore OpenStore() => StudyStore.Open(options.Database);
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ServerOptions.MaxFormBytes);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(clock);
+        // The keys that sign cookies and anti-forgery tokens persist in the data folder, so a restart keeps raters signed in.
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataFolder, "keys"))).SetApplicationName("MedExplain.Server");
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+        {
+            cookie.Cookie.Name = "medexplain.session";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.LoginPath = "/signin";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.HeaderName = Forms.Header;
+            antiforgery.Cookie.Name = "medexplain.antiforgery";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+        });
+
+        WebApplication app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            // The pages run only their own scripts, are never framed, and send no referrer (a token in a URL stays here).
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            context.Response.Headers.CacheControl = "no-store";
+            await next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        RouteGroupBuilder root = app.MapGroup(string.Empty).AddEndpointFilter(Forms.Check);
+        Assets.Map(app);
+        new Accounts(OpenStore).Map(root);
+        root.MapGet("/", () => Results.Redirect(design is not null && catalog.Cases.Count == 0 ? "/study" : "/cases"));
+        var volumes = new VolumeCache();
+        new CaseEndpoints(catalog, volumes).Map(root);
+        if (design is not null)
+        {
+            new StudyEndpoints(design, OpenStore, volumes, clock, Path.Combine(options.DataFolder, "uploads")).Map(root);
+        }
+
+        return app;
+    }
+}

@@ -3,11 +3,7 @@ using MedExplain.Pipelines.Viewing;
 namespace MedExplain.Server;
 
 /// <summary>A case of a served folder: its entry in the folder's case list and the folder (full path).</summary>
-internal sealed record ServedCase(ExplainedCase Case, string Folder)
-{
-    /// <summary>The full path of one of the case's files (a path its case list names, checked to lie inside the folder).</summary>
-    public string File(string relative) => CaseList.Inside(Folder, relative, Path.Combine(Folder, CaseList.FileName));
-}
+internal sealed record ServedCase(ExplainedCase Case, string Folder);
 
 /// <summary>The cases of every served folder, numbered in order: pages and requests name a case by its number only.</summary>
 internal sealed class CaseCatalog

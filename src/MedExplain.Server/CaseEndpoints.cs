@@ -1,7 +1,3 @@
-using System.Globalization;
-using MedExplain.Pipelines.Summaries;
-using MedExplain.Pipelines.Viewing;
-
 namespace MedExplain.Server;
 
 /// <summary>The case list and case view of the served explain folders. Requests name a case by its number and a map by
@@ -13,18 +9,13 @@ internal sealed class CaseEndpoints(CaseCatalog catalog, VolumeCache volumes)
     {
         app.MapGet("/cases", List);
         app.MapGet("/cases/{number:int}", View);
-        app.MapGet("/cases/{number:int}/scan.nii.gz", (int number) => Serve(number, c => volumes.Nifti(c.File(c.Case.Scan))));
-        app.MapGet("/cases/{number:int}/maps/{map:int}.nii.gz", (int number, int map) =>
-            Serve(number, c => map >= 0 && map < c.Case.Maps.Count ? volumes.Nifti(c.File(c.Case.Maps[map].File)) : null));
-        app.MapGet("/cases/{number:int}/lesion-outline.nii.gz", (int number) => Serve(number, c => c.Case.LesionMask is { } m ? volumes.Outline(c.File(m)) : null));
-        app.MapGet("/cases/{number:int}/atlas-outline.nii.gz", (int number) => Serve(number, c => c.Case.Atlas is { } a ? volumes.Outline(c.File(a)) : null));
-        app.MapGet("/cases/{number:int}/report", (int number) => catalog.Find(number) is { } c && File.Exists(Path.Combine(c.Folder, "report.html"))
+        CasePage.MapFiles(app, "/cases/{number:int}", context => Find(context) is { } c ? (c.Case, c.Folder) : null, volumes);
+        app.MapGet("/cases/{number:int}/report", (HttpContext context) => Find(context) is { } c && File.Exists(Path.Combine(c.Folder, "report.html"))
             ? Results.File(Path.Combine(c.Folder, "report.html"), "text/html; charset=utf-8")
             : Results.NotFound());
     }
 
-    private IResult Serve(int number, Func<ServedCase, byte[]?> bytes) =>
-        catalog.Find(number) is { } c && bytes(c) is { } found ? Results.Bytes(found, "application/gzip") : Results.NotFound();
+    private ServedCase? Find(HttpContext context) => int.TryParse(context.Request.RouteValues["number"]?.ToString(), out int number) ? catalog.Find(number) : null;
 
     private IResult List(HttpContext context)
     {
@@ -35,7 +26,7 @@ internal sealed class CaseEndpoints(CaseCatalog catalog, VolumeCache volumes)
 
         var rows = catalog.Cases.Select((c, i) => $"""
             <tr><td><a href="/cases/{i}">{Html.Text(c.Case.Id)}</a></td><td>{Html.Text(c.Case.Model)}</td><td>{Html.Text(c.Case.Prediction)}</td>
-            <td class="number">{Probability(c.Case.Probability)}</td><td>{Html.Text(string.Join(", ", c.Case.Maps.Select(m => m.Method)))}</td></tr>
+            <td class="number">{CasePage.Probability(c.Case.Probability)}</td><td>{Html.Text(string.Join(", ", c.Case.Maps.Select(m => m.Method)))}</td></tr>
             """);
         string body = $"""
             <table class="cases"><thead><tr><th>Scan</th><th>Model</th><th>Prediction</th><th>Probability</th><th>Maps</th></tr></thead>
@@ -44,31 +35,7 @@ internal sealed class CaseEndpoints(CaseCatalog catalog, VolumeCache volumes)
         return Html.Page("Cases", body, Forms.SignOut(context));
     }
 
-    private IResult View(int number, HttpContext context)
-    {
-        if (catalog.Find(number) is not { } served)
-        {
-            return Results.NotFound();
-        }
-
-        ExplainedCase c = served.Case;
-        var config = new
-        {
-            scan = $"/cases/{number}/scan.nii.gz",
-            maps = c.Maps.Select((m, i) => new { label = m.Method, url = $"/cases/{number}/maps/{i}.nii.gz", max = m.Max, diverging = m.Diverging }),
-            lesionOutline = c.LesionMask is null ? null : $"/cases/{number}/lesion-outline.nii.gz",
-            atlasOutline = c.Atlas is null ? null : $"/cases/{number}/atlas-outline.nii.gz",
-        };
-        string body = $"""
-            <p class="prediction">Model {Html.Text(c.Model)} predicts <strong>{Html.Text(c.Prediction)}</strong> ({Probability(c.Probability)}).</p>
-            {(c.Uncertainty is null ? string.Empty : $"<p>Uncertainty: {Html.Text(c.Uncertainty)}</p>")}
-            {(c.Summary is null ? string.Empty : $"<p class=\"summary\" id=\"summary\">{Html.Text(c.Summary)}</p>")}
-            {Viewer.Markup(config, compare: c.Maps.Count > 1)}
-            <p>{(c.LesionMask is null ? string.Empty : "Green outline: the lesion mask. ")}{(c.Atlas is null ? string.Empty : "Blue outlines: the atlas regions. ")}<a href="/cases/{number}/report">The full report</a> · <a href="/cases">All cases</a></p>
-            """;
-        return Html.Page(c.Id, body, Forms.SignOut(context), "vendor/niivue/niivue.umd.js", "viewer.js");
-    }
-
-    /// <summary>A probability as the summaries print it.</summary>
-    private static string Probability(double p) => ExplanationSummary.ProbabilityPercent(p).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+    private IResult View(int number, HttpContext context) => catalog.Find(number) is { } served
+        ? Html.Page(served.Case.Id, CasePage.Body(served.Case, $"/cases/{number}", $"/cases/{number}/report") + "<p><a href=\"/cases\">All cases</a></p>", Forms.SignOut(context), CasePage.Scripts)
+        : Results.NotFound();
 }

@@ -32,7 +32,7 @@ internal static class Html
         <link rel="stylesheet" href="/assets/site.css">
         </head>
         <body>
-        <header><a class="brand" href="/">MedExplain</a>{signOut ?? string.Empty}</header>
+        <header><a class="brand" href="/">MedExplain</a>{(signOut is null ? string.Empty : "<nav><a href=\"/cases\">Cases</a><a href=\"/study\">Study</a><a href=\"/uploads\">Uploads</a></nav>")}{signOut ?? string.Empty}</header>
         <main>
         <h1>{Text(title)}</h1>
         {body}

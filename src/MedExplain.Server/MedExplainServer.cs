@@ -27,13 +27,25 @@ internal static class MedExplainServer
             // Opened once here so a database that cannot be used is refused at start, not on the first sign-in.
         }
 
+        if (options.Model is not null)
+        {
+            // Loaded once here so a model that cannot be used is refused at start, not on the first upload.
+            MedExplain.Onnx.OnnxModel.Load(options.Model, options.Card).Dispose();
+        }
+
         StudyStore OpenStore() => StudyStore.Open(options.Database);
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. urls]);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ServerOptions.MaxFormBytes);
+        // Bodies are bounded per request below: a form's size, an upload's, or what a drawing of the scan can need.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(ServerOptions.MaxFormBytes, options.MaxUploadBytes + ServerOptions.MaxFormBytes));
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes + ServerOptions.MaxFormBytes);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<VolumeCache>();
+        builder.Services.AddSingleton<Uploads>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Uploads>());
         // The keys that sign cookies and anti-forgery tokens persist in the data folder, so a restart keeps raters signed in.
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataFolder, "keys"))).SetApplicationName("MedExplain.Server");
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
@@ -61,6 +73,11 @@ internal static class MedExplainServer
             context.Response.Headers.XContentTypeOptions = "nosniff";
             context.Response.Headers["Referrer-Policy"] = "no-referrer";
             context.Response.Headers.CacheControl = "no-store";
+            if (!Uploads.IsUpload(context.Request) && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
+            {
+                body.MaxRequestBodySize = ServerOptions.MaxFormBytes;
+            }
+
             await next(context);
         });
         app.UseAuthentication();
@@ -70,11 +87,16 @@ internal static class MedExplainServer
         Assets.Map(app);
         new Accounts(OpenStore).Map(root);
         root.MapGet("/", () => Results.Redirect(design is not null && catalog.Cases.Count == 0 ? "/study" : "/cases"));
-        var volumes = new VolumeCache();
+        VolumeCache volumes = app.Services.GetRequiredService<VolumeCache>();
         new CaseEndpoints(catalog, volumes).Map(root);
+        app.Services.GetRequiredService<Uploads>().Map(root);
         if (design is not null)
         {
-            new StudyEndpoints(design, OpenStore, volumes, clock, Path.Combine(options.DataFolder, "uploads")).Map(root);
+            new StudyEndpoints(design, OpenStore, volumes, clock, Path.Combine(options.DataFolder, "drawings-in-transit")).Map(root);
+        }
+        else
+        {
+            root.MapGet("/study", (HttpContext context) => Html.Page("Study", "<p>No study is served: start the server with <code>--study FILE</code>.</p>", Forms.SignOut(context)));
         }
 
         return app;

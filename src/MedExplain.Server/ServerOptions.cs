@@ -5,9 +5,22 @@ namespace MedExplain.Server;
 /// <param name="CaseFolders">Folders with a case list (written by explain or the demo); may be empty.</param>
 /// <param name="Database">The study database: accounts (created by <c>medexplain study add-rater</c>), ratings, drawings.</param>
 /// <param name="StudyFile">A study file to run, or null.</param>
-/// <param name="DataFolder">The server's own files (the keys that sign its cookies), outside every served folder.</param>
+/// <param name="DataFolder">The server's own files (the keys that sign its cookies, uploads and their explanations),
+/// outside every served folder.</param>
 internal sealed record ServerOptions(IReadOnlyList<string> CaseFolders, string Database, string? StudyFile, string DataFolder)
 {
+    /// <summary>Gets the model that explains uploaded scans, or null: no uploads.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Gets the model's card, or null.</summary>
+    public string? Card { get; init; }
+
+    /// <summary>Gets the largest upload accepted.</summary>
+    public long MaxUploadBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>Gets how many uploads one account may keep (they are deleted from the uploads page).</summary>
+    public int MaxUploadsPerRater { get; init; } = 20;
+
     /// <summary>The largest request body a page may post (sign-in and rating forms).</summary>
     public const long MaxFormBytes = 64 * 1024;
 

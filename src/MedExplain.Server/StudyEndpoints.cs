@@ -17,6 +17,7 @@ internal sealed class StudyEndpoints(StudyDesign design, Func<StudyStore> openSt
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/study", List);
+        app.MapGet("/study/analysis", Analysis);
         app.MapGet("/study/{token}", Pair);
         app.MapGet("/study/{token}/scan.nii.gz", (string token, HttpContext context) =>
             Find(context, token) is { } trial ? Nifti(volumes.Nifti(Case(trial).Scan)) : Results.NotFound());
@@ -50,13 +51,32 @@ internal sealed class StudyEndpoints(StudyDesign design, Func<StudyStore> openSt
         IReadOnlyList<StudyTrial> trials = design.Trials(rater);
         HashSet<(string, string)> rated = Rated(rater);
         StudyTrial? next = trials.FirstOrDefault(t => !rated.Contains((t.Case, t.Method)));
+        bool coordinator;
+        using (StudyStore store = openStore())
+        {
+            coordinator = store.IsCoordinator(rater);
+        }
+
         var rows = trials.Select((t, i) => $"<li><a href=\"/study/{t.Token}\">Pair {i + 1}</a> · case {Html.Text(t.Case)} · {(rated.Contains((t.Case, t.Method)) ? "rated" : "to rate")}</li>");
         string body = $"""
             <p>You have rated {rated.Count} of {trials.Count} pairs. Each rating is saved the moment you give it: you can stop and come back.</p>
             {(next is null ? "<p>You have rated every pair. Thank you.</p>" : $"<p><a class=\"button\" id=\"continue\" href=\"/study/{next.Token}\">Continue with the next pair</a></p>")}
             <ol class="pairs">{string.Concat(rows)}</ol>
+            {(coordinator ? "<p><a href=\"/study/analysis\">The study's analysis</a> (coordinators only)</p>" : string.Empty)}
             """;
         return Html.Page($"Study {design.Study}", body, Forms.SignOut(context));
+    }
+
+    private IResult Analysis(HttpContext context)
+    {
+        using StudyStore store = openStore();
+        if (!store.IsCoordinator(Rater(context)))
+        {
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        string body = AnalysisPage.Body(design, store.Ratings(design.Study), HumanBenchmark.Of(design, store.Drawings(design.Study)));
+        return Html.Page($"Study {design.Study}: analysis", body, Forms.SignOut(context));
     }
 
     private IResult Pair(string token, HttpContext context)

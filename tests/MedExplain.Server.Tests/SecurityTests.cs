@@ -90,6 +90,33 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.DoesNotContain("Saved:", await first.GetStringAsync($"/study/{mine.Token}"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Analysis_IsForCoordinatorsOnly_AndShowsRatingsAndTheHumanBenchmark()
+    {
+        using (StudyStore store = StudyStore.Open(_served.Database))
+        {
+            foreach ((string who, string method, int score) in new[] { ("r1", "lesion-positive", 5), ("r1", "control-shuffled", 1), ("r2", "lesion-positive", 4), ("r2", "control-shuffled", 2) })
+            {
+                store.Rate(ServedStudy.Study, new Rating(who, "case-a", method, score), DateTimeOffset.UnixEpoch);
+            }
+
+            MedicalImage scan = _served.ScanAsStored;
+            store.SaveDrawing(ServedStudy.Study, "r1", "case-a", MedExplain.Server.VolumeCache.Gzipped(scan.WithVoxels(_served.Lesion.Voxels), MedExplain.Imaging.Samples.SampleType.UInt8), DateTimeOffset.UnixEpoch);
+        }
+
+        using HttpClient rater = await _served.SignIn("r1");
+        using HttpResponseMessage refused = await rater.GetAsync("/study/analysis");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.DoesNotContain("/study/analysis", await rater.GetStringAsync("/study"), StringComparison.Ordinal);
+
+        using HttpClient lead = await _served.SignIn("lead");
+        string page = await lead.GetStringAsync("/study/analysis");
+        Assert.Contains("4 ratings of 2 methods", page, StringComparison.Ordinal);
+        Assert.Contains("control-shuffled (control)", page, StringComparison.Ordinal);
+        // The honest map lies on the lesion the drawing marks; the control's is negative there.
+        Assert.Matches("<td>lesion-positive</td><td class=\"number\">1</td><td class=\"number\">1</td><td class=\"number\">1</td>", page);
+    }
+
     [Theory]
     [InlineData("/assets/..%2f..%2fstudy.db")]
     [InlineData("/assets/%2e%2e/%2e%2e/study.json")]

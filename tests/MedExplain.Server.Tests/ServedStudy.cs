@@ -14,7 +14,7 @@ namespace MedExplain.Server.Tests;
 /// their lesion masks, and maps whose support is known — relevance on the lesion and exactly zero elsewhere — as an
 /// explain output folder and as a study with two raters.
 /// </summary>
-public sealed class ServedStudy : IAsyncDisposable
+internal sealed class ServedStudy : IAsyncDisposable
 {
     /// <summary>Every map of the study: an honest map and a control; their names must never reach a rater's page.</summary>
     public static readonly string[] Methods = ["lesion-positive", "control-shuffled"];
@@ -29,6 +29,8 @@ public sealed class ServedStudy : IAsyncDisposable
 
     public string Database => _temp.File("study.db");
 
+    public string DataFolder => _temp.File("server-data");
+
     public string Url { get; private set; } = string.Empty;
 
     /// <summary>The demo's tumour slice stored left–right mirrored (voxel i runs towards the patient's right, as in
@@ -42,9 +44,12 @@ public sealed class ServedStudy : IAsyncDisposable
     /// <summary>The slice as the server reads it back from its file (the affine in NIfTI's float32).</summary>
     public MedicalImage ScanAsStored => MedicalImageReader.Read(Path.Combine(Folder, "explained/maps/slice-scan.nii.gz"));
 
-    public static async Task<ServedStudy> Start()
+    private Func<ServerOptions, ServerOptions> _adjust = o => o;
+
+    /// <summary>Starts a server; <paramref name="adjust"/> changes its options (a model for uploads, smaller limits).</summary>
+    public static async Task<ServedStudy> Start(Func<ServerOptions, ServerOptions>? adjust = null)
     {
-        var served = new ServedStudy();
+        var served = new ServedStudy { _adjust = adjust ?? (o => o) };
         served.WriteFiles();
         await served.Restart();
         return served;
@@ -59,7 +64,7 @@ public sealed class ServedStudy : IAsyncDisposable
             await _app.DisposeAsync();
         }
 
-        _app = MedExplainServer.Build(new ServerOptions([_temp.File("explained")], Database, _temp.File("study.json"), _temp.File("server-data")), [Url.Length > 0 ? Url : "http://127.0.0.1:0"], TimeProvider.System);
+        _app = MedExplainServer.Build(_adjust(new ServerOptions([_temp.File("explained")], Database, _temp.File("study.json"), DataFolder)), [Url.Length > 0 ? Url : "http://127.0.0.1:0"], TimeProvider.System);
         await _app.StartAsync();
         Url = _app.Urls.First();
     }
@@ -129,9 +134,9 @@ public sealed class ServedStudy : IAsyncDisposable
         NiftiWriter.Write(Path.Combine(explained, "maps/volume-lesion-positive.nii.gz"), volume.WithVoxels([.. volumeMask.Voxels.Select(v => v > 0 ? 1f : 0f)]));
         CaseList.Write(explained,
         [
-            new ExplainedCase("slice", "maps/slice-scan.nii.gz", "maps/slice-lesion.nii.gz", null, "test-model", "tumour", 0.93, "A summary.", null,
+            new ExplainedCase("slice", "maps/slice-scan.nii.gz", "maps/slice-lesion.nii.gz", null, "test-model", "tumour", 0.93, "A summary.",
                 [new ExplainedMap("lesion-positive", "maps/slice-lesion-positive.nii.gz", 1, false), new ExplainedMap("control-shuffled", "maps/slice-control-shuffled.nii.gz", 1, true)]),
-            new ExplainedCase("volume", "maps/volume-scan.nii.gz", null, null, "test-model", "tumour", 0.8, null, null,
+            new ExplainedCase("volume", "maps/volume-scan.nii.gz", null, null, "test-model", "tumour", 0.8, null,
                 [new ExplainedMap("lesion-positive", "maps/volume-lesion-positive.nii.gz", 1, false)]),
         ]);
         _temp.Write("study.json", $$"""
@@ -150,5 +155,6 @@ public sealed class ServedStudy : IAsyncDisposable
         using StudyStore store = StudyStore.Open(Database);
         store.AddRater("r1", Password, DateTimeOffset.UnixEpoch);
         store.AddRater("r2", Password, DateTimeOffset.UnixEpoch);
+        store.AddRater("lead", Password, DateTimeOffset.UnixEpoch, coordinator: true);
     }
 }

@@ -18,18 +18,26 @@ internal static class ServeCommand
         Option<string> db = new("--db") { Description = "The study database: accounts (made with `medexplain study add-rater`), ratings and drawings.", Required = true };
         Option<string> data = new("--data") { Description = "The server's own folder (cookie keys, uploads in transit); default: the database's name with .server." };
         Option<string[]> urls = new("--urls") { Description = $"Where to listen; default {DefaultUrl} (this machine only). Give http://0.0.0.0:PORT to open it to the network, behind HTTPS.", AllowMultipleArgumentsPerToken = true };
+        Option<string> model = new("--model", "-m") { Description = "A model that explains scans users upload (its default methods); without it, uploads are off." };
+        Option<string> card = new("--card") { Description = "The model's card, when it is not beside the model." };
+        Option<int> maxUpload = new("--max-upload-mb") { Description = "The largest upload accepted, in MB.", DefaultValueFactory = _ => 512 };
         var command = new Command("serve", "Serve a web viewer of explained scans (each map over the scan in three planes, threshold and opacity, methods side by side) and a reader study's pages. Every page needs a sign-in.")
         {
-            cases, study, db, data, urls,
+            cases, study, db, data, urls, model, card, maxUpload,
         };
         command.SetAction(result => console.Guard(() =>
         {
             string database = result.GetValue(db)!;
-            var options = new ServerOptions(result.GetValue(cases) ?? [], database, result.GetValue(study), result.GetValue(data) ?? database + ".server");
-            string[] listen = result.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl];
-            if (options.CaseFolders.Count == 0 && options.StudyFile is null)
+            var options = new ServerOptions(result.GetValue(cases) ?? [], database, result.GetValue(study), result.GetValue(data) ?? database + ".server")
             {
-                console.Error.WriteLine("serve: give --cases FOLDER, --study FILE, or both.");
+                Model = result.GetValue(model),
+                Card = result.GetValue(card),
+                MaxUploadBytes = CliOptions.AtLeastOne(result.GetValue(maxUpload), "max-upload-mb") * 1024L * 1024,
+            };
+            string[] listen = result.GetValue(urls) is { Length: > 0 } given ? given : [DefaultUrl];
+            if (options.CaseFolders.Count == 0 && options.StudyFile is null && options.Model is null)
+            {
+                console.Error.WriteLine("serve: give --cases FOLDER, --study FILE or --model MODEL (uploads), or more than one.");
                 return ExitCodes.BadInput;
             }
 

@@ -25,12 +25,13 @@ internal static class StudyCommand
     {
         Option<string> db = Database();
         Option<string> rater = new("--rater") { Description = "The rater's id: letters, digits, '-', '_' or '.'; it appears in exports, so use a code, not a name.", Required = true };
-        var command = new Command("add-rater", "Add a rater to a study database with a new random password, printed once and stored only as a salted PBKDF2 hash.") { db, rater };
+        Option<bool> coordinator = new("--coordinator") { Description = "The account also sees every rater's ratings and the study's analysis in the browser (raters see only their own)." };
+        var command = new Command("add-rater", "Add a rater to a study database with a new random password, printed once and stored only as a salted PBKDF2 hash.") { db, rater, coordinator };
         command.SetAction(result => console.Guard(() =>
         {
             using StudyStore store = StudyStore.Open(result.GetValue(db)!);
             string password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
-            store.AddRater(result.GetValue(rater)!, password, DateTimeOffset.Now);
+            store.AddRater(result.GetValue(rater)!, password, DateTimeOffset.Now, result.GetValue(coordinator));
             console.Out.WriteLine($"rater {result.GetValue(rater)}: password {password}");
             console.Out.WriteLine("Give it to the rater now: it is shown once, and only its salted hash is stored.");
             return ExitCodes.Success;

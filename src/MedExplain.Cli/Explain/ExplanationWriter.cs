@@ -5,7 +5,6 @@ using MedExplain.Imaging;
 using MedExplain.Imaging.Nifti;
 using MedExplain.Imaging.Npy;
 using MedExplain.Imaging.Rendering;
-using MedExplain.Imaging.Samples;
 using SkiaSharp;
 
 namespace MedExplain.Cli.Explain;
@@ -17,17 +16,14 @@ internal static class ExplanationWriter
     public static (IReadOnlyList<ColourScale> Scales, ExplainedCase Case) Write(Explanation explanation, string folder, string stem, HtmlReport report, TextWriter log)
     {
         MedicalImage scan = explanation.Input.Scan;
-        Directory.CreateDirectory(Path.Combine(folder, "maps"));
         Directory.CreateDirectory(Path.Combine(folder, "figures"));
-        var files = new List<string>();
+        FigureScales figureScales = FigureScales.For([.. explanation.Maps.Select(m => new[] { m })]);
+        IReadOnlyList<ColourScale> scales = figureScales.Scales;
 
-        // The base image for viewers, inside the output folder (a viewer serves nothing outside it), also when the scan
-        // is a DICOM series or a PNG.
-        string scanFile = WriteNifti(folder, $"maps/{stem}-scan.nii.gz", scan.Channels == 1 ? scan : scan.WithVoxels(scan.Voxels[..scan.VoxelsPerChannel]));
-        files.Add(scanFile);
-        string? lesionFile = explanation.LesionMask is { } lesion ? WriteNifti(folder, $"maps/{stem}-lesion.nii.gz", scan.WithVoxels(lesion), SampleType.UInt8) : null;
-        string? atlasFile = explanation.Atlas is { } atlas ? WriteNifti(folder, $"maps/{stem}-atlas.nii.gz", scan.WithVoxels(atlas.LabelsOnScan), SampleType.Int16) : null;
-        files.AddRange(new[] { lesionFile, atlasFile }.OfType<string>());
+        // What a viewer reads (the scan, masks and maps as NIfTI on the scan's grid), then what only the report uses.
+        ExplainedCase listed = CaseFiles.Write(explanation, folder, stem, scales);
+        var files = new List<string> { listed.Scan };
+        files.AddRange(new[] { listed.LesionMask, listed.Atlas }.OfType<string>());
 
         if (explanation.Segmentation is { } segmentation)
         {
@@ -41,13 +37,10 @@ internal static class ExplanationWriter
         string through = renderer.FocusesOnLesion ? "the lesion at its largest" : explanation.Maps.Count > 0 ? $"the peak of {explanation.Maps[0].Method}" : "the centre";
         var panels = new List<byte[]>();
         var spreads = new List<(byte[] Png, ColourScale Scale)?>();
-        FigureScales figureScales = FigureScales.For([.. explanation.Maps.Select(m => new[] { m })]);
-        IReadOnlyList<ColourScale> scales = figureScales.Scales;
         for (int m = 0; m < explanation.Maps.Count; m++)
         {
             MethodMap map = explanation.Maps[m];
-            MedicalImage onScan = scan.WithVoxels(map.OnScan);
-            files.Add(WriteNifti(folder, $"maps/{stem}-{map.Method}.nii.gz", onScan));
+            files.Add(listed.Maps[m].File);
             spreads.Add(null);
             if (map.Spread is { } spread)
             {
@@ -101,10 +94,6 @@ internal static class ExplanationWriter
         files.Insert(0, figurePath);
         report.Add(explanation, new ExplanationFigures(File.ReadAllBytes(Path.Combine(folder, figurePath)), panels, scales, renderer.ConventionNote, renderer.IsVolume ? through : null, figureScales.Note) { Spreads = spreads, SimilarCases = similar }, files, stem);
         log.WriteLine($"wrote {files.Count} files under {folder}");
-        var listed = new ExplainedCase(
-            stem, scanFile, lesionFile, atlasFile, explanation.ModelName, explanation.Prediction.ClassName, explanation.Prediction.Confidence,
-            explanation.Summary?.Text, explanation.Uncertainty is { } measured ? $"{PredictionText.Uncertainty(measured.Measures, explanation.ClassNames)} ({measured.Method})" : null,
-            [.. explanation.Maps.Select((m, i) => new ExplainedMap(m.Method, $"maps/{stem}-{m.Method}.nii.gz", scales[i].Max, scales[i].Diverging))]);
         return (scales, listed);
     }
 
@@ -130,9 +119,9 @@ internal static class ExplanationWriter
         return figure;
     }
 
-    private static string WriteNifti(string folder, string relative, MedicalImage image, SampleType type = SampleType.Float32)
+    private static string WriteNifti(string folder, string relative, MedicalImage image)
     {
-        NiftiWriter.Write(Path.Combine(folder, relative), image, type, "MedExplain attribution map");
+        NiftiWriter.Write(Path.Combine(folder, relative), image, description: "MedExplain attribution map");
         return relative;
     }
 }

@@ -26,6 +26,7 @@ public sealed class StudyStore : IDisposable
             score REAL NOT NULL, given TEXT NOT NULL, PRIMARY KEY (study, rater, case_id, method));
         """,
         """
+        ALTER TABLE raters ADD COLUMN coordinator INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE drawings (
             study TEXT NOT NULL, rater TEXT NOT NULL REFERENCES raters(id), case_id TEXT NOT NULL,
             nifti BLOB NOT NULL, given TEXT NOT NULL, PRIMARY KEY (study, rater, case_id));
@@ -82,8 +83,9 @@ public sealed class StudyStore : IDisposable
     /// <param name="id">The rater's id: letters, digits, '-', '_' or '.', at most 64 (it appears in exports, never a patient's name).</param>
     /// <param name="password">Their password, 12 characters or more.</param>
     /// <param name="created">When (the caller's clock: libraries do not read it).</param>
+    /// <param name="coordinator">Whether the account also sees every rater's ratings and the study's analysis.</param>
     /// <exception cref="MedExplainParameterException">A malformed id, a short password, or an id already taken.</exception>
-    public void AddRater(string id, string password, DateTimeOffset created)
+    public void AddRater(string id, string password, DateTimeOffset created, bool coordinator = false)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(password);
@@ -101,8 +103,8 @@ public sealed class StudyStore : IDisposable
         byte[] hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, PasswordIterations, HashAlgorithmName.SHA256, HashBytes);
         try
         {
-            Execute(_connection, "INSERT INTO raters (id, password, created) VALUES ($id, $password, $created);",
-                null, ("$id", id), ("$password", $"pbkdf2-sha256${PasswordIterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}"), ("$created", Stamp(created)));
+            Execute(_connection, "INSERT INTO raters (id, password, created, coordinator) VALUES ($id, $password, $created, $coordinator);",
+                null, ("$id", id), ("$password", $"pbkdf2-sha256${PasswordIterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}"), ("$created", Stamp(created)), ("$coordinator", coordinator ? 1 : 0));
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
@@ -127,6 +129,10 @@ public sealed class StudyStore : IDisposable
         byte[] actual = Rfc2898DeriveBytes.Pbkdf2(password, Convert.FromBase64String(salt), int.Parse(iterations, CultureInfo.InvariantCulture), HashAlgorithmName.SHA256, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
+
+    /// <summary>Whether the account is a coordinator's (sees all ratings and the analysis); false for an unknown one.</summary>
+    /// <param name="id">The account.</param>
+    public bool IsCoordinator(string id) => Scalar(_connection, "SELECT coordinator FROM raters WHERE id = $id;", ("$id", id)) is long flag && flag != 0;
 
     /// <summary>Records a rating, committed before this returns; a rater's new rating of the same case and method
     /// replaces their earlier one.</summary>

@@ -18,12 +18,11 @@ public sealed record ExplainedMap(string Method, string File, float Max, bool Di
 /// <param name="Model">The model's name.</param>
 /// <param name="Prediction">The predicted class (for segmentation: the explained region's class).</param>
 /// <param name="Probability">Its probability.</param>
-/// <param name="Summary">The plain-language summary, or null.</param>
-/// <param name="Uncertainty">The uncertainty in words, or null when it was not estimated.</param>
+/// <param name="Summary">The plain-language summary (with the uncertainty, where it was estimated), or null.</param>
 /// <param name="Maps">The maps.</param>
 public sealed record ExplainedCase(
     string Id, string Scan, string? LesionMask, string? Atlas, string Model, string Prediction, double Probability,
-    string? Summary, string? Uncertainty, IReadOnlyList<ExplainedMap> Maps);
+    string? Summary, IReadOnlyList<ExplainedMap> Maps);
 
 /// <summary>
 /// The cases of an explain output folder (<c>cases.json</c>), so a viewer lists them without reading the report. Paths

@@ -6,7 +6,7 @@ namespace MedExplain.Pipelines.Tests.Viewing;
 public sealed class CaseListTests
 {
     private static ExplainedCase Case(string scan) =>
-        new("c", scan, null, null, "m", "tumour", 0.9, null, null, [new ExplainedMap("gradient", "maps/c-gradient.nii.gz", 0.5f, true)]);
+        new("c", scan, null, null, "m", "tumour", 0.9, null, [new ExplainedMap("gradient", "maps/c-gradient.nii.gz", 0.5f, true)]);
 
     [Fact]
     public void WriteThenRead_KeepsEveryField()

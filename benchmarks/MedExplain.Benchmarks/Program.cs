@@ -24,6 +24,13 @@ if (args is ["case-index", ..])
     return CaseIndexTiming.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
 }
 
+if (args is ["study-load", ..])
+{
+    return StudyLoad.Run(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 300);
+}
+
 if (args is ["peer-timing", var folder, ..])
 {
     return PeerTiming.Run(folder, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);

@@ -46,8 +46,19 @@ internal static class MedExplainServer
         builder.Services.AddSingleton<VolumeCache>();
         builder.Services.AddSingleton<Uploads>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Uploads>());
-        // The keys that sign cookies and anti-forgery tokens persist in the data folder, so a restart keeps raters signed in.
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataFolder, "keys"))).SetApplicationName("MedExplain.Server");
+        // The keys that sign cookies and anti-forgery tokens persist in the data folder, so a restart keeps raters signed
+        // in. Linux has no key store to encrypt them with: the folder is made readable by this user only instead, and
+        // the runtime's warning that the keys are unencrypted is not repeated on every start.
+        string keys = Path.Combine(options.DataFolder, "keys");
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        if (!OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(options.DataFolder, OwnerOnly);
+            Directory.CreateDirectory(keys, OwnerOnly);
+        }
+
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys)).SetApplicationName("MedExplain.Server");
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
         {
             cookie.Cookie.Name = "medexplain.session";
@@ -72,7 +83,8 @@ internal static class MedExplainServer
             context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
             context.Response.Headers.XContentTypeOptions = "nosniff";
             context.Response.Headers["Referrer-Policy"] = "no-referrer";
-            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.CacheControl = "no-cache, no-store";
+            context.Response.Headers.Pragma = "no-cache";
             if (!Uploads.IsUpload(context.Request) && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
             {
                 body.MaxRequestBodySize = ServerOptions.MaxFormBytes;

@@ -34,6 +34,12 @@ public sealed class DemoCommandTests
         string report = Path.Combine(figures.Path, "report", "report.html");
         Assert.Contains(report, output, StringComparison.Ordinal);
         string html = File.ReadAllText(report);
+
+        // The viewer's case list names every scan of the report, each with its maps.
+        var listed = MedExplain.Pipelines.Viewing.CaseList.Read(Path.Combine(figures.Path, "report"));
+        Assert.All(listed, c => Assert.Contains($"id=\"{c.Id}\"", html, StringComparison.Ordinal));
+        Assert.All(listed, c => Assert.NotEmpty(c.Maps));
+        Assert.Contains($"serve --cases {Path.Combine(figures.Path, "report")}", output, StringComparison.Ordinal);
         foreach (string model in new[] { "brain-lesion-2d", "brain-lesion-3d", "shortcut-marker-2d", "brain-lesion-vit-2d", "shortcut-marker-vit-2d" })
         {
             Assert.Contains($"model {model}", html, StringComparison.Ordinal);

@@ -47,6 +47,7 @@ internal static class DemoCommand
                 Dictionary<DemoManifest.Sample, string> anchors = shown.Zip(ExplainCommand.Stems(requests)).ToDictionary(p => p.First, p => p.Second);
                 (string report, _) = ExplainCommand.Run(console, requests, reportFolder, "MedExplain demo: brain-MRI lesion models on the bundled scans", Overview(runs, reportFolder, anchors));
                 console.Out.WriteLine($"== HTML report (overview with the evaluation reports and the misclassified scans; maps on the scans' own grids, NIfTI overlays, metadata): {report}");
+                console.Out.WriteLine($"== in the browser (docs/viewer.md): medexplain study add-rater --db viewer.db --rater me, then medexplain serve --cases {reportFolder} --db viewer.db");
             }
 
             return ExitCodes.Success;

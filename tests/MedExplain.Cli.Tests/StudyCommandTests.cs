@@ -78,6 +78,29 @@ public sealed class StudyCommandTests : IDisposable
     }
 
     [Fact]
+    public void Benchmark_ScoresEachMapAgainstTheDrawings()
+    {
+        string scan = RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz").Replace('\\', '/'), mask = RepoPaths.DemoScan("2d/slice-02-tumour-mask.nii.gz").Replace('\\', '/');
+        string study = _temp.Write("study.json", $$"""
+            { "study": "maps", "scale": { "min": 1, "max": 5 }, "controls": ["the-scan"],
+              "cases": [ { "id": "c1", "scan": "{{scan}}", "maps": { "on-the-lesion": "{{mask}}", "the-scan": "{{scan}}" } } ] }
+            """);
+        string db = _temp.File("study.db");
+        using (var store = MedExplain.Pipelines.Studies.StudyStore.Open(db))
+        {
+            store.AddRater("reader-1", "a long enough password", DateTimeOffset.UnixEpoch);
+            store.SaveDrawing("maps", "reader-1", "c1", File.ReadAllBytes(mask), DateTimeOffset.UnixEpoch);
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        (int code, string output, string error) = CliRunner.Run("study", "benchmark", "--db", db, "--study", study);
+
+        Assert.True(code == 0, error);
+        Assert.Matches(@"on-the-lesion\s+1\s+1\.000\s+1\.000\s+1\.000", output);
+        Assert.Contains("the-scan (control)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Analyze_ABrokenRatingsFile_ExitsTwoNamingTheLine()
     {
         File.WriteAllText(_temp.File("broken.csv"), "rater,case,method,rating\nr1,c1,m,4\nr1,c2,m,\n");

@@ -16,6 +16,7 @@ internal static class StudyCommand
         command.Subcommands.Add(AddRater(console));
         command.Subcommands.Add(Export(console));
         command.Subcommands.Add(Analyze(console));
+        command.Subcommands.Add(Benchmark(console));
         return command;
     }
 
@@ -43,14 +44,14 @@ internal static class StudyCommand
     {
         Option<string> db = Database();
         Option<string> study = new("--study") { Description = "The study whose ratings to export.", Required = true };
-        Option<string> output = new("--out", "-o", "--output") { Description = "The CSV to write (rater, case, method, rating): what analyze reads.", Required = true };
+        Option<string> output = new("--out", "-o", "--output") { Description = "The file to write: CSV (rater, case, method, rating), or a JSON array of such objects when the name ends in .json; analyze reads both.", Required = true };
         Option<string> drawings = new("--drawings") { Description = "A folder for the raters' drawings of where they would look: RATER/CASE.nii.gz, masks on each scan's grid." };
-        var command = new Command("export", "Export a study's ratings from its database as CSV, and its drawings as NIfTI masks.") { db, study, output, drawings };
+        var command = new Command("export", "Export a study's ratings from its database as CSV or JSON, and its drawings as NIfTI masks.") { db, study, output, drawings };
         command.SetAction(result => console.Guard(() =>
         {
             using StudyStore store = StudyStore.Open(result.GetValue(db)!);
             IReadOnlyList<Rating> ratings = store.Ratings(result.GetValue(study)!);
-            RatingsFile.WriteCsv(result.GetValue(output)!, ratings);
+            RatingsFile.Write(result.GetValue(output)!, ratings);
             console.Out.WriteLine($"{result.GetValue(output)}: {ratings.Count} ratings of study {result.GetValue(study)}");
             if (result.GetValue(drawings) is { } folder)
             {
@@ -64,6 +65,44 @@ internal static class StudyCommand
                 }
 
                 console.Out.WriteLine($"{folder}: {drawn.Count} drawings");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Benchmark(CliConsole console)
+    {
+        Option<string> db = Database();
+        Option<string> studyFile = new("--study") { Description = "The study file (docs/studies.md): its cases' maps.", Required = true };
+        Option<bool> json = CliOptions.Json();
+        var command = new Command("benchmark", "Score each method's maps against the raters' drawings of where they would look (the human benchmark): pointing game, relevance mass, relevance rank and IoU of the map's top 5%, means over the drawings.")
+        {
+            db, studyFile, json,
+        };
+        command.SetAction(result => console.Guard(() =>
+        {
+            StudyDesign design = StudyDesign.Load(result.GetValue(studyFile)!);
+            using StudyStore store = StudyStore.Open(result.GetValue(db)!);
+            IReadOnlyList<MethodAgainstExperts> scores = HumanBenchmark.Of(design, store.Drawings(design.Study));
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, scores);
+                return ExitCodes.Success;
+            }
+
+            TextWriter w = console.Out;
+            w.WriteLine(scores.Count == 0 ? $"study {design.Study}: no drawings yet." : $"study {design.Study}: maps against the raters' drawings");
+            if (scores.Count > 0)
+            {
+                w.WriteLine("  method                    drawings  pointing  mass   rank   IoU top 5%");
+            }
+
+            foreach (MethodAgainstExperts s in scores)
+            {
+                string name = design.Controls.Contains(s.Method) ? $"{s.Method} (control)" : s.Method;
+                w.WriteLine(FormattableString.Invariant($"  {name,-24}  {s.Drawings,8}  {s.PointingGame,8:0.000}  {s.RelevanceMass,5:0.000}  {s.RelevanceRank,5:0.000}  {s.Iou,5:0.000}"));
             }
 
             return ExitCodes.Success;

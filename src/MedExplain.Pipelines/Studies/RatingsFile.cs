@@ -15,6 +15,8 @@ public sealed record Rating(string Rater, string Case, string Method, double Sco
 /// (in any order; other columns are ignored; fields may be quoted), or a JSON array of objects with those fields.</summary>
 public static class RatingsFile
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>The most ratings a file may hold.</summary>
     public const int MaxRatings = 10_000_000;
 
@@ -40,12 +42,20 @@ public static class RatingsFile
         return ratings.Count > 0 ? ratings : throw new MedExplainInputException(path, "holds no ratings.");
     }
 
-    /// <summary>Writes ratings as the CSV <see cref="Read"/> reads (rater, case, method, rating; fields quoted where needed).</summary>
+    /// <summary>Writes ratings as <see cref="Read"/> reads them: a JSON array of {rater, case, method, rating} when the
+    /// name ends in .json, else CSV (rater, case, method, rating; fields quoted where needed).</summary>
     /// <param name="path">The file, replaced whole (written beside it, then moved into place).</param>
     /// <param name="ratings">The ratings.</param>
-    public static void WriteCsv(string path, IReadOnlyList<Rating> ratings)
+    public static void Write(string path, IReadOnlyList<Rating> ratings)
     {
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(ratings);
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            AtomicFile.WriteAllText(path, JsonSerializer.Serialize(ratings.Select(r => new { rater = r.Rater, @case = r.Case, method = r.Method, rating = r.Score }), Indented));
+            return;
+        }
+
         var text = new StringBuilder("rater,case,method,rating\n");
         foreach (Rating r in ratings)
         {

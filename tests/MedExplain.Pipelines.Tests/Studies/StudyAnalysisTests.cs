@@ -78,4 +78,14 @@ public sealed class StudyAnalysisTests : IDisposable
         Assert.Contains("lacks method", Assert.Throws<MedExplainInputException>(() => RatingsFile.Read(_temp.File("no-method.csv"))).Message, StringComparison.Ordinal);
         Assert.Contains("line 3 has the rating \"four\"", Assert.Throws<MedExplainInputException>(() => RatingsFile.Read(_temp.File("bad-number.csv"))).Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("out.csv")]
+    [InlineData("out.json")]
+    public void RatingsFile_WrittenAsCsvOrJson_ReadsBackTheSame(string name)
+    {
+        Rating[] ratings = [new("r1", "case, \"quoted\"", "gradient", 4), new("r2", "c2", "lrp", 2.5)];
+        RatingsFile.Write(_temp.File(name), ratings);
+        Assert.Equal(ratings, RatingsFile.Read(_temp.File(name)));
+    }
 }

@@ -9,11 +9,14 @@ namespace MedExplain.Server;
 /// kept as PBKDF2 hashes), and sign-out. The session is an HTTP-only, same-site cookie.</summary>
 internal sealed class Accounts(Func<StudyStore> openStore)
 {
+    /// <summary>The rate limit on sign-in attempts per address (<see cref="ServerOptions.SignInsPerMinute"/>).</summary>
+    public const string SignInLimit = "sign-in";
+
     /// <summary>Maps <c>/signin</c> and <c>/signout</c>.</summary>
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/signin", (HttpContext context, string? returnUrl) => Form(context, returnUrl, failed: false)).AllowAnonymous();
-        app.MapPost("/signin", (Delegate)SignIn).AllowAnonymous();
+        app.MapPost("/signin", (Delegate)SignIn).AllowAnonymous().RequireRateLimiting(SignInLimit);
         app.MapPost("/signout", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

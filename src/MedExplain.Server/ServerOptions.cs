@@ -18,6 +18,10 @@ internal sealed record ServerOptions(IReadOnlyList<string> CaseFolders, string D
     /// <summary>Gets the largest upload accepted.</summary>
     public long MaxUploadBytes { get; init; } = 512L * 1024 * 1024;
 
+    /// <summary>Gets how many sign-ins one address may try a minute: each costs a password hash (about 0.3 s of a core),
+    /// so unbounded tries would guess passwords and starve the server.</summary>
+    public int SignInsPerMinute { get; init; } = 30;
+
     /// <summary>Gets how many uploads one account may keep (they are deleted from the uploads page).</summary>
     public int MaxUploadsPerRater { get; init; } = 20;
 

@@ -48,6 +48,23 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignIn_MoreTriesAMinuteThanAllowed_AreRefusedBeforeAnyPasswordIsHashed()
+    {
+        await using ServedStudy limited = await ServedStudy.Start(o => o with { SignInsPerMinute = 3 });
+        var statuses = new List<HttpStatusCode>();
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            using HttpClient client = limited.Client();
+            string token = ServedStudy.AntiforgeryToken(await client.GetStringAsync("/signin"));
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["rater"] = "r1", ["password"] = $"guess {attempt}", ["__RequestVerificationToken"] = token });
+            using HttpResponseMessage response = await client.PostAsync("/signin", form);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
     public async Task SignIn_ReturnAddressOnAnotherSite_GoesHomeInstead()
     {
         using HttpClient client = _served.Client();

@@ -24,6 +24,18 @@ if (args is ["case-index", ..])
     return CaseIndexTiming.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
 }
 
+if (args is ["batch-throughput", ..])
+{
+    return BatchThroughput.Run(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
+}
+
+if (args is ["batch-worker", var batchFolder, var workerName])
+{
+    return BatchThroughput.Work(batchFolder, workerName);
+}
+
 if (args is ["study-load", ..])
 {
     return StudyLoad.Run(

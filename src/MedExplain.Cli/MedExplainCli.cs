@@ -26,6 +26,7 @@ internal static class MedExplainCli
             SimilarCommand.Create(console),
             StudyCommand.Create(console),
             ServeCommand.Create(console),
+            BatchCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Reflection;
+using MedExplain.Imaging;
+using MedExplain.Imaging.Nifti;
+using MedExplain.Pipelines.Batch;
+
+namespace MedExplain.Benchmarks;
+
+/// <summary>
+/// <c>batch-throughput</c>: items per second of a batch job (S seeded variants of a demo slice × gradient and
+/// input×gradient) run by N worker processes on one ledger, against the ideal of the same run: N × the rate of one
+/// worker alone in this process (the same items' work, ledger included, one thread), measured first on 400 items after 50 to warm up.
+/// </summary>
+internal static class BatchThroughput
+{
+    public static int Run(int scans, int workers)
+    {
+        string folder = Directory.CreateTempSubdirectory("medexplain-batch-").FullName;
+        try
+        {
+            string data = Path.Combine(folder, "scans");
+            Directory.CreateDirectory(data);
+            MedicalImage slice = MedicalImageReader.Read(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(DemoModels.Path("brain-lesion-2d")))!, "scans", "2d", "slice-02-tumour.nii.gz"));
+            for (int n = 0; n < scans; n++)
+            {
+                var random = new Random(n);
+                NiftiWriter.Write(Path.Combine(data, $"scan-{n:00000}.nii.gz"), slice.WithVoxels([.. slice.Voxels.Select(v => v + (float)(random.NextDouble() * 5))]));
+            }
+
+            var job = new BatchJob(DemoModels.Path("brain-lesion-2d"), null, [data], ["gradient", "input-x-gradient"], new Dictionary<string, string>());
+            IReadOnlyList<WorkItem> items = job.Items();
+
+            // One worker alone in this process, after a warm-up of 50 items (JIT, the compiled graphs): the ideal's rate.
+            string warm = Path.Combine(folder, "warm"), alone = Path.Combine(folder, "alone");
+            using (BatchLedger ledger = BatchLedger.Open(warm))
+            {
+                ledger.Plan(job, [.. items.Take(50)]);
+            }
+
+            using (BatchLedger ledger = BatchLedger.Open(alone))
+            {
+                ledger.Plan(job, [.. items.Skip(50).Take(400)]);
+            }
+
+            BatchWorker.Run(warm, "warm", TimeProvider.System);
+            var clock = Stopwatch.StartNew();
+            int done = BatchWorker.Run(alone, "alone", TimeProvider.System);
+            double single = done / clock.Elapsed.TotalSeconds;
+
+            string together = Path.Combine(folder, "together");
+            using (BatchLedger ledger = BatchLedger.Open(together))
+            {
+                ledger.Plan(job, items);
+            }
+
+            clock.Restart();
+            Process[] running = [.. Enumerable.Range(0, workers).Select(w => StartWorker(together, $"w{w + 1}"))];
+            foreach (Process process in running)
+            {
+                process.WaitForExit();
+                process.Dispose();
+            }
+
+            double rate = items.Count / clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"batch-throughput: {items.Count} items (2D demo model, gradient and input×gradient), {workers} worker processes on {Environment.ProcessorCount} cores");
+            Console.WriteLine($"  one worker alone, warm: {single:0.0} items/s; {workers} workers: {rate:0.0} items/s (process start and model load included)");
+            Console.WriteLine($"  ratio to the ideal ({workers} × one worker): {rate / (workers * single):0.00}");
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The worker mode of this program: what <c>medexplain batch worker</c> runs.</summary>
+    public static int Work(string folder, string name) =>
+        BatchWorker.Run(folder, $"{Environment.MachineName}:{Environment.ProcessId}:{name}", TimeProvider.System) >= 0 ? 0 : 1;
+
+    private static Process StartWorker(string folder, string name)
+    {
+        string host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+
+        foreach (string argument in new[] { "batch-worker", folder, name })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+}

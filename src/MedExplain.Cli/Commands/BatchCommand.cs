@@ -1,0 +1,239 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using MedExplain.Batching;
+using MedExplain.Cli.Reports;
+using MedExplain.Pipelines.Batch;
+
+namespace MedExplain.Cli.Commands;
+
+/// <summary><c>medexplain batch</c>: a job of scans × methods over a cohort, resumable, run by worker processes that
+/// share a durable ledger (<see cref="BatchLedger"/>); the command plans, starts and watches them.</summary>
+internal static class BatchCommand
+{
+    private static readonly Lock LogLock = new();
+
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("batch", "Explain a cohort: scans × methods, resumable, by several worker processes; nothing is lost when one dies.");
+        command.Subcommands.Add(Run(console));
+        command.Subcommands.Add(Status(console));
+        command.Subcommands.Add(Worker(console));
+        return command;
+    }
+
+    private static Option<string> Output() => new("--out", "-o", "--output") { Description = "The job's folder: its ledger (ledger.db), maps (maps/), results.jsonl and failed.jsonl.", Required = true };
+
+    private static Command Run(CliConsole console)
+    {
+        Option<string> jobFile = new("--job") { Description = "A job file (docs/batch.md): model, scans, methods, parameters." };
+        Option<string> model = new("--model", "-m") { Description = "The model (instead of --job)." };
+        Option<string[]> data = new("--data") { Description = "Scans or folders of scans (instead of --job).", AllowMultipleArgumentsPerToken = true };
+        Option<string> methods = new("--methods") { Description = "Comma-separated methods (instead of --job)." };
+        Option<string[]> parameters = new("--param") { Description = "NAME=VALUE or METHOD.NAME=VALUE: steps, samples, noise, seed (instead of --job).", AllowMultipleArgumentsPerToken = true };
+        Option<string> output = Output();
+        Option<int?> workers = new("--workers") { Description = "Worker processes, one thread each; default: one per core of this machine." };
+        var command = new Command("run", "Plan the job (items keyed by model, scan, method and parameters: a re-run does only what is new or changed), then run it with worker processes until every item is done or has failed three times.")
+        {
+            jobFile, model, data, methods, parameters, output, workers,
+        };
+        command.SetAction(result => console.Guard(() =>
+        {
+            BatchJob job = result.GetValue(jobFile) is { } file
+                ? BatchJob.Load(file)
+                : FromOptions(result.GetValue(model), result.GetValue(data), result.GetValue(methods), result.GetValue(parameters));
+            string folder = result.GetValue(output)!;
+            int count = CliOptions.AtLeastOne(result.GetValue(workers) ?? Environment.ProcessorCount, "workers");
+            IReadOnlyList<WorkItem> items = job.Items();
+            using (BatchLedger ledger = BatchLedger.Open(folder))
+            {
+                int leftovers = BatchOutput.DeleteLeftovers(folder);
+                PlanSummary plan = ledger.Plan(job, items);
+                console.Out.WriteLine($"batch: {plan.Items} items; done before {plan.Done}, adopted {plan.Adopted} (written, not yet marked), redone {plan.Redone} (output missing or changed), superseded {plan.Superseded}{(leftovers > 0 ? $", {leftovers} partial files removed" : string.Empty)}");
+            }
+
+            Watch(console, folder, count);
+            return Finish(console, folder);
+        }));
+        return command;
+    }
+
+    private static Command Status(CliConsole console)
+    {
+        Option<string> output = Output();
+        var command = new Command("status", "Where a job stands: items by state, re-leased items, failures with their errors.") { output };
+        command.SetAction(result => console.Guard(() =>
+        {
+            string folder = result.GetValue(output)!;
+            if (!File.Exists(Path.Combine(folder, BatchLedger.FileName)))
+            {
+                throw new MedExplainInputException(folder, "has no batch ledger: give the --out of a `medexplain batch run`.");
+            }
+
+            using BatchLedger ledger = BatchLedger.Open(folder);
+            IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
+            IReadOnlyList<LedgerEntry> entries = ledger.Entries();
+            console.Out.WriteLine($"{folder}: {entries.Count} items: {string.Join(", ", counts.Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}"))}; {entries.Count(e => e.Leases > 1)} leased more than once");
+            foreach (LedgerEntry failed in entries.Where(e => e.State == ItemState.Failed))
+            {
+                console.Out.WriteLine($"  failed after {failed.Attempts} attempts: {failed.Item.Scan} {failed.Item.Method}: {failed.Error}");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Worker(CliConsole console)
+    {
+        Option<string> output = Output();
+        Option<string> name = new("--name") { Description = "The worker's name in the ledger.", DefaultValueFactory = _ => "worker" };
+        var command = new Command("worker", "Work on a planned job until nothing is left (batch run starts these; start more on other machines that see the same folder).") { output, name };
+        command.SetAction(result => console.Guard(() =>
+        {
+            string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{result.GetValue(name)}";
+            int finished = BatchWorker.Run(result.GetValue(output)!, owner, TimeProvider.System);
+            console.Out.WriteLine($"{owner}: {finished} items");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static BatchJob FromOptions(string? model, string[]? data, string? methods, string[]? parameters)
+    {
+        if (model is null || data is not { Length: > 0 } || methods is null)
+        {
+            throw new MedExplainParameterException("job", "give --job FILE, or --model, --data and --methods.");
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string p in parameters ?? [])
+        {
+            string[] parts = p.Split('=', 2);
+            values[parts[0]] = parts.Length == 2 ? parts[1] : throw new MedExplainParameterException("param", $"\"{p}\" is not NAME=VALUE.");
+        }
+
+        var job = new BatchJob(Path.GetFullPath(model), null, [.. data.Select(Path.GetFullPath)], [.. methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], values);
+        job.Check("the options");
+        return job;
+    }
+
+    /// <summary>Starts the workers and keeps them going until nothing is pending or leased: a worker that dies (killed,
+    /// out of memory) is replaced, at most ten times per worker, its item freed when its lease runs out.</summary>
+    private static void Watch(CliConsole console, string folder, int workers)
+    {
+        int remaining;
+        using (BatchLedger ledger = BatchLedger.Open(folder))
+        {
+            IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
+            remaining = counts[ItemState.Pending] + counts[ItemState.Leased];
+        }
+
+        if (remaining == 0)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.Combine(folder, "logs"));
+        var running = new Process?[workers];
+        int restarts = 0;
+        IProgress<BatchProgress> progress = console.Progress("batch");
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            int left, done;
+            using (BatchLedger ledger = BatchLedger.Open(folder))
+            {
+                IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
+                left = counts[ItemState.Pending] + counts[ItemState.Leased];
+                done = remaining - left;
+            }
+
+            progress.Report(new BatchProgress(Math.Max(0, done), remaining, workers));
+            if (left == 0 && running.All(p => p is null || p.HasExited))
+            {
+                break;
+            }
+
+            for (int w = 0; w < workers; w++)
+            {
+                if (left > 0 && (running[w] is null || running[w]!.HasExited))
+                {
+                    if (running[w] is not null && ++restarts > 10 * workers)
+                    {
+                        throw new MedExplainInputException(folder, $"workers died {restarts} times; see {Path.Combine(folder, "logs")}.");
+                    }
+
+                    running[w]?.Dispose();
+                    running[w] = StartWorker(folder, $"w{w + 1}");
+                }
+            }
+
+            Thread.Sleep(250);
+        }
+
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch: {remaining} items in {clock.Elapsed.TotalSeconds:0.0} s ({remaining / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):0.0}/s) with {workers} workers, {restarts} restarted"));
+    }
+
+    /// <summary>Starts <c>medexplain batch worker</c> as a process of its own, its output appended to logs/NAME.log.</summary>
+    private static Process StartWorker(string folder, string name)
+    {
+        string host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+
+        foreach (string argument in new[] { "batch", "worker", "--out", folder, "--name", name })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        string log = Path.Combine(folder, "logs", name + ".log");
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Append(string log, string? line)
+    {
+        if (line is not null)
+        {
+            lock (LogLock)
+            {
+                File.AppendAllLines(log, [line]);
+            }
+        }
+    }
+
+    /// <summary>Writes results.jsonl (every done item: scan, method, output, hash, prediction) and failed.jsonl, and
+    /// lists the failures: exit 2 when any item failed, so no item is skipped silently.</summary>
+    private static int Finish(CliConsole console, string folder)
+    {
+        // Every worker has exited: what a killed one left half-written goes.
+        BatchOutput.DeleteLeftovers(folder);
+        using BatchLedger ledger = BatchLedger.Open(folder);
+        IReadOnlyList<LedgerEntry> entries = ledger.Entries();
+        string Line(LedgerEntry e) => JsonSerializer.Serialize(new
+        {
+            scan = e.Item.Scan, method = e.Item.Method, output = e.Item.Output, key = e.Item.Key, sha256 = e.OutputHash,
+            prediction = e.Prediction, probability = e.Probability, leases = e.Leases, attempts = e.Attempts, error = e.Error,
+        });
+        AtomicFile.WriteAllText(Path.Combine(folder, "results.jsonl"), string.Concat(entries.Where(e => e.State == ItemState.Done).Select(e => Line(e) + "\n")));
+        LedgerEntry[] failed = [.. entries.Where(e => e.State == ItemState.Failed)];
+        AtomicFile.WriteAllText(Path.Combine(folder, "failed.jsonl"), string.Concat(failed.Select(e => Line(e) + "\n")));
+        console.Out.WriteLine($"batch: {entries.Count(e => e.State == ItemState.Done)} of {entries.Count} done; results: {Path.Combine(folder, "results.jsonl")}");
+        foreach (LedgerEntry f in failed)
+        {
+            console.Error.WriteLine($"failed after {f.Attempts} attempts: {f.Item.Scan} {f.Item.Method}: {f.Error}");
+        }
+
+        return failed.Length == 0 ? ExitCodes.Success : ExitCodes.BadInput;
+    }
+}

@@ -1,0 +1,132 @@
+using MedExplain.Imaging;
+using MedExplain.Methods;
+using MedExplain.Onnx;
+using MedExplain.Prediction;
+
+namespace MedExplain.Pipelines.Batch;
+
+/// <summary>
+/// A worker of a batch job: leases items from the ledger one at a time, explains each with the job's model (loaded once,
+/// one thread per operator so N workers share N cores, and every map comes out byte for byte the same whichever worker
+/// makes it), writes the output and only then marks it done. A heartbeat keeps the lease while an item runs; a worker
+/// that dies loses its lease when it runs out, and another worker takes the item.
+/// </summary>
+public static class BatchWorker
+{
+    /// <summary>How long a lease lasts without a heartbeat.</summary>
+    public static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many times an item may fail before it is given up (its error kept and listed).</summary>
+    public const int MaxAttempts = 3;
+
+    /// <summary>Works until no item is left to lease and none is leased by another worker.</summary>
+    /// <param name="folder">The job's output folder (its ledger is planned).</param>
+    /// <param name="owner">This worker's name in the ledger.</param>
+    /// <param name="clock">The clock leases run on.</param>
+    /// <param name="log">Receives a line per item, or null.</param>
+    /// <param name="cancel">Stops after the current item.</param>
+    /// <returns>How many items this worker finished.</returns>
+    /// <exception cref="MedExplainInputException">The ledger has no job, or the model cannot be loaded.</exception>
+    public static int Run(string folder, string owner, TimeProvider clock, Action<string>? log = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        using BatchLedger ledger = BatchLedger.Open(folder);
+        BatchJob job = ledger.Job ?? throw new MedExplainInputException(folder, "has no planned batch job: run `medexplain batch run` first.");
+        using OnnxModel model = OnnxModel.Load(job.Model, job.Card, new RuntimeOptions { IntraOpThreads = 1, InterOpThreads = 1 });
+        if (Segmenter.Segments(model))
+        {
+            throw new MedExplainInputException(job.Model, "is a segmentation model; batch explains classifiers (use explain for a segmentation's region).");
+        }
+
+        int finished = 0;
+        using var heartbeat = new Heartbeat(folder, owner, clock);
+        while (!cancel.IsCancellationRequested)
+        {
+            WorkItem? item = ledger.Lease(owner, LeaseTime, clock.GetUtcNow());
+            if (item is null)
+            {
+                if (ledger.Counts()[ItemState.Leased] == 0)
+                {
+                    break;
+                }
+
+                // Others hold the rest; one of them may die, and its items come free when its lease runs out.
+                Thread.Sleep(TimeSpan.FromMilliseconds(200));
+                continue;
+            }
+
+            heartbeat.Keep(item.Key);
+            try
+            {
+                (MedicalImage map, ClassPrediction prediction) = Explain(model, job, item);
+                string hash = BatchOutput.Write(Path.Combine(folder, item.Output), map, item.Key);
+                ledger.Complete(item.Key, hash, prediction.ClassName, prediction.Confidence);
+                finished++;
+                log?.Invoke($"{owner}: {item.Output}");
+            }
+            catch (Exception e) when (e is MedExplainInputException or MedExplainParameterException or InvalidDataException or IOException)
+            {
+                ledger.Fail(item.Key, e.Message, MaxAttempts);
+                log?.Invoke($"{owner}: {item.Output} failed: {e.Message}");
+            }
+            finally
+            {
+                heartbeat.Keep(null);
+            }
+        }
+
+        return finished;
+    }
+
+    /// <summary>One item: the scan prepared for the model, its predicted class explained by the method, the map mapped
+    /// back onto the scan's grid.</summary>
+    private static (MedicalImage Map, ClassPrediction Prediction) Explain(OnnxModel model, BatchJob job, WorkItem item)
+    {
+        PreparedScan input = ModelInputLoader.Prepare(item.Scan, model.InputSpec);
+        ClassPrediction prediction = new Predictor(model).Predict(input.Batch, item.Scan).Items[0];
+        Attribution attribution = AttributionMethods.Get(item.Method).Attribute(model, input.Batch, ClassTarget.PerItem([prediction.ClassIndex]), job.OptionsFor(item.Method));
+        float[] onModelGrid = Explainer.SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
+        return (input.Scan.WithVoxels(input.Transform.MapBack(onModelGrid)), prediction);
+    }
+
+    /// <summary>Extends the lease of the item being worked on every third of the lease's time, on a connection of its own.</summary>
+    private sealed class Heartbeat : IDisposable
+    {
+        private readonly BatchLedger _ledger;
+        private readonly Timer _timer;
+        private readonly Lock _lock = new();
+        private string? _key;
+
+        public Heartbeat(string folder, string owner, TimeProvider clock)
+        {
+            _ledger = BatchLedger.Open(folder);
+            _timer = new Timer(_ =>
+            {
+                lock (_lock)
+                {
+                    if (_key is not null)
+                    {
+                        _ledger.Heartbeat(owner, _key, LeaseTime, clock.GetUtcNow());
+                    }
+                }
+            }, null, LeaseTime / 3, LeaseTime / 3);
+        }
+
+        /// <summary>Keeps the lease of <paramref name="key"/> from now on (null: none).</summary>
+        public void Keep(string? key)
+        {
+            lock (_lock)
+            {
+                _key = key;
+            }
+        }
+
+        public void Dispose()
+        {
+            using var stopped = new ManualResetEvent(false);
+            _timer.Dispose(stopped);
+            stopped.WaitOne();
+            _ledger.Dispose();
+        }
+    }
+}

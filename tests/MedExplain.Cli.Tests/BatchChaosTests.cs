@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MedExplain.Imaging;
+using MedExplain.Imaging.Nifti;
+using MedExplain.Pipelines.Batch;
+using MedExplain.TestUtilities;
+using Microsoft.Data.Sqlite;
+
+namespace MedExplain.Cli.Tests;
+
+/// <summary>
+/// <c>batch run</c> with worker processes killed (SIGKILL) while they work: 2 000 items (1 000 seeded variants of a demo
+/// slice × two methods), three workers, one killed every few seconds. Every output must exist once and be byte for
+/// byte the output of a single-worker run nobody disturbed; the ledger must show the items whose leases ran out.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class BatchChaosTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public void Run_WorkersKilledMidJob_LoseNothing_DuplicateNothing_AndMatchAnUndisturbedRun()
+    {
+        string scans = WriteScans(1000);
+        string[] job = ["batch", "run", "--model", RepoPaths.DemoModel("brain-lesion-2d"), "--data", scans, "--methods", "gradient,input-x-gradient"];
+
+        var clock = Stopwatch.StartNew();
+        using (Process reference = Start([.. job, "--out", _temp.File("reference"), "--workers", "1"]))
+        {
+            reference.WaitForExit();
+            Assert.True(reference.ExitCode == 0, reference.StandardError.ReadToEnd());
+        }
+
+        double alone = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        int kills = 0;
+        using (Process run = Start([.. job, "--out", _temp.File("chaos"), "--workers", "3"]))
+        {
+            var random = new Random(3);
+            while (!run.WaitForExit(TimeSpan.FromSeconds(2.5)))
+            {
+                // A worker that holds a lease right now, killed without warning.
+                int[] holders = Holders(_temp.File("chaos"));
+                if (holders.Length > 0 && Kill(holders[random.Next(holders.Length)]))
+                {
+                    kills++;
+                }
+            }
+
+            Assert.True(run.ExitCode == 0, run.StandardError.ReadToEnd());
+        }
+
+        double chaos = clock.Elapsed.TotalSeconds;
+        string[] expected = [.. Directory.GetFiles(_temp.File("reference/maps")).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        string[] produced = [.. Directory.GetFiles(_temp.File("chaos/maps")).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        Assert.Equal(2000, expected.Length);
+        Assert.True(expected.SequenceEqual(produced), $"missing: {string.Join(", ", expected.Except(produced))}; extra: {string.Join(", ", produced.Except(expected))}");
+        foreach (string name in expected)
+        {
+            Assert.True(File.ReadAllBytes(_temp.File($"reference/maps/{name}")).AsSpan().SequenceEqual(File.ReadAllBytes(_temp.File($"chaos/maps/{name}"))), $"{name} differs from the undisturbed run's");
+        }
+
+        string[] results = File.ReadAllLines(_temp.File("chaos/results.jsonl"));
+        Assert.Equal(2000, results.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("output").GetString()).Distinct().Count());
+        using BatchLedger ledger = BatchLedger.Open(_temp.File("chaos"));
+        int released = ledger.Entries().Count(e => e.Leases > 1);
+        Assert.True(kills > 0, "no worker was killed");
+        Assert.True(released > 0, $"{kills} kills, yet no item was leased twice");
+        Console.WriteLine($"batch chaos: {kills} workers killed, {released} items leased again; one undisturbed worker {alone:0.0} s, three workers under kills {chaos:0.0} s");
+    }
+
+    /// <summary>The process ids of the workers holding leases (owners are HOST:PID:NAME).</summary>
+    private static int[] Holders(string folder)
+    {
+        try
+        {
+            using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, BatchLedger.FileName)};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "SELECT DISTINCT owner FROM items WHERE state = 'Leased';";
+            using SqliteDataReader reader = command.ExecuteReader();
+            var pids = new List<int>();
+            while (reader.Read())
+            {
+                pids.Add(int.Parse(reader.GetString(0).Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return [.. pids];
+        }
+        catch (SqliteException)
+        {
+            return []; // the ledger is not made yet
+        }
+    }
+
+    private static bool Kill(int pid)
+    {
+        try
+        {
+            using Process worker = Process.GetProcessById(pid);
+            worker.Kill(); // SIGKILL on Linux: no cleanup, no finally
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false; // it finished meanwhile
+        }
+    }
+
+    /// <summary>The real command in a process of its own (its workers are processes of their own too).</summary>
+    private static Process Start(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "medexplain.dll"));
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    /// <summary>Seeded variants of the demo's tumour slice (its noise and brightness changed), as NIfTI.</summary>
+    private string WriteScans(int count)
+    {
+        string folder = _temp.File("scans");
+        Directory.CreateDirectory(folder);
+        MedicalImage slice = MedicalImageReader.Read(RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz"));
+        for (int n = 0; n < count; n++)
+        {
+            var random = new Random(n);
+            float gain = 0.8f + (0.4f * (float)random.NextDouble());
+            NiftiWriter.Write(Path.Combine(folder, $"scan-{n:0000}.nii.gz"), slice.WithVoxels([.. slice.Voxels.Select(v => (v * gain) + (float)(random.NextDouble() * 5))]));
+        }
+
+        return folder;
+    }
+}

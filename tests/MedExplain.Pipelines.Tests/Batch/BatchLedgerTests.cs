@@ -1,0 +1,109 @@
+using MedExplain.Imaging;
+using MedExplain.Pipelines.Batch;
+using MedExplain.TestUtilities;
+using Microsoft.Data.Sqlite;
+
+namespace MedExplain.Pipelines.Tests.Batch;
+
+/// <summary>The batch ledger: leases that run out return their items, done means written, a re-plan verifies and adopts,
+/// a changed parameter re-runs only its method's items, failures are retried a bounded number of times.</summary>
+public sealed class BatchLedgerTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    private static BatchJob Job(string? igSteps = null) => new(
+        RepoPaths.DemoModel("brain-lesion-2d"), null,
+        [RepoPaths.DemoScan("2d/slice-01-normal.nii.gz"), RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz")],
+        ["gradient", "integrated-gradients"],
+        igSteps is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["integrated-gradients.steps"] = igSteps });
+
+    [Fact]
+    public void Items_AChangedMethodParameter_ChangesOnlyThatMethodsKeys()
+    {
+        IReadOnlyList<WorkItem> before = Job("16").Items(), after = Job("24").Items();
+        Assert.Equal(4, before.Count);
+        Assert.Equal(before.Select(i => i.Output), after.Select(i => i.Output));
+        Assert.Equal(before.Select(i => i.Method == "gradient"), before.Zip(after).Select(p => p.First.Key == p.Second.Key));
+        Assert.Equal(before.Select(i => i.Key), Job("16").Items().Select(i => i.Key));
+    }
+
+    [Fact]
+    public void Lease_ALeaseThatRunsOut_ReturnsTheItemToAnotherWorker_AndCountsTheLeases()
+    {
+        using BatchLedger ledger = BatchLedger.Open(_temp.Path);
+        ledger.Plan(Job(), Job().Items());
+        WorkItem first = ledger.Lease("a", Lease, T0)!;
+        WorkItem second = ledger.Lease("b", Lease, T0.AddSeconds(5))!;
+        Assert.NotEqual(first.Key, second.Key);
+
+        // a's heartbeat keeps its item; then a dies and its lease runs out: b gets it.
+        Assert.True(ledger.Heartbeat("a", first.Key, Lease, T0.AddSeconds(8)));
+        Assert.NotEqual(first.Key, ledger.Lease("b", Lease, T0.AddSeconds(17))!.Key);
+        Assert.Equal(first.Key, ledger.Lease("b", Lease, T0.AddSeconds(19))!.Key);
+        Assert.False(ledger.Heartbeat("a", first.Key, Lease, T0.AddSeconds(20)));
+        Assert.Equal(2, ledger.Entries().Single(e => e.Item.Key == first.Key).Leases);
+    }
+
+    [Fact]
+    public void Plan_AnOutputRenamedButNotMarked_IsAdopted_AndADoneOutputThatChanged_IsRedone()
+    {
+        using BatchLedger ledger = BatchLedger.Open(_temp.Path);
+        IReadOnlyList<WorkItem> items = Job().Items();
+        ledger.Plan(Job(), items);
+        MedicalImage scan = MedicalImageReader.Read(items[0].Scan);
+
+        // Item 0: written and renamed into place, then the worker died before committing "done".
+        WorkItem written = ledger.Lease("a", Lease, T0)!;
+        string writtenHash = BatchOutput.Write(Path.Combine(_temp.Path, written.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), written.Key);
+        // Item 1: done, then its output was overwritten by something else.
+        WorkItem tampered = ledger.Lease("a", Lease, T0)!;
+        ledger.Complete(tampered.Key, BatchOutput.Write(Path.Combine(_temp.Path, tampered.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), tampered.Key), "normal", 0.9);
+        File.AppendAllText(Path.Combine(_temp.Path, tampered.Output), "x");
+        // Item 2: an output of another key (an earlier parameter) in its place: not this item's.
+        WorkItem stale = items[2];
+        BatchOutput.Write(Path.Combine(_temp.Path, stale.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), new string('0', 40));
+
+        PlanSummary plan = ledger.Plan(Job(), items);
+
+        Assert.Equal((4, 0, 1, 1, 0), (plan.Items, plan.Done, plan.Adopted, plan.Redone, plan.Superseded));
+        Dictionary<string, LedgerEntry> byKey = ledger.Entries().ToDictionary(e => e.Item.Key);
+        Assert.Equal((ItemState.Done, writtenHash), (byKey[written.Key].State, byKey[written.Key].OutputHash));
+        Assert.Equal(ItemState.Pending, byKey[tampered.Key].State);
+        Assert.Equal(ItemState.Pending, byKey[stale.Key].State);
+    }
+
+    [Fact]
+    public void Plan_AChangedParameter_SupersedesOnlyThatMethodsItems()
+    {
+        using BatchLedger ledger = BatchLedger.Open(_temp.Path);
+        ledger.Plan(Job("16"), Job("16").Items());
+        PlanSummary plan = ledger.Plan(Job("24"), Job("24").Items());
+        Assert.Equal(2, plan.Superseded);
+        Assert.Equal(4, ledger.Entries().Count);
+        Assert.Equal("24", ledger.Job!.Parameters["integrated-gradients.steps"]);
+    }
+
+    [Fact]
+    public void Fail_RetriesUpToTheLimit_ThenKeepsTheItemFailedWithItsError()
+    {
+        using BatchLedger ledger = BatchLedger.Open(_temp.Path);
+        ledger.Plan(Job(), Job().Items());
+        WorkItem item = ledger.Lease("a", Lease, T0)!;
+        for (int attempt = 1; attempt <= BatchWorker.MaxAttempts; attempt++)
+        {
+            ledger.Fail(item.Key, $"broken {attempt}", BatchWorker.MaxAttempts);
+            LedgerEntry entry = ledger.Entries().Single(e => e.Item.Key == item.Key);
+            Assert.Equal(attempt < BatchWorker.MaxAttempts ? ItemState.Pending : ItemState.Failed, entry.State);
+        }
+
+        Assert.Equal("broken 3", ledger.Entries().Single(e => e.Item.Key == item.Key).Error);
+    }
+}

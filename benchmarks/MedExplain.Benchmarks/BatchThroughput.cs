@@ -42,9 +42,9 @@ internal static class BatchThroughput
                 ledger.Plan(job, [.. items.Skip(50).Take(400)]);
             }
 
-            BatchWorker.Run(warm, "warm", TimeProvider.System);
+            BatchWorker.Run(() => BatchLedger.Open(warm), "warm", TimeProvider.System);
             var clock = Stopwatch.StartNew();
-            int done = BatchWorker.Run(alone, "alone", TimeProvider.System);
+            int done = BatchWorker.Run(() => BatchLedger.Open(alone), "alone", TimeProvider.System);
             double single = done / clock.Elapsed.TotalSeconds;
 
             string together = Path.Combine(folder, "together");
@@ -76,7 +76,7 @@ internal static class BatchThroughput
 
     /// <summary>The worker mode of this program: what <c>medexplain batch worker</c> runs.</summary>
     public static int Work(string folder, string name) =>
-        BatchWorker.Run(folder, $"{Environment.MachineName}:{Environment.ProcessId}:{name}", TimeProvider.System) >= 0 ? 0 : 1;
+        BatchWorker.Run(() => BatchLedger.Open(folder), $"{Environment.MachineName}:{Environment.ProcessId}:{name}", TimeProvider.System) >= 0 ? 0 : 1;
 
     private static Process StartWorker(string folder, string name)
     {

@@ -24,11 +24,15 @@ public sealed class BatchChaosTests : IDisposable
         _temp.Dispose();
     }
 
-    [Fact]
-    public void Run_WorkersKilledMidJob_LoseNothing_DuplicateNothing_AndMatchAnUndisturbedRun()
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void Run_WorkersKilledMidJob_LoseNothing_DuplicateNothing_AndMatchAnUndisturbedRun(string store)
     {
+        string? ledger = store == "postgres" ? PostgresSchema.Create("chaos") : null;
         string scans = WriteScans(1000);
         string[] job = ["batch", "run", "--model", RepoPaths.DemoModel("brain-lesion-2d"), "--data", scans, "--methods", "gradient,input-x-gradient"];
+        string[] chaosLedger = ledger is null ? [] : ["--ledger", ledger];
 
         var clock = Stopwatch.StartNew();
         using (Process reference = Start([.. job, "--out", _temp.File("reference"), "--workers", "1"]))
@@ -40,13 +44,14 @@ public sealed class BatchChaosTests : IDisposable
         double alone = clock.Elapsed.TotalSeconds;
         clock.Restart();
         int kills = 0;
-        using (Process run = Start([.. job, "--out", _temp.File("chaos"), "--workers", "3"]))
+        Func<BatchLedger> openChaos = () => ledger is null ? BatchLedger.Open(_temp.File("chaos")) : BatchLedger.OpenPostgres(ledger, _temp.File("chaos"));
+        using (Process run = Start([.. job, "--out", _temp.File("chaos"), "--workers", "3", .. chaosLedger]))
         {
             var random = new Random(3);
             while (!run.WaitForExit(TimeSpan.FromSeconds(2.5)))
             {
                 // A worker that holds a lease right now, killed without warning.
-                int[] holders = Holders(_temp.File("chaos"));
+                int[] holders = Holders(openChaos);
                 if (holders.Length > 0 && Kill(holders[random.Next(holders.Length)]))
                 {
                     kills++;
@@ -68,32 +73,27 @@ public sealed class BatchChaosTests : IDisposable
 
         string[] results = File.ReadAllLines(_temp.File("chaos/results.jsonl"));
         Assert.Equal(2000, results.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("output").GetString()).Distinct().Count());
-        using BatchLedger ledger = BatchLedger.Open(_temp.File("chaos"));
-        int released = ledger.Entries().Count(e => e.Leases > 1);
+        int released;
+        using (BatchLedger finished = openChaos())
+        {
+            released = finished.Entries().Count(e => e.Leases > 1);
+        }
+
         Assert.True(kills > 0, "no worker was killed");
         Assert.True(released > 0, $"{kills} kills, yet no item was leased twice");
-        Console.WriteLine($"batch chaos: {kills} workers killed, {released} items leased again; one undisturbed worker {alone:0.0} s, three workers under kills {chaos:0.0} s");
+        Console.WriteLine($"batch chaos ({store}): {kills} workers killed, {released} items leased again; one undisturbed worker {alone:0.0} s, three workers under kills {chaos:0.0} s");
     }
 
     /// <summary>The process ids of the workers holding leases (owners are HOST:PID:NAME).</summary>
-    private static int[] Holders(string folder)
+    private static int[] Holders(Func<BatchLedger> open)
     {
         try
         {
-            using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, BatchLedger.FileName)};Mode=ReadOnly;Pooling=False");
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "SELECT DISTINCT owner FROM items WHERE state = 'Leased';";
-            using SqliteDataReader reader = command.ExecuteReader();
-            var pids = new List<int>();
-            while (reader.Read())
-            {
-                pids.Add(int.Parse(reader.GetString(0).Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
-            }
-
-            return [.. pids];
+            using BatchLedger ledger = open();
+            return [.. ledger.Entries().Where(e => e.State == ItemState.Leased && e.Owner is not null)
+                .Select(e => int.Parse(e.Owner!.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)).Distinct()];
         }
-        catch (SqliteException)
+        catch (MedExplainInputException)
         {
             return []; // the ledger is not made yet
         }

@@ -52,7 +52,7 @@ public static class ExternalTools
         return output;
     }
 
-    private static void RequireThat(bool available, string what)
+    public static void RequireThat(bool available, string what)
     {
         if (available)
         {

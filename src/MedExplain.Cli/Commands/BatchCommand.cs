@@ -26,6 +26,12 @@ internal static class BatchCommand
 
     private static Option<string> Output() => new("--out", "-o", "--output") { Description = "The job's folder: its ledger (ledger.db), maps (maps/), results.jsonl and failed.jsonl.", Required = true };
 
+    private static Option<string> LedgerOption() => new("--ledger") { Description = "A PostgreSQL connection string: the ledger lives there instead of OUT/ledger.db, for workers on several machines (docs/batch.md)." };
+
+    /// <summary>Opens the job's ledger: in PostgreSQL when a connection string is given, else SQLite in the folder.</summary>
+    private static Func<BatchLedger> Ledger(string folder, string? connection) =>
+        () => connection is null ? BatchLedger.Open(folder) : BatchLedger.OpenPostgres(connection, folder);
+
     private static Command Run(CliConsole console)
     {
         Option<string> jobFile = new("--job") { Description = "A job file (docs/batch.md): model, scans, methods, parameters." };
@@ -34,10 +40,11 @@ internal static class BatchCommand
         Option<string> methods = new("--methods") { Description = "Comma-separated methods (instead of --job)." };
         Option<string[]> parameters = new("--param") { Description = "NAME=VALUE or METHOD.NAME=VALUE: steps, samples, noise, seed (instead of --job).", AllowMultipleArgumentsPerToken = true };
         Option<string> output = Output();
+        Option<string> ledgerOption = LedgerOption();
         Option<int?> workers = new("--workers") { Description = "Worker processes, one thread each; default: one per core of this machine." };
         var command = new Command("run", "Plan the job (items keyed by model, scan, method and parameters: a re-run does only what is new or changed), then run it with worker processes until every item is done or has failed three times.")
         {
-            jobFile, model, data, methods, parameters, output, workers,
+            jobFile, model, data, methods, parameters, output, ledgerOption, workers,
         };
         command.SetAction(result => console.Guard(() =>
         {
@@ -47,15 +54,16 @@ internal static class BatchCommand
             string folder = result.GetValue(output)!;
             int count = CliOptions.AtLeastOne(result.GetValue(workers) ?? Environment.ProcessorCount, "workers");
             IReadOnlyList<WorkItem> items = job.Items();
-            using (BatchLedger ledger = BatchLedger.Open(folder))
+            Func<BatchLedger> open = Ledger(folder, result.GetValue(ledgerOption));
+            using (BatchLedger ledger = open())
             {
                 int leftovers = BatchOutput.DeleteLeftovers(folder);
                 PlanSummary plan = ledger.Plan(job, items);
                 console.Out.WriteLine($"batch: {plan.Items} items; done before {plan.Done}, adopted {plan.Adopted} (written, not yet marked), redone {plan.Redone} (output missing or changed), superseded {plan.Superseded}{(leftovers > 0 ? $", {leftovers} partial files removed" : string.Empty)}");
             }
 
-            Watch(console, folder, count);
-            return Finish(console, folder);
+            Watch(console, folder, result.GetValue(ledgerOption), count);
+            return Finish(console, open);
         }));
         return command;
     }
@@ -63,16 +71,17 @@ internal static class BatchCommand
     private static Command Status(CliConsole console)
     {
         Option<string> output = Output();
-        var command = new Command("status", "Where a job stands: items by state, re-leased items, failures with their errors.") { output };
+        Option<string> ledgerOption = LedgerOption();
+        var command = new Command("status", "Where a job stands: items by state, re-leased items, failures with their errors.") { output, ledgerOption };
         command.SetAction(result => console.Guard(() =>
         {
             string folder = result.GetValue(output)!;
-            if (!File.Exists(Path.Combine(folder, BatchLedger.FileName)))
+            if (result.GetValue(ledgerOption) is null && !File.Exists(Path.Combine(folder, BatchLedger.FileName)))
             {
                 throw new MedExplainInputException(folder, "has no batch ledger: give the --out of a `medexplain batch run`.");
             }
 
-            using BatchLedger ledger = BatchLedger.Open(folder);
+            using BatchLedger ledger = Ledger(folder, result.GetValue(ledgerOption))();
             IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
             IReadOnlyList<LedgerEntry> entries = ledger.Entries();
             console.Out.WriteLine($"{folder}: {entries.Count} items: {string.Join(", ", counts.Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}"))}; {entries.Count(e => e.Leases > 1)} leased more than once");
@@ -89,12 +98,13 @@ internal static class BatchCommand
     private static Command Worker(CliConsole console)
     {
         Option<string> output = Output();
+        Option<string> ledgerOption = LedgerOption();
         Option<string> name = new("--name") { Description = "The worker's name in the ledger.", DefaultValueFactory = _ => "worker" };
-        var command = new Command("worker", "Work on a planned job until nothing is left (batch run starts these; start more on other machines that see the same folder).") { output, name };
+        var command = new Command("worker", "Work on a planned job until nothing is left (batch run starts these; start more on other machines that see the same folder).") { output, ledgerOption, name };
         command.SetAction(result => console.Guard(() =>
         {
             string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{result.GetValue(name)}";
-            int finished = BatchWorker.Run(result.GetValue(output)!, owner, TimeProvider.System);
+            int finished = BatchWorker.Run(Ledger(result.GetValue(output)!, result.GetValue(ledgerOption)), owner, TimeProvider.System);
             console.Out.WriteLine($"{owner}: {finished} items");
             return ExitCodes.Success;
         }));
@@ -122,10 +132,11 @@ internal static class BatchCommand
 
     /// <summary>Starts the workers and keeps them going until nothing is pending or leased: a worker that dies (killed,
     /// out of memory) is replaced, at most ten times per worker, its item freed when its lease runs out.</summary>
-    private static void Watch(CliConsole console, string folder, int workers)
+    private static void Watch(CliConsole console, string folder, string? connection, int workers)
     {
+        Func<BatchLedger> open = Ledger(folder, connection);
         int remaining;
-        using (BatchLedger ledger = BatchLedger.Open(folder))
+        using (BatchLedger ledger = open())
         {
             IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
             remaining = counts[ItemState.Pending] + counts[ItemState.Leased];
@@ -144,7 +155,7 @@ internal static class BatchCommand
         while (true)
         {
             int left, done;
-            using (BatchLedger ledger = BatchLedger.Open(folder))
+            using (BatchLedger ledger = open())
             {
                 IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
                 left = counts[ItemState.Pending] + counts[ItemState.Leased];
@@ -167,7 +178,7 @@ internal static class BatchCommand
                     }
 
                     running[w]?.Dispose();
-                    running[w] = StartWorker(folder, $"w{w + 1}");
+                    running[w] = StartWorker(folder, connection, $"w{w + 1}");
                 }
             }
 
@@ -178,7 +189,7 @@ internal static class BatchCommand
     }
 
     /// <summary>Starts <c>medexplain batch worker</c> as a process of its own, its output appended to logs/NAME.log.</summary>
-    private static Process StartWorker(string folder, string name)
+    private static Process StartWorker(string folder, string? connection, string name)
     {
         string host = Environment.ProcessPath!;
         var start = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -190,6 +201,12 @@ internal static class BatchCommand
         foreach (string argument in new[] { "batch", "worker", "--out", folder, "--name", name })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (connection is not null)
+        {
+            start.ArgumentList.Add("--ledger");
+            start.ArgumentList.Add(connection);
         }
 
         var process = Process.Start(start)!;
@@ -214,11 +231,12 @@ internal static class BatchCommand
 
     /// <summary>Writes results.jsonl (every done item: scan, method, output, hash, prediction) and failed.jsonl, and
     /// lists the failures: exit 2 when any item failed, so no item is skipped silently.</summary>
-    private static int Finish(CliConsole console, string folder)
+    private static int Finish(CliConsole console, Func<BatchLedger> open)
     {
+        using BatchLedger ledger = open();
+        string folder = ledger.Folder;
         // Every worker has exited: what a killed one left half-written goes.
         BatchOutput.DeleteLeftovers(folder);
-        using BatchLedger ledger = BatchLedger.Open(folder);
         IReadOnlyList<LedgerEntry> entries = ledger.Entries();
         string Line(LedgerEntry e) => JsonSerializer.Serialize(new
         {

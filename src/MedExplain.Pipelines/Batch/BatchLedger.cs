@@ -1,6 +1,8 @@
-using System.Globalization;
+using System.Data;
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace MedExplain.Pipelines.Batch;
 
@@ -29,7 +31,8 @@ public enum ItemState
 /// <param name="OutputHash">The SHA-256 of its output once done.</param>
 /// <param name="Prediction">The predicted class once done.</param>
 /// <param name="Probability">Its probability once done.</param>
-public sealed record LedgerEntry(WorkItem Item, ItemState State, int Leases, int Attempts, string? Error, string? OutputHash, string? Prediction, double? Probability);
+/// <param name="Owner">The worker holding its lease, or null.</param>
+public sealed record LedgerEntry(WorkItem Item, ItemState State, int Leases, int Attempts, string? Error, string? OutputHash, string? Prediction, double? Probability, string? Owner);
 
 /// <summary>What planning a job found in its output folder.</summary>
 /// <param name="Items">The job's items.</param>
@@ -40,11 +43,12 @@ public sealed record LedgerEntry(WorkItem Item, ItemState State, int Leases, int
 public sealed record PlanSummary(int Items, int Done, int Adopted, int Redone, int Superseded);
 
 /// <summary>
-/// A batch job's durable ledger (SQLite in WAL mode, beside the outputs): every item with its state. Workers lease an
-/// item for a time and extend the lease by heartbeat; a lease that runs out (its worker died) returns the item to the
-/// queue. An item is marked done only after its output is written, flushed and renamed into place, so a crash never
-/// marks done what was not written; planning again verifies the done outputs and adopts outputs written but not marked.
-/// Every change is one transaction; the clock is the caller's.
+/// A batch job's durable ledger: every item with its state, in SQLite (WAL mode, beside the outputs: one machine) or in
+/// PostgreSQL (workers on many machines; a lease is taken with <c>FOR UPDATE SKIP LOCKED</c>, so workers never wait on
+/// one another's row locks). Workers lease an item for a time and extend the lease by heartbeat; a lease that runs out
+/// (its worker died) returns the item to the queue. An item is marked done only after its output is written, flushed
+/// and renamed into place, so a crash never marks done what was not written; planning again verifies the done outputs
+/// and adopts outputs written but not marked. Every change is one transaction; the clock is the caller's.
 /// </summary>
 public sealed class BatchLedger : IDisposable
 {
@@ -55,16 +59,18 @@ public sealed class BatchLedger : IDisposable
         CREATE TABLE IF NOT EXISTS job (id INTEGER PRIMARY KEY CHECK (id = 1), spec TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS items (
             key TEXT PRIMARY KEY, ordinal INTEGER NOT NULL, scan TEXT NOT NULL, method TEXT NOT NULL, output TEXT NOT NULL,
-            state TEXT NOT NULL, owner TEXT, lease_until INTEGER, leases INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
-            error TEXT, output_hash TEXT, prediction TEXT, probability REAL);
+            state TEXT NOT NULL, owner TEXT, lease_until BIGINT, leases INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT, output_hash TEXT, prediction TEXT, probability DOUBLE PRECISION);
         CREATE INDEX IF NOT EXISTS items_queue ON items (state, ordinal);
         """;
 
-    private readonly SqliteConnection _connection;
+    private readonly DbConnection _connection;
+    private readonly bool _postgres;
 
-    private BatchLedger(SqliteConnection connection, string folder)
+    private BatchLedger(DbConnection connection, string folder)
     {
         _connection = connection;
+        _postgres = connection is NpgsqlConnection;
         Folder = folder;
     }
 
@@ -97,6 +103,33 @@ public sealed class BatchLedger : IDisposable
         }
     }
 
+    /// <summary>Opens (or creates) a ledger in a PostgreSQL database, for workers on several machines; one database
+    /// (or one schema, by the connection string's Search Path) per job.</summary>
+    /// <param name="connectionString">An Npgsql connection string (keep the password in a passfile, not in it).</param>
+    /// <param name="folder">The job's output folder, the same path on every machine.</param>
+    /// <exception cref="MedExplainInputException">The database cannot be reached or used.</exception>
+    public static BatchLedger OpenPostgres(string connectionString, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        Directory.CreateDirectory(folder);
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            // Two workers creating the tables at once would collide: one at a time, by an advisory lock.
+            Execute(connection, "SELECT pg_advisory_lock(2026113021);");
+            Execute(connection, Schema);
+            Execute(connection, "SELECT pg_advisory_unlock(2026113021);");
+            return new BatchLedger(connection, Path.GetFullPath(folder));
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException)
+        {
+            connection?.Dispose();
+            throw new MedExplainInputException("--ledger", $"cannot be used as a batch ledger ({e.Message}).");
+        }
+    }
+
     /// <summary>Gets the job the ledger was planned for, or null before the first plan.</summary>
     public BatchJob? Job => Scalar("SELECT spec FROM job WHERE id = 1;") is string spec ? JsonSerializer.Deserialize<BatchJob>(spec) : null;
 
@@ -108,21 +141,21 @@ public sealed class BatchLedger : IDisposable
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(items);
-        using SqliteTransaction transaction = _connection.BeginTransaction();
-        Execute(_connection, "INSERT INTO job (id, spec) VALUES (1, $spec) ON CONFLICT (id) DO UPDATE SET spec = excluded.spec;", transaction, ("$spec", JsonSerializer.Serialize(job)));
-        Execute(_connection, "CREATE TEMP TABLE planned (key TEXT PRIMARY KEY);", transaction);
+        using DbTransaction transaction = _connection.BeginTransaction();
+        Execute(_connection, "INSERT INTO job (id, spec) VALUES (1, @spec) ON CONFLICT (id) DO UPDATE SET spec = excluded.spec;", transaction, ("@spec", JsonSerializer.Serialize(job)));
+        Execute(_connection, "CREATE TEMP TABLE IF NOT EXISTS planned (key TEXT PRIMARY KEY); DELETE FROM planned;", transaction);
         for (int i = 0; i < items.Count; i++)
         {
             WorkItem item = items[i];
-            Execute(_connection, "INSERT INTO temp.planned (key) VALUES ($key);", transaction, ("$key", item.Key));
+            Execute(_connection, "INSERT INTO planned (key) VALUES (@key);", transaction, ("@key", item.Key));
             Execute(_connection, """
-                INSERT INTO items (key, ordinal, scan, method, output, state) VALUES ($key, $ordinal, $scan, $method, $output, 'Pending')
+                INSERT INTO items (key, ordinal, scan, method, output, state) VALUES (@key, @ordinal, @scan, @method, @output, 'Pending')
                 ON CONFLICT (key) DO UPDATE SET ordinal = excluded.ordinal, scan = excluded.scan, output = excluded.output;
-                """, transaction, ("$key", item.Key), ("$ordinal", i), ("$scan", item.Scan), ("$method", item.Method), ("$output", item.Output));
+                """, transaction, ("@key", item.Key), ("@ordinal", i), ("@scan", item.Scan), ("@method", item.Method), ("@output", item.Output));
         }
 
-        int superseded = Execute(_connection, "DELETE FROM items WHERE key NOT IN (SELECT key FROM temp.planned);", transaction);
-        Execute(_connection, "DROP TABLE temp.planned;", transaction);
+        int superseded = Execute(_connection, "DELETE FROM items WHERE key NOT IN (SELECT key FROM planned);", transaction);
+        Execute(_connection, "DROP TABLE planned;", transaction);
         int done = 0, adopted = 0, redone = 0;
         foreach (LedgerEntry entry in Entries(transaction))
         {
@@ -134,20 +167,20 @@ public sealed class BatchLedger : IDisposable
                 redone += intact ? 0 : 1;
                 if (!intact)
                 {
-                    Execute(_connection, "UPDATE items SET state = 'Pending', owner = NULL, lease_until = NULL, output_hash = NULL WHERE key = $key;", transaction, ("$key", entry.Item.Key));
+                    Execute(_connection, "UPDATE items SET state = 'Pending', owner = NULL, lease_until = NULL, output_hash = NULL WHERE key = @key;", transaction, ("@key", entry.Item.Key));
                 }
             }
             else if (BatchOutput.CarriesKey(output, entry.Item.Key))
             {
                 // Renamed into place by a worker that died before it could commit: the file is whole (renames are
                 // atomic) and made from the same inputs (its header names the key).
-                Execute(_connection, "UPDATE items SET state = 'Done', owner = NULL, lease_until = NULL, output_hash = $hash WHERE key = $key;", transaction,
-                    ("$key", entry.Item.Key), ("$hash", BatchJob.Hash(File.ReadAllBytes(output))));
+                Execute(_connection, "UPDATE items SET state = 'Done', owner = NULL, lease_until = NULL, output_hash = @hash WHERE key = @key;", transaction,
+                    ("@key", entry.Item.Key), ("@hash", BatchJob.Hash(File.ReadAllBytes(output))));
                 adopted++;
             }
             else if (entry.State == ItemState.Leased)
             {
-                Execute(_connection, "UPDATE items SET state = 'Pending', owner = NULL, lease_until = NULL WHERE key = $key;", transaction, ("$key", entry.Item.Key));
+                Execute(_connection, "UPDATE items SET state = 'Pending', owner = NULL, lease_until = NULL WHERE key = @key;", transaction, ("@key", entry.Item.Key));
             }
         }
 
@@ -162,13 +195,15 @@ public sealed class BatchLedger : IDisposable
     /// <returns>The item, or null when none is free.</returns>
     public WorkItem? Lease(string owner, TimeSpan lease, DateTimeOffset now)
     {
-        using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
-        using SqliteCommand select = Command("""
+        // SQLite: a write transaction from the start, so two workers never read the same free item. PostgreSQL: the row is
+        // locked as it is read, and rows another worker has locked are skipped rather than waited for.
+        using DbTransaction transaction = _connection is SqliteConnection sqlite ? sqlite.BeginTransaction(deferred: false) : _connection.BeginTransaction(IsolationLevel.ReadCommitted);
+        using DbCommand select = Command($"""
             SELECT key, scan, method, output FROM items
-            WHERE state = 'Pending' OR (state = 'Leased' AND lease_until < $now) ORDER BY ordinal LIMIT 1;
-            """, transaction, ("$now", now.ToUnixTimeMilliseconds()));
+            WHERE state = 'Pending' OR (state = 'Leased' AND lease_until < @now) ORDER BY ordinal LIMIT 1{(_postgres ? " FOR UPDATE SKIP LOCKED" : string.Empty)};
+            """, transaction, ("@now", now.ToUnixTimeMilliseconds()));
         WorkItem? item = null;
-        using (SqliteDataReader reader = select.ExecuteReader())
+        using (DbDataReader reader = select.ExecuteReader())
         {
             if (reader.Read())
             {
@@ -178,8 +213,8 @@ public sealed class BatchLedger : IDisposable
 
         if (item is not null)
         {
-            Execute(_connection, "UPDATE items SET state = 'Leased', owner = $owner, lease_until = $until, leases = leases + 1 WHERE key = $key;", transaction,
-                ("$owner", owner), ("$until", (now + lease).ToUnixTimeMilliseconds()), ("$key", item.Key));
+            Execute(_connection, "UPDATE items SET state = 'Leased', owner = @owner, lease_until = @until, leases = leases + 1 WHERE key = @key;", transaction,
+                ("@owner", owner), ("@until", (now + lease).ToUnixTimeMilliseconds()), ("@key", item.Key));
         }
 
         transaction.Commit();
@@ -188,31 +223,31 @@ public sealed class BatchLedger : IDisposable
 
     /// <summary>Extends <paramref name="owner"/>'s lease of an item; false when the lease is no longer theirs.</summary>
     public bool Heartbeat(string owner, string key, TimeSpan lease, DateTimeOffset now) =>
-        Execute(_connection, "UPDATE items SET lease_until = $until WHERE key = $key AND owner = $owner AND state = 'Leased';", null,
-            ("$until", (now + lease).ToUnixTimeMilliseconds()), ("$key", key), ("$owner", owner)) == 1;
+        Execute(_connection, "UPDATE items SET lease_until = @until WHERE key = @key AND owner = @owner AND state = 'Leased';", null,
+            ("@until", (now + lease).ToUnixTimeMilliseconds()), ("@key", key), ("@owner", owner)) == 1;
 
     /// <summary>Marks an item done, after its output is in place: with the output's hash and the prediction.</summary>
     public void Complete(string key, string outputHash, string prediction, double probability) =>
-        Execute(_connection, "UPDATE items SET state = 'Done', owner = NULL, lease_until = NULL, error = NULL, output_hash = $hash, prediction = $prediction, probability = $probability WHERE key = $key;", null,
-            ("$key", key), ("$hash", outputHash), ("$prediction", prediction), ("$probability", probability));
+        Execute(_connection, "UPDATE items SET state = 'Done', owner = NULL, lease_until = NULL, error = NULL, output_hash = @hash, prediction = @prediction, probability = @probability WHERE key = @key;", null,
+            ("@key", key), ("@hash", outputHash), ("@prediction", prediction), ("@probability", probability));
 
     /// <summary>Records a failure: the item returns to the queue until it has failed <paramref name="maxAttempts"/> times.</summary>
     public void Fail(string key, string error, int maxAttempts) =>
         Execute(_connection, """
-            UPDATE items SET attempts = attempts + 1, error = $error, owner = NULL, lease_until = NULL,
-                state = CASE WHEN attempts + 1 >= $max THEN 'Failed' ELSE 'Pending' END
-            WHERE key = $key;
-            """, null, ("$key", key), ("$error", error), ("$max", maxAttempts));
+            UPDATE items SET attempts = attempts + 1, error = @error, owner = NULL, lease_until = NULL,
+                state = CASE WHEN attempts + 1 >= @max THEN 'Failed' ELSE 'Pending' END
+            WHERE key = @key;
+            """, null, ("@key", key), ("@error", error), ("@max", maxAttempts));
 
     /// <summary>How many items are in each state.</summary>
     public IReadOnlyDictionary<ItemState, int> Counts()
     {
         var counts = Enum.GetValues<ItemState>().ToDictionary(s => s, _ => 0);
-        using SqliteCommand command = Command("SELECT state, COUNT(*) FROM items GROUP BY state;", null);
-        using SqliteDataReader reader = command.ExecuteReader();
+        using DbCommand command = Command("SELECT state, COUNT(*) FROM items GROUP BY state;", null);
+        using DbDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
-            counts[Enum.Parse<ItemState>(reader.GetString(0))] = reader.GetInt32(1);
+            counts[Enum.Parse<ItemState>(reader.GetString(0))] = Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return counts;
@@ -224,10 +259,10 @@ public sealed class BatchLedger : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _connection.Dispose();
 
-    private List<LedgerEntry> Entries(SqliteTransaction? transaction)
+    private List<LedgerEntry> Entries(DbTransaction? transaction)
     {
-        using SqliteCommand command = Command("SELECT key, scan, method, output, state, leases, attempts, error, output_hash, prediction, probability FROM items ORDER BY ordinal;", transaction);
-        using SqliteDataReader reader = command.ExecuteReader();
+        using DbCommand command = Command("SELECT key, scan, method, output, state, leases, attempts, error, output_hash, prediction, probability, owner FROM items ORDER BY ordinal;", transaction);
+        using DbDataReader reader = command.ExecuteReader();
         var entries = new List<LedgerEntry>();
         while (reader.Read())
         {
@@ -235,7 +270,7 @@ public sealed class BatchLedger : IDisposable
                 new WorkItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
                 Enum.Parse<ItemState>(reader.GetString(4)), reader.GetInt32(5), reader.GetInt32(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetDouble(10)));
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
         }
 
         return entries;
@@ -243,33 +278,32 @@ public sealed class BatchLedger : IDisposable
 
     private object? Scalar(string sql)
     {
-        using SqliteCommand command = Command(sql, null);
+        using DbCommand command = Command(sql, null);
         return command.ExecuteScalar();
     }
 
-    private SqliteCommand Command(string sql, SqliteTransaction? transaction, params (string Name, object Value)[] parameters)
+    private DbCommand Command(string sql, DbTransaction? transaction, params (string Name, object Value)[] parameters) =>
+        Command(_connection, sql, transaction, parameters);
+
+    private static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction, (string Name, object Value)[] parameters)
     {
-        SqliteCommand command = _connection.CreateCommand();
+        DbCommand command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
         foreach ((string name, object value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            DbParameter parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
         }
 
         return command;
     }
 
-    private static int Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object Value)[] parameters)
+    private static int Execute(DbConnection connection, string sql, DbTransaction? transaction = null, params (string Name, object Value)[] parameters)
     {
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach ((string name, object value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
+        using DbCommand command = Command(connection, sql, transaction, parameters);
         return command.ExecuteNonQuery();
     }
 }

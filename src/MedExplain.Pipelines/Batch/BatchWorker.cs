@@ -20,17 +20,20 @@ public static class BatchWorker
     public const int MaxAttempts = 3;
 
     /// <summary>Works until no item is left to lease and none is leased by another worker.</summary>
-    /// <param name="folder">The job's output folder (its ledger is planned).</param>
+    /// <param name="openLedger">Opens the job's planned ledger (<see cref="BatchLedger.Open"/> or
+    /// <see cref="BatchLedger.OpenPostgres"/>); called twice: the heartbeat has a connection of its own.</param>
     /// <param name="owner">This worker's name in the ledger.</param>
     /// <param name="clock">The clock leases run on.</param>
     /// <param name="log">Receives a line per item, or null.</param>
     /// <param name="cancel">Stops after the current item.</param>
     /// <returns>How many items this worker finished.</returns>
     /// <exception cref="MedExplainInputException">The ledger has no job, or the model cannot be loaded.</exception>
-    public static int Run(string folder, string owner, TimeProvider clock, Action<string>? log = null, CancellationToken cancel = default)
+    public static int Run(Func<BatchLedger> openLedger, string owner, TimeProvider clock, Action<string>? log = null, CancellationToken cancel = default)
     {
+        ArgumentNullException.ThrowIfNull(openLedger);
         ArgumentNullException.ThrowIfNull(clock);
-        using BatchLedger ledger = BatchLedger.Open(folder);
+        using BatchLedger ledger = openLedger();
+        string folder = ledger.Folder;
         BatchJob job = ledger.Job ?? throw new MedExplainInputException(folder, "has no planned batch job: run `medexplain batch run` first.");
         using OnnxModel model = OnnxModel.Load(job.Model, job.Card, new RuntimeOptions { IntraOpThreads = 1, InterOpThreads = 1 });
         if (Segmenter.Segments(model))
@@ -39,7 +42,7 @@ public static class BatchWorker
         }
 
         int finished = 0;
-        using var heartbeat = new Heartbeat(folder, owner, clock);
+        using var heartbeat = new Heartbeat(openLedger(), owner, clock);
         while (!cancel.IsCancellationRequested)
         {
             WorkItem? item = ledger.Lease(owner, LeaseTime, clock.GetUtcNow());
@@ -97,9 +100,9 @@ public static class BatchWorker
         private readonly Lock _lock = new();
         private string? _key;
 
-        public Heartbeat(string folder, string owner, TimeProvider clock)
+        public Heartbeat(BatchLedger ledger, string owner, TimeProvider clock)
         {
-            _ledger = BatchLedger.Open(folder);
+            _ledger = ledger;
             _timer = new Timer(_ =>
             {
                 lock (_lock)

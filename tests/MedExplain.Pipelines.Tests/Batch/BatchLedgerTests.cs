@@ -5,19 +5,41 @@ using Microsoft.Data.Sqlite;
 
 namespace MedExplain.Pipelines.Tests.Batch;
 
+/// <summary>The batch ledger in SQLite (one machine).</summary>
+public sealed class SqliteLedgerTests : BatchLedgerTests
+{
+    protected override BatchLedger OpenLedger() => BatchLedger.Open(Temp.Path);
+}
+
+/// <summary>The batch ledger in PostgreSQL (workers on several machines): Debian's server, started by .ci/postgres.sh;
+/// each test in a schema of its own.</summary>
+public sealed class PostgresLedgerTests : BatchLedgerTests
+{
+    private readonly string _connection;
+
+    public PostgresLedgerTests() => _connection = PostgresSchema.Create("ledger");
+
+    protected override BatchLedger OpenLedger() => BatchLedger.OpenPostgres(_connection, Temp.Path);
+}
+
 /// <summary>The batch ledger: leases that run out return their items, done means written, a re-plan verifies and adopts,
-/// a changed parameter re-runs only its method's items, failures are retried a bounded number of times.</summary>
-public sealed class BatchLedgerTests : IDisposable
+/// a changed parameter re-runs only its method's items, failures are retried a bounded number of times, and workers
+/// leasing at once never get the same item. The same tests run on each store.</summary>
+public abstract class BatchLedgerTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
-    private readonly TempDirectory _temp = new();
+
+    protected TempDirectory Temp { get; } = new();
 
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        _temp.Dispose();
+        Temp.Dispose();
+        GC.SuppressFinalize(this);
     }
+
+    protected abstract BatchLedger OpenLedger();
 
     private static BatchJob Job(string? igSteps = null) => new(
         RepoPaths.DemoModel("brain-lesion-2d"), null,
@@ -25,7 +47,7 @@ public sealed class BatchLedgerTests : IDisposable
         ["gradient", "integrated-gradients"],
         igSteps is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["integrated-gradients.steps"] = igSteps });
 
-    [Fact]
+    [SkippableFact]
     public void Items_AChangedMethodParameter_ChangesOnlyThatMethodsKeys()
     {
         IReadOnlyList<WorkItem> before = Job("16").Items(), after = Job("24").Items();
@@ -35,10 +57,10 @@ public sealed class BatchLedgerTests : IDisposable
         Assert.Equal(before.Select(i => i.Key), Job("16").Items().Select(i => i.Key));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Lease_ALeaseThatRunsOut_ReturnsTheItemToAnotherWorker_AndCountsTheLeases()
     {
-        using BatchLedger ledger = BatchLedger.Open(_temp.Path);
+        using BatchLedger ledger = OpenLedger();
         ledger.Plan(Job(), Job().Items());
         WorkItem first = ledger.Lease("a", Lease, T0)!;
         WorkItem second = ledger.Lease("b", Lease, T0.AddSeconds(5))!;
@@ -52,24 +74,24 @@ public sealed class BatchLedgerTests : IDisposable
         Assert.Equal(2, ledger.Entries().Single(e => e.Item.Key == first.Key).Leases);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Plan_AnOutputRenamedButNotMarked_IsAdopted_AndADoneOutputThatChanged_IsRedone()
     {
-        using BatchLedger ledger = BatchLedger.Open(_temp.Path);
+        using BatchLedger ledger = OpenLedger();
         IReadOnlyList<WorkItem> items = Job().Items();
         ledger.Plan(Job(), items);
         MedicalImage scan = MedicalImageReader.Read(items[0].Scan);
 
         // Item 0: written and renamed into place, then the worker died before committing "done".
         WorkItem written = ledger.Lease("a", Lease, T0)!;
-        string writtenHash = BatchOutput.Write(Path.Combine(_temp.Path, written.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), written.Key);
+        string writtenHash = BatchOutput.Write(Path.Combine(Temp.Path, written.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), written.Key);
         // Item 1: done, then its output was overwritten by something else.
         WorkItem tampered = ledger.Lease("a", Lease, T0)!;
-        ledger.Complete(tampered.Key, BatchOutput.Write(Path.Combine(_temp.Path, tampered.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), tampered.Key), "normal", 0.9);
-        File.AppendAllText(Path.Combine(_temp.Path, tampered.Output), "x");
+        ledger.Complete(tampered.Key, BatchOutput.Write(Path.Combine(Temp.Path, tampered.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), tampered.Key), "normal", 0.9);
+        File.AppendAllText(Path.Combine(Temp.Path, tampered.Output), "x");
         // Item 2: an output of another key (an earlier parameter) in its place: not this item's.
         WorkItem stale = items[2];
-        BatchOutput.Write(Path.Combine(_temp.Path, stale.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), new string('0', 40));
+        BatchOutput.Write(Path.Combine(Temp.Path, stale.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), new string('0', 40));
 
         PlanSummary plan = ledger.Plan(Job(), items);
 
@@ -80,10 +102,10 @@ public sealed class BatchLedgerTests : IDisposable
         Assert.Equal(ItemState.Pending, byKey[stale.Key].State);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Plan_AChangedParameter_SupersedesOnlyThatMethodsItems()
     {
-        using BatchLedger ledger = BatchLedger.Open(_temp.Path);
+        using BatchLedger ledger = OpenLedger();
         ledger.Plan(Job("16"), Job("16").Items());
         PlanSummary plan = ledger.Plan(Job("24"), Job("24").Items());
         Assert.Equal(2, plan.Superseded);
@@ -91,10 +113,38 @@ public sealed class BatchLedgerTests : IDisposable
         Assert.Equal("24", ledger.Job!.Parameters["integrated-gradients.steps"]);
     }
 
-    [Fact]
+    [SkippableFact]
+    public void Lease_ManyWorkersAtOnce_EachItemIsLeasedOnce()
+    {
+        var scans = Enumerable.Range(0, 40).Select(n => RepoPaths.DemoScan("2d/slice-01-normal.nii.gz")).ToList();
+        var job = new BatchJob(RepoPaths.DemoModel("brain-lesion-2d"), null, scans, ["gradient", "grad-cam"], new Dictionary<string, string>());
+        IReadOnlyList<WorkItem> items = job.Items();
+        using (BatchLedger ledger = OpenLedger())
+        {
+            ledger.Plan(job, items);
+        }
+
+        var leased = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 6 }, w =>
+        {
+            using BatchLedger ledger = OpenLedger();
+            while (ledger.Lease($"w{w}", Lease, T0) is { } item)
+            {
+                leased.Add(item.Key);
+                ledger.Complete(item.Key, "hash", "normal", 0.9);
+            }
+        });
+
+        Assert.Equal(items.Count, leased.Count);
+        Assert.Equal(items.Count, leased.Distinct().Count());
+        using BatchLedger check = OpenLedger();
+        Assert.All(check.Entries(), e => Assert.Equal((ItemState.Done, 1), (e.State, e.Leases)));
+    }
+
+    [SkippableFact]
     public void Fail_RetriesUpToTheLimit_ThenKeepsTheItemFailedWithItsError()
     {
-        using BatchLedger ledger = BatchLedger.Open(_temp.Path);
+        using BatchLedger ledger = OpenLedger();
         ledger.Plan(Job(), Job().Items());
         WorkItem item = ledger.Lease("a", Lease, T0)!;
         for (int attempt = 1; attempt <= BatchWorker.MaxAttempts; attempt++)

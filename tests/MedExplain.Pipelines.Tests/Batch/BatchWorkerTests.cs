@@ -28,8 +28,8 @@ public sealed class BatchWorkerTests : IDisposable
             ledger.Plan(job, job.Items());
         }
 
-        Assert.Equal(2, BatchWorker.Run(_temp.Path, "test", TimeProvider.System));
-        Assert.Equal(0, BatchWorker.Run(_temp.Path, "second", TimeProvider.System));
+        Assert.Equal(2, BatchWorker.Run(() => BatchLedger.Open(_temp.Path), "test", TimeProvider.System));
+        Assert.Equal(0, BatchWorker.Run(() => BatchLedger.Open(_temp.Path), "second", TimeProvider.System));
 
         foreach (string method in job.Methods)
         {

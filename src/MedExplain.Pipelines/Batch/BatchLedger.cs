@@ -188,6 +188,10 @@ public sealed class BatchLedger : IDisposable
         return new PlanSummary(items.Count, done, adopted, redone, superseded);
     }
 
+    /// <summary>How many times an item may be leased: a worker that dies on it every time (it crashes the runtime, or
+    /// runs out of memory) must not keep the job going forever. Past this, the item fails with that said.</summary>
+    public const int MaxLeases = 5;
+
     /// <summary>Leases the next pending item, or one whose lease ran out, to <paramref name="owner"/>.</summary>
     /// <param name="owner">The worker.</param>
     /// <param name="lease">How long the lease lasts without a heartbeat.</param>
@@ -198,6 +202,11 @@ public sealed class BatchLedger : IDisposable
         // SQLite: a write transaction from the start, so two workers never read the same free item. PostgreSQL: the row is
         // locked as it is read, and rows another worker has locked are skipped rather than waited for.
         using DbTransaction transaction = _connection is SqliteConnection sqlite ? sqlite.BeginTransaction(deferred: false) : _connection.BeginTransaction(IsolationLevel.ReadCommitted);
+        Execute(_connection, $"""
+            UPDATE items SET state = 'Failed', owner = NULL, lease_until = NULL,
+                error = 'its worker stopped ' || leases || ' times while working on it (killed, out of memory, or crashed); see the workers'' logs'
+            WHERE state = 'Leased' AND lease_until < @now AND leases >= {MaxLeases};
+            """, transaction, ("@now", now.ToUnixTimeMilliseconds()));
         using DbCommand select = Command($"""
             SELECT key, scan, method, output FROM items
             WHERE state = 'Pending' OR (state = 'Leased' AND lease_until < @now) ORDER BY ordinal LIMIT 1{(_postgres ? " FOR UPDATE SKIP LOCKED" : string.Empty)};

@@ -142,6 +142,23 @@ public abstract class BatchLedgerTests : IDisposable
     }
 
     [SkippableFact]
+    public void Lease_AnItemWhoseWorkerDiesEveryTime_FailsAfterTheLeaseLimit()
+    {
+        using BatchLedger ledger = OpenLedger();
+        ledger.Plan(Job(), Job().Items());
+        WorkItem item = ledger.Lease("w0", Lease, T0)!;
+        for (int n = 1; n < BatchLedger.MaxLeases; n++)
+        {
+            Assert.Equal(item.Key, ledger.Lease($"w{n}", Lease, T0.AddMinutes(n))!.Key);
+        }
+
+        Assert.NotEqual(item.Key, ledger.Lease("last", Lease, T0.AddMinutes(BatchLedger.MaxLeases))!.Key);
+        LedgerEntry failed = ledger.Entries().Single(e => e.Item.Key == item.Key);
+        Assert.Equal(ItemState.Failed, failed.State);
+        Assert.Contains($"stopped {BatchLedger.MaxLeases} times", failed.Error, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void Fail_RetriesUpToTheLimit_ThenKeepsTheItemFailedWithItsError()
     {
         using BatchLedger ledger = OpenLedger();

@@ -126,7 +126,7 @@ public sealed class BatchLedger : IDisposable
         catch (Exception e) when (e is NpgsqlException or ArgumentException)
         {
             connection?.Dispose();
-            throw new MedExplainInputException("--ledger", $"cannot be used as a batch ledger ({e.Message}).");
+            throw new MedExplainInputException("the PostgreSQL ledger", $"cannot be used as a batch ledger ({e.Message}).");
         }
     }
 

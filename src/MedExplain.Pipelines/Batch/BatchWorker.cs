@@ -34,7 +34,7 @@ public static class BatchWorker
         ArgumentNullException.ThrowIfNull(clock);
         using BatchLedger ledger = openLedger();
         string folder = ledger.Folder;
-        BatchJob job = ledger.Job ?? throw new MedExplainInputException(folder, "has no planned batch job: run `medexplain batch run` first.");
+        BatchJob job = ledger.Job ?? throw new MedExplainInputException(folder, "has no planned batch job: plan the job first (BatchLedger.Plan), then start its workers.");
         using OnnxModel model = OnnxModel.Load(job.Model, job.Card, new RuntimeOptions { IntraOpThreads = 1, InterOpThreads = 1 });
         if (Segmenter.Segments(model))
         {

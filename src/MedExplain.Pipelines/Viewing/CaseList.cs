@@ -58,7 +58,7 @@ public static class CaseList
         string path = Path.Combine(folder, FileName);
         if (!File.Exists(path))
         {
-            throw new MedExplainInputException(folder, $"has no {FileName}: give a folder `medexplain explain` or `medexplain demo` wrote (the demo's is medexplain-demo-output/report).");
+            throw new MedExplainInputException(folder, $"has no {FileName}: give a folder that explain or the demo wrote (the demo's is medexplain-demo-output/report).");
         }
 
         Document? document;

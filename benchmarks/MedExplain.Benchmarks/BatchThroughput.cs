@@ -10,10 +10,12 @@ namespace MedExplain.Benchmarks;
 /// <c>batch-throughput</c>: items per second of a batch job (S seeded variants of a demo slice × gradient and
 /// input×gradient) run by N worker processes on one ledger, against the ideal of the same run: N × the rate of one
 /// worker alone in this process (the same items' work, ledger included, one thread), measured first on 400 items after 50 to warm up.
+/// With a kill interval, one worker is killed (SIGKILL) that often and replaced at once, as <c>batch run</c> does: the
+/// wall time is then compared with the ideal of N workers that never die.
 /// </summary>
 internal static class BatchThroughput
 {
-    public static int Run(int scans, int workers)
+    public static int Run(int scans, int workers, double killEverySeconds = 0)
     {
         string folder = Directory.CreateTempSubdirectory("medexplain-batch-").FullName;
         try
@@ -55,9 +57,57 @@ internal static class BatchThroughput
 
             clock.Restart();
             Process[] running = [.. Enumerable.Range(0, workers).Select(w => StartWorker(together, $"w{w + 1}"))];
+            var pick = new Random(1);
+            var lastKill = Stopwatch.StartNew();
+            int kills = 0;
+            double nearlyDone = -1;
+            while (true)
+            {
+                if (killEverySeconds > 0 && lastKill.Elapsed.TotalSeconds >= killEverySeconds && running.FirstOrDefault(p => !p.HasExited) is not null)
+                {
+                    Process victim = running.Where(p => !p.HasExited).ElementAt(pick.Next(running.Count(p => !p.HasExited)));
+                    victim.Kill();
+                    kills++;
+                    lastKill.Restart();
+                }
+
+                int left;
+                using (BatchLedger ledger = BatchLedger.Open(together))
+                {
+                    IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
+                    left = counts[ItemState.Pending] + counts[ItemState.Leased];
+                }
+
+                if (left <= items.Count / 100 && nearlyDone < 0)
+                {
+                    nearlyDone = clock.Elapsed.TotalSeconds;
+                }
+
+                if (left == 0 && running.All(p => p.HasExited))
+                {
+                    break;
+                }
+
+                for (int w = 0; w < workers; w++)
+                {
+                    if (left > 0 && running[w].HasExited)
+                    {
+                        // As batch run does: the dead worker's items go back to the queue at once.
+                        using (BatchLedger ledger = BatchLedger.Open(together))
+                        {
+                            ledger.Release($"{Environment.MachineName}:{running[w].Id}:w{w + 1}");
+                        }
+
+                        running[w].Dispose();
+                        running[w] = StartWorker(together, $"w{w + 1}");
+                    }
+                }
+
+                Thread.Sleep(100);
+            }
+
             foreach (Process process in running)
             {
-                process.WaitForExit();
                 process.Dispose();
             }
 
@@ -65,6 +115,10 @@ internal static class BatchThroughput
             Console.WriteLine($"batch-throughput: {items.Count} items (2D demo model, gradient and input×gradient), {workers} worker processes on {Environment.ProcessorCount} cores");
             Console.WriteLine($"  one worker alone, warm: {single:0.0} items/s; {workers} workers: {rate:0.0} items/s (process start and model load included)");
             Console.WriteLine($"  ratio to the ideal ({workers} × one worker): {rate / (workers * single):0.00}");
+            if (killEverySeconds > 0)
+            {
+                Console.WriteLine($"  {kills} workers killed (one every {killEverySeconds} s) and replaced; wall time / ideal wall time of {workers} workers that never die: {workers * single / rate:0.00}; the last 1% of the items took {clock.Elapsed.TotalSeconds - nearlyDone:0.0} s of {clock.Elapsed.TotalSeconds:0.0} s");
+            }
             return 0;
         }
         finally

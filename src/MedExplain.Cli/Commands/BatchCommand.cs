@@ -103,13 +103,16 @@ internal static class BatchCommand
         var command = new Command("worker", "Work on a planned job until nothing is left (batch run starts these; start more on other machines that see the same folder).") { output, ledgerOption, name };
         command.SetAction(result => console.Guard(() =>
         {
-            string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{result.GetValue(name)}";
+            string owner = WorkerName(Environment.ProcessId, result.GetValue(name)!);
             int finished = BatchWorker.Run(Ledger(result.GetValue(output)!, result.GetValue(ledgerOption)), owner, TimeProvider.System);
             console.Out.WriteLine($"{owner}: {finished} items");
             return ExitCodes.Success;
         }));
         return command;
     }
+
+    /// <summary>A worker's name in the ledger: its machine, process and name, so a dead one can be told apart.</summary>
+    private static string WorkerName(int process, string name) => $"{Environment.MachineName}:{process}:{name}";
 
     private static BatchJob FromOptions(string? model, string[]? data, string? methods, string[]? parameters)
     {
@@ -172,12 +175,19 @@ internal static class BatchCommand
             {
                 if (left > 0 && (running[w] is null || running[w]!.HasExited))
                 {
-                    if (running[w] is not null && ++restarts > 10 * workers)
+                    if (running[w] is { } dead)
                     {
-                        throw new MedExplainInputException(folder, $"workers died {restarts} times; see {Path.Combine(folder, "logs")}.");
+                        if (++restarts > 10 * workers)
+                        {
+                            throw new MedExplainInputException(folder, $"workers died {restarts} times; see {Path.Combine(folder, "logs")}.");
+                        }
+
+                        // Its process is gone: its items go back to the queue now, not when their leases run out.
+                        using BatchLedger ledger = open();
+                        ledger.Release(WorkerName(dead.Id, $"w{w + 1}"));
+                        dead.Dispose();
                     }
 
-                    running[w]?.Dispose();
                     running[w] = StartWorker(folder, connection, $"w{w + 1}");
                 }
             }

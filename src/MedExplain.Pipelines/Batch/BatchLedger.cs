@@ -230,6 +230,13 @@ public sealed class BatchLedger : IDisposable
         return item;
     }
 
+    /// <summary>Returns every item <paramref name="owner"/> holds to the queue at once: for a worker known to be dead (its
+    /// process exited), so its items need not wait for their leases to run out.</summary>
+    /// <param name="owner">The dead worker.</param>
+    /// <returns>How many items it held.</returns>
+    public int Release(string owner) =>
+        Execute(_connection, "UPDATE items SET state = 'Pending', owner = NULL, lease_until = NULL WHERE owner = @owner AND state = 'Leased';", null, ("@owner", owner));
+
     /// <summary>Extends <paramref name="owner"/>'s lease of an item; false when the lease is no longer theirs.</summary>
     public bool Heartbeat(string owner, string key, TimeSpan lease, DateTimeOffset now) =>
         Execute(_connection, "UPDATE items SET lease_until = @until WHERE key = @key AND owner = @owner AND state = 'Leased';", null,

@@ -142,6 +142,18 @@ public abstract class BatchLedgerTests : IDisposable
     }
 
     [SkippableFact]
+    public void Release_ADeadWorkersItems_ReturnAtOnce_NotWhenTheirLeasesRunOut()
+    {
+        using BatchLedger ledger = OpenLedger();
+        ledger.Plan(Job(), Job().Items());
+        WorkItem held = ledger.Lease("dead", Lease, T0)!;
+        WorkItem other = ledger.Lease("alive", Lease, T0)!;
+        Assert.Equal(1, ledger.Release("dead"));
+        Assert.Equal(held.Key, ledger.Lease("new", Lease, T0.AddSeconds(1))!.Key);
+        Assert.True(ledger.Heartbeat("alive", other.Key, Lease, T0.AddSeconds(1)));
+    }
+
+    [SkippableFact]
     public void Lease_AnItemWhoseWorkerDiesEveryTime_FailsAfterTheLeaseLimit()
     {
         using BatchLedger ledger = OpenLedger();

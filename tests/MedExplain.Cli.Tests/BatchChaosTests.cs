@@ -113,17 +113,11 @@ public sealed class BatchChaosTests : IDisposable
         }
     }
 
-    /// <summary>The real command in a process of its own (its workers are processes of their own too).</summary>
+    /// <summary>The real command in a process of its own (its workers are processes of their own too); its output is
+    /// drained so it never blocks on a full pipe.</summary>
     private static Process Start(string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "medexplain.dll"));
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
+        Process process = CliRunner.StartProcess(args);
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         return process;

@@ -49,14 +49,7 @@ public sealed class BatchCommandTests : IDisposable
     /// <summary>The real command in its own process (it starts its workers as processes).</summary>
     private static string Run(string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "medexplain.dll"));
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
+        using Process process = CliRunner.StartProcess(args);
         string output = process.StandardOutput.ReadToEnd();
         string error = process.StandardError.ReadToEnd();
         process.WaitForExit();

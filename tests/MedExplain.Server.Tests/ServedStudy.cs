@@ -132,12 +132,13 @@ internal sealed class ServedStudy : IAsyncDisposable
         MedicalImage volumeMask = MedicalImageReader.Read(RepoPaths.DemoScan("3d/volume-02-tumour-mask.nii.gz"));
         NiftiWriter.Write(Path.Combine(explained, "maps/volume-scan.nii.gz"), volume);
         NiftiWriter.Write(Path.Combine(explained, "maps/volume-lesion-positive.nii.gz"), volume.WithVoxels([.. volumeMask.Voxels.Select(v => v > 0 ? 1f : 0f)]));
+        NiftiWriter.Write(Path.Combine(explained, "maps/volume-zero.nii.gz"), volume.WithVoxels(new float[volume.VoxelsPerChannel]));
         CaseList.Write(explained,
         [
             new ExplainedCase("slice", "maps/slice-scan.nii.gz", "maps/slice-lesion.nii.gz", null, "test-model", "tumour", 0.93, "A summary.",
                 [new ExplainedMap("lesion-positive", "maps/slice-lesion-positive.nii.gz", 1, false), new ExplainedMap("control-shuffled", "maps/slice-control-shuffled.nii.gz", 1, true)]),
             new ExplainedCase("volume", "maps/volume-scan.nii.gz", null, null, "test-model", "tumour", 0.8, null,
-                [new ExplainedMap("lesion-positive", "maps/volume-lesion-positive.nii.gz", 1, false)]),
+                [new ExplainedMap("lesion-positive", "maps/volume-lesion-positive.nii.gz", 1, false), new ExplainedMap("zero", "maps/volume-zero.nii.gz", 0, true)]),
         ]);
         _temp.Write("study.json", $$"""
             {

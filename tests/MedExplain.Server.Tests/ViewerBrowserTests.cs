@@ -64,12 +64,17 @@ public sealed class ViewerBrowserTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task CaseView_OfAVolume_OpensInThreePlanes()
+    public async Task CaseView_OfAVolume_OpensInThreePlanes_AndSaysWhenAMapIsZeroEverywhere()
     {
         IPage page = await SignedIn("r1", "/cases/1");
         await Loaded(page);
         Assert.Equal(NiivueMultiplanar, await page.EvaluateAsync<int>("() => window.medexplainViewer.main.opts.sliceType"));
         Assert.False(await page.IsHiddenAsync("#view"));
+
+        await page.SelectOptionAsync("#map-select", "1");
+        await page.WaitForFunctionAsync("() => window.medexplainViewer.mapShown === 'zero'");
+        Assert.Equal("zero: zero everywhere, nothing to show", await page.InnerTextAsync("#caption-main"));
+        Assert.Equal(0, await page.EvaluateAsync<double>("() => window.medexplainViewer.main.volumes[1].opacity"));
     }
 
     [SkippableFact]

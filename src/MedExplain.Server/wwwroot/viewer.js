@@ -30,13 +30,16 @@
 
   // The map as a NiiVue layer: its colour scale runs to the report's robust maximum; values below the threshold's
   // share of it stay transparent, so the scan shows through grey where the map is (near) zero.
+  // A map that is zero everywhere (scale 0) has nothing to colour: it is loaded invisible and its caption says so,
+  // rather than given a colour scale of zero width.
+  const empty = (m) => !(m.max > 0);
   const layer = (m) => ({
     url: m.url,
     colormap: 'warm',
     colormapNegative: m.diverging ? 'blue2cyan' : '',
-    cal_min: Math.max(threshold() * m.max, m.max * 1e-6),
-    cal_max: m.max,
-    opacity: opacity(),
+    cal_min: empty(m) ? 0 : Math.max(threshold() * m.max, m.max * 1e-6),
+    cal_max: empty(m) ? 1 : m.max,
+    opacity: empty(m) ? 0 : opacity(),
     trustCalMinMax: false,
   });
   const outline = (url, colormap) => ({ url, colormap, cal_min: 0.1, cal_max: 0.2, opacity: 1, trustCalMinMax: false, colorbarVisible: false });
@@ -59,13 +62,16 @@
 
   const views = () => ({ multiplanar: niivue.SLICE_TYPE.MULTIPLANAR, axial: niivue.SLICE_TYPE.AXIAL, coronal: niivue.SLICE_TYPE.CORONAL, sagittal: niivue.SLICE_TYPE.SAGITTAL, render: niivue.SLICE_TYPE.RENDER });
   const setView = (nv) => nv.setSliceType(views()[viewSelect.value]);
-  const caption = (id, mapIndex) => { byId(id).textContent = config.maps[mapIndex].label; };
+  const caption = (id, mapIndex) => {
+    const m = config.maps[mapIndex];
+    byId(id).textContent = empty(m) ? `${m.label}: zero everywhere, nothing to show` : m.label;
+  };
 
   const restyle = (nv, mapIndex) => {
-    const m = config.maps[mapIndex], map = nv.volumes[1];
-    map.cal_min = Math.max(threshold() * m.max, m.max * 1e-6);
-    map.cal_max = m.max;
-    map.opacity = opacity();
+    const m = config.maps[mapIndex], map = nv.volumes[1], shown = layer(m);
+    map.cal_min = shown.cal_min;
+    map.cal_max = shown.cal_max;
+    map.opacity = shown.opacity;
     nv.updateGLVolume();
   };
 

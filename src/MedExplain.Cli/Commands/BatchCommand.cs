@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
 using MedExplain.Batching;
 using MedExplain.Cli.Reports;
 using MedExplain.Pipelines.Batch;
@@ -239,24 +238,15 @@ internal static class BatchCommand
         }
     }
 
-    /// <summary>Writes results.jsonl (every done item: scan, method, output, hash, prediction) and failed.jsonl, and
-    /// lists the failures: exit 2 when any item failed, so no item is skipped silently.</summary>
-    private static int Finish(CliConsole console, Func<BatchLedger> open)
+    /// <summary>Writes the job's results (<see cref="BatchResults"/>) and lists the failures: exit 2 when any item
+    /// failed, so no item is skipped silently.</summary>
+    internal static int Finish(CliConsole console, Func<BatchLedger> open)
     {
         using BatchLedger ledger = open();
         string folder = ledger.Folder;
-        // Every worker has exited: what a killed one left half-written goes.
-        BatchOutput.DeleteLeftovers(folder);
-        IReadOnlyList<LedgerEntry> entries = ledger.Entries();
-        string Line(LedgerEntry e) => JsonSerializer.Serialize(new
-        {
-            scan = e.Item.Scan, method = e.Item.Method, output = e.Item.Output, key = e.Item.Key, sha256 = e.OutputHash,
-            prediction = e.Prediction, probability = e.Probability, leases = e.Leases, attempts = e.Attempts, error = e.Error,
-        });
-        AtomicFile.WriteAllText(Path.Combine(folder, "results.jsonl"), string.Concat(entries.Where(e => e.State == ItemState.Done).Select(e => Line(e) + "\n")));
+        IReadOnlyList<LedgerEntry> entries = BatchResults.Write(ledger);
         LedgerEntry[] failed = [.. entries.Where(e => e.State == ItemState.Failed)];
-        AtomicFile.WriteAllText(Path.Combine(folder, "failed.jsonl"), string.Concat(failed.Select(e => Line(e) + "\n")));
-        console.Out.WriteLine($"batch: {entries.Count(e => e.State == ItemState.Done)} of {entries.Count} done; results: {Path.Combine(folder, "results.jsonl")}");
+        console.Out.WriteLine($"batch: {entries.Count(e => e.State == ItemState.Done)} of {entries.Count} done; results: {Path.Combine(folder, BatchResults.ResultsFile)}");
         foreach (LedgerEntry f in failed)
         {
             console.Error.WriteLine($"failed after {f.Attempts} attempts: {f.Item.Scan} {f.Item.Method}: {f.Error}");

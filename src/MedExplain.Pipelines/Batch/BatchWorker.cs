@@ -26,9 +26,11 @@ public static class BatchWorker
     /// <param name="clock">The clock leases run on.</param>
     /// <param name="log">Receives a line per item, or null.</param>
     /// <param name="cancel">Stops after the current item.</param>
+    /// <param name="abandon">Stops before writing the current item: it is neither written nor marked, and its lease is
+    /// left to run out, as when the process dies (a host out of shutdown time).</param>
     /// <returns>How many items this worker finished.</returns>
     /// <exception cref="MedExplainInputException">The ledger has no job, or the model cannot be loaded.</exception>
-    public static int Run(Func<BatchLedger> openLedger, string owner, TimeProvider clock, Action<string>? log = null, CancellationToken cancel = default)
+    public static int Run(Func<BatchLedger> openLedger, string owner, TimeProvider clock, Action<string>? log = null, CancellationToken cancel = default, CancellationToken abandon = default)
     {
         ArgumentNullException.ThrowIfNull(openLedger);
         ArgumentNullException.ThrowIfNull(clock);
@@ -43,7 +45,7 @@ public static class BatchWorker
 
         int finished = 0;
         using var heartbeat = new Heartbeat(openLedger(), owner, clock);
-        while (!cancel.IsCancellationRequested)
+        while (!cancel.IsCancellationRequested && !abandon.IsCancellationRequested)
         {
             WorkItem? item = ledger.Lease(owner, LeaseTime, clock.GetUtcNow());
             if (item is null)
@@ -62,6 +64,11 @@ public static class BatchWorker
             try
             {
                 (MedicalImage map, ClassPrediction prediction) = Explain(model, job, item);
+                if (abandon.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 string hash = BatchOutput.Write(Path.Combine(folder, item.Output), map, item.Key);
                 ledger.Complete(item.Key, hash, prediction.ClassName, prediction.Confidence);
                 finished++;

@@ -27,6 +27,7 @@ internal static class MedExplainCli
             StudyCommand.Create(console),
             ServeCommand.Create(console),
             BatchCommand.Create(console),
+            ClusterCommand.Create(console),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -6,7 +6,7 @@ namespace MedExplain.Cli.Tests;
 /// tests/TestData/help (a change to an option shows in the diff; MEDEXPLAIN_UPDATE_SNAPSHOTS=1 rewrites them).</summary>
 public sealed class HelpTests
 {
-    public static TheoryData<string> Commands => ["demo", "inspect", "explain", "evaluate", "fit-patterns", "image-info", "convert", "predict", "attribute", "compile", "concepts", "index", "similar", "study", "study add-rater", "study export", "study analyze", "study benchmark", "serve", "batch", "batch run", "batch status", "batch worker"];
+    public static TheoryData<string> Commands => ["demo", "inspect", "explain", "evaluate", "fit-patterns", "image-info", "convert", "predict", "attribute", "compile", "concepts", "index", "similar", "study", "study add-rater", "study export", "study analyze", "study benchmark", "serve", "batch", "batch run", "batch status", "batch worker", "cluster", "cluster silo", "cluster submit", "cluster status"];
 
     [Theory]
     [MemberData(nameof(Commands))]

@@ -5,6 +5,7 @@ using System.Reflection;
 using MedExplain.Batching;
 using MedExplain.Cli.Reports;
 using MedExplain.Pipelines.Batch;
+using BatchWorker = MedExplain.Pipelines.Batch.BatchWorker;
 
 namespace MedExplain.Cli.Commands;
 
@@ -23,7 +24,7 @@ internal static class BatchCommand
         return command;
     }
 
-    private static Option<string> Output() => new("--out", "-o", "--output") { Description = "The job's folder: its ledger (ledger.db), maps (maps/), results.jsonl and failed.jsonl.", Required = true };
+    internal static Option<string> Output() => new("--out", "-o", "--output") { Description = "The job's folder: its ledger (ledger.db), maps (maps/), results.jsonl and failed.jsonl.", Required = true };
 
     private static Option<string> LedgerOption() => new("--ledger") { Description = "A PostgreSQL connection string: the ledger lives there instead of OUT/ledger.db, for workers on several machines (docs/batch.md)." };
 
@@ -81,17 +82,22 @@ internal static class BatchCommand
             }
 
             using BatchLedger ledger = Ledger(folder, result.GetValue(ledgerOption))();
-            IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
-            IReadOnlyList<LedgerEntry> entries = ledger.Entries();
-            console.Out.WriteLine($"{folder}: {entries.Count} items: {string.Join(", ", counts.Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}"))}; {entries.Count(e => e.Leases > 1)} leased more than once");
-            foreach (LedgerEntry failed in entries.Where(e => e.State == ItemState.Failed))
-            {
-                console.Out.WriteLine($"  failed after {failed.Attempts} attempts: {failed.Item.Scan} {failed.Item.Method}: {failed.Error}");
-            }
-
+            PrintStatus(console, ledger);
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Prints a job's items by state, how many were leased again, and its failures with their errors.</summary>
+    internal static void PrintStatus(CliConsole console, BatchLedger ledger)
+    {
+        IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
+        IReadOnlyList<LedgerEntry> entries = ledger.Entries();
+        console.Out.WriteLine($"{ledger.Folder}: {entries.Count} items: {string.Join(", ", counts.Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}"))}; {entries.Count(e => e.Leases > 1)} leased more than once");
+        foreach (LedgerEntry failed in entries.Where(e => e.State == ItemState.Failed))
+        {
+            console.Out.WriteLine($"  failed after {failed.Attempts} attempts: {failed.Item.Scan} {failed.Item.Method}: {failed.Error}");
+        }
     }
 
     private static Command Worker(CliConsole console)
@@ -113,7 +119,7 @@ internal static class BatchCommand
     /// <summary>A worker's name in the ledger: its machine, process and name, so a dead one can be told apart.</summary>
     private static string WorkerName(int process, string name) => $"{Environment.MachineName}:{process}:{name}";
 
-    private static BatchJob FromOptions(string? model, string[]? data, string? methods, string[]? parameters)
+    internal static BatchJob FromOptions(string? model, string[]? data, string? methods, string[]? parameters)
     {
         if (model is null || data is not { Length: > 0 } || methods is null)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Reflection;
 using MedExplain.Imaging;
@@ -61,6 +62,10 @@ internal static class BatchThroughput
             var lastKill = Stopwatch.StartNew();
             int kills = 0;
             double nearlyDone = -1;
+            // When each worker process took its first item, and when it ended: the time it was up and working. A
+            // restarted worker's start (process, model load, graphs compiled) is the kill's cost, not working time.
+            var firstLease = new Dictionary<int, double>();
+            var ended = new Dictionary<int, double>();
             while (true)
             {
                 if (killEverySeconds > 0 && lastKill.Elapsed.TotalSeconds >= killEverySeconds && running.FirstOrDefault(p => !p.HasExited) is not null)
@@ -76,6 +81,21 @@ internal static class BatchThroughput
                 {
                     IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
                     left = counts[ItemState.Pending] + counts[ItemState.Leased];
+                    if (killEverySeconds > 0)
+                    {
+                        foreach (Process p in running.Where(p => !firstLease.ContainsKey(p.Id)))
+                        {
+                            if (ledger.Entries().Any(e => e.Owner?.Split(':')[1] == p.Id.ToString(CultureInfo.InvariantCulture)))
+                            {
+                                firstLease[p.Id] = clock.Elapsed.TotalSeconds;
+                            }
+                        }
+                    }
+                }
+
+                foreach (Process p in running.Where(p => p.HasExited && !ended.ContainsKey(p.Id)))
+                {
+                    ended[p.Id] = clock.Elapsed.TotalSeconds;
                 }
 
                 if (left <= items.Count / 100 && nearlyDone < 0)
@@ -117,7 +137,10 @@ internal static class BatchThroughput
             Console.WriteLine($"  ratio to the ideal ({workers} × one worker): {rate / (workers * single):0.00}");
             if (killEverySeconds > 0)
             {
-                Console.WriteLine($"  {kills} workers killed (one every {killEverySeconds} s) and replaced; wall time / ideal wall time of {workers} workers that never die: {workers * single / rate:0.00}; the last 1% of the items took {clock.Elapsed.TotalSeconds - nearlyDone:0.0} s of {clock.Elapsed.TotalSeconds:0.0} s");
+                double wall = clock.Elapsed.TotalSeconds;
+                double working = firstLease.Sum(w => (ended.TryGetValue(w.Key, out double end) ? end : wall) - w.Value);
+                Console.WriteLine($"  {kills} workers killed (one every {killEverySeconds} s) and replaced; wall time / ideal wall time of {workers} workers that never die: {workers * single / rate:0.00}; the last 1% of the items took {wall - nearlyDone:0.0} s of {wall:0.0} s");
+                Console.WriteLine($"  workers up and working {working / wall:0.00} on average (from a worker's first lease to its death); wall time / ideal wall time of the surviving workers ({items.Count} / ({working / wall:0.00} × one worker's rate)): {wall * (working / wall) * single / items.Count:0.00}");
             }
             return 0;
         }

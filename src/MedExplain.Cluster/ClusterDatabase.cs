@@ -46,8 +46,7 @@ public static class ClusterDatabase
     /// <exception cref="MedExplainInputException">The database cannot be reached or used.</exception>
     public static string LedgerConnection(string connectionString, string folder)
     {
-        ArgumentNullException.ThrowIfNull(folder);
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(folder)));
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JobFolder(folder)));
         string schema = "medexplain_job_" + Convert.ToHexStringLower(hash)[..16];
         Locked(connectionString, connection =>
         {
@@ -55,6 +54,15 @@ public static class ClusterDatabase
             create.ExecuteNonQuery();
         });
         return new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ToString();
+    }
+
+    /// <summary>A job's output folder as the cluster names it: the full path without a trailing separator, so that
+    /// <c>cohort</c>, <c>./cohort</c> and <c>cohort/</c> are one job.</summary>
+    /// <param name="folder">The folder as given.</param>
+    public static string JobFolder(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        return Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
     }
 
     private static void Locked(string connectionString, Action<NpgsqlConnection> change)

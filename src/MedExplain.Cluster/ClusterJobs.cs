@@ -18,7 +18,7 @@ public static class ClusterJobs
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(job);
         IJobBoard board = grains.GetGrain<IJobBoard>(0);
-        string path = Path.GetFullPath(folder);
+        string path = ClusterDatabase.JobFolder(folder);
         IReadOnlyList<WorkItem> items = job.Items();
         PlanSummary plan;
         using (BatchLedger ledger = OpenLedger(settings, path))

@@ -92,6 +92,13 @@ internal sealed partial class ClusterWorkers(IGrainFactory grains, ClusterSettin
             _unusable.Add(folder);
             return;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The database went away mid-lease, say: the items' leases run out, and this silo tries again shortly.
+            LogWorkersStopped(folder, e.Message);
+            await Task.Delay(settings.Poll, clock, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return;
+        }
 
         if (_stop.IsCancellationRequested)
         {
@@ -117,6 +124,9 @@ internal sealed partial class ClusterWorkers(IGrainFactory grains, ClusterSettin
 
     [LoggerMessage(Level = LogLevel.Error, Message = "This silo cannot work on the job in {Folder}: {Problem}")]
     private partial void LogJobUnusable(string folder, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The workers on {Folder} stopped ({Problem}); trying again")]
+    private partial void LogWorkersStopped(string folder, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The job board cannot be reached ({Problem}); trying again")]
     private partial void LogBoardUnreachable(string problem);

@@ -103,7 +103,7 @@ internal static class ClusterCommand
                 ? BatchJob.Load(file)
                 : BatchCommand.FromOptions(result.GetValue(model), result.GetValue(data), result.GetValue(methods), result.GetValue(parameters));
             var settings = new ClusterSettings(result.GetValue(db)!) { ClusterId = result.GetValue(cluster)! };
-            string folder = Path.GetFullPath(result.GetValue(output)!);
+            string folder = ClusterDatabase.JobFolder(result.GetValue(output)!);
             using IHost client = Connect(settings);
             IClusterClient grains = client.Services.GetRequiredService<IClusterClient>();
             PlanSummary plan = ClusterJobs.Submit(grains, settings, job, folder).GetAwaiter().GetResult();
@@ -132,7 +132,7 @@ internal static class ClusterCommand
             string[] folders;
             if (result.GetValue(output) is { } one)
             {
-                folders = [Path.GetFullPath(one)];
+                folders = [ClusterDatabase.JobFolder(one)];
             }
             else
             {

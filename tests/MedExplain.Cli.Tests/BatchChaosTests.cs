@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using MedExplain.Imaging;
-using MedExplain.Imaging.Nifti;
 using MedExplain.Pipelines.Batch;
 using MedExplain.TestUtilities;
 using Microsoft.Data.Sqlite;
@@ -32,7 +30,7 @@ public sealed class BatchChaosTests : IDisposable
     public void Run_WorkersKilledMidJob_LoseNothing_DuplicateNothing_AndMatchAnUndisturbedRun(string store)
     {
         string? ledger = store == "postgres" ? PostgresSchema.Create("chaos") : null;
-        string scans = WriteScans(1000);
+        string scans = CohortScans.Write(_temp.File("scans"), 1000);
         string[] job = ["batch", "run", "--model", RepoPaths.DemoModel("brain-lesion-2d"), "--data", scans, "--methods", "gradient,input-x-gradient"];
         string[] chaosLedger = ledger is null ? [] : ["--ledger", ledger];
 
@@ -124,21 +122,5 @@ public sealed class BatchChaosTests : IDisposable
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         return process;
-    }
-
-    /// <summary>Seeded variants of the demo's tumour slice (its noise and brightness changed), as NIfTI.</summary>
-    private string WriteScans(int count)
-    {
-        string folder = _temp.File("scans");
-        Directory.CreateDirectory(folder);
-        MedicalImage slice = MedicalImageReader.Read(RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz"));
-        for (int n = 0; n < count; n++)
-        {
-            var random = new Random(n);
-            float gain = 0.8f + (0.4f * (float)random.NextDouble());
-            NiftiWriter.Write(Path.Combine(folder, $"scan-{n:0000}.nii.gz"), slice.WithVoxels([.. slice.Voxels.Select(v => (v * gain) + (float)(random.NextDouble() * 5))]));
-        }
-
-        return folder;
     }
 }

@@ -3,8 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using MedExplain.Cluster;
-using MedExplain.Imaging;
-using MedExplain.Imaging.Nifti;
 using MedExplain.Pipelines.Batch;
 using MedExplain.TestUtilities;
 
@@ -58,7 +56,7 @@ public sealed class ClusterCommandTests : IDisposable
     public void Submit_OneOfTwoSilosKilledMidJob_EveryItemDoneOnce()
     {
         string db = PostgresSchema.Create("clustercli");
-        string scans = WriteScans(60);
+        string scans = CohortScans.Write(_temp.File("scans"), 60);
         Process first = StartSilo(db, "node-1");
         StartSilo(db, "node-2");
         string folder = _temp.File("out");
@@ -125,19 +123,5 @@ public sealed class ClusterCommandTests : IDisposable
     {
         using BatchLedger ledger = ClusterJobs.OpenLedger(settings, folder);
         return ledger.Entries();
-    }
-
-    private string WriteScans(int count)
-    {
-        string folder = _temp.File("scans");
-        Directory.CreateDirectory(folder);
-        MedicalImage slice = MedicalImageReader.Read(RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz"));
-        for (int n = 0; n < count; n++)
-        {
-            var random = new Random(n);
-            NiftiWriter.Write(Path.Combine(folder, $"scan-{n:0000}.nii.gz"), slice.WithVoxels([.. slice.Voxels.Select(v => v + (float)(random.NextDouble() * 5))]));
-        }
-
-        return folder;
     }
 }

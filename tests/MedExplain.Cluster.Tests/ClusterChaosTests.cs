@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using MedExplain.Imaging;
-using MedExplain.Imaging.Nifti;
 using MedExplain.Pipelines.Batch;
 using BatchWorker = MedExplain.Pipelines.Batch.BatchWorker;
 using MedExplain.TestUtilities;
@@ -37,7 +35,7 @@ public sealed class ClusterChaosTests : IDisposable
     public async Task Job_SiloWithTheBoardKilledMidItem_LosesNothing_DuplicatesNothing_AndMatchesOneWorker()
     {
         string connection = PostgresSchema.Create("cluster");
-        var job = new BatchJob(RepoPaths.DemoModel("brain-lesion-2d"), null, [WriteScans(1000)], ["gradient", "integrated-gradients"], new Dictionary<string, string> { ["steps"] = "16" });
+        var job = new BatchJob(RepoPaths.DemoModel("brain-lesion-2d"), null, [CohortScans.Write(_temp.File("scans"), 1000)], ["gradient", "integrated-gradients"], new Dictionary<string, string> { ["steps"] = "16" });
         string reference = _temp.File("reference");
         using (BatchLedger ledger = BatchLedger.Open(reference))
         {
@@ -134,22 +132,6 @@ public sealed class ClusterChaosTests : IDisposable
             Assert.True(waited.Elapsed < TimeSpan.FromMinutes(10), $"waited 10 minutes for {what}");
             await Task.Delay(250);
         }
-    }
-
-    /// <summary>Seeded variants of the demo's tumour slice (its noise and brightness changed), as NIfTI.</summary>
-    private string WriteScans(int count)
-    {
-        string folder = _temp.File("scans");
-        Directory.CreateDirectory(folder);
-        MedicalImage slice = MedicalImageReader.Read(RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz"));
-        for (int n = 0; n < count; n++)
-        {
-            var random = new Random(n);
-            float gain = 0.8f + (0.4f * (float)random.NextDouble());
-            NiftiWriter.Write(Path.Combine(folder, $"scan-{n:0000}.nii.gz"), slice.WithVoxels([.. slice.Voxels.Select(v => (v * gain) + (float)(random.NextDouble() * 5))]));
-        }
-
-        return folder;
     }
 
     /// <summary>Each test silo: a cluster member with one worker, told of a dead peer within seconds, not a minute.</summary>

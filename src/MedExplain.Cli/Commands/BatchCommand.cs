@@ -34,23 +34,18 @@ internal static class BatchCommand
 
     private static Command Run(CliConsole console)
     {
-        Option<string> jobFile = new("--job") { Description = "A job file (docs/batch.md): model, scans, methods, parameters." };
-        Option<string> model = new("--model", "-m") { Description = "The model (instead of --job)." };
-        Option<string[]> data = new("--data") { Description = "Scans or folders of scans (instead of --job).", AllowMultipleArgumentsPerToken = true };
-        Option<string> methods = new("--methods") { Description = "Comma-separated methods (instead of --job)." };
-        Option<string[]> parameters = new("--param") { Description = "NAME=VALUE or METHOD.NAME=VALUE: steps, samples, noise, seed (instead of --job).", AllowMultipleArgumentsPerToken = true };
+        var jobOptions = new JobOptions("A job file (docs/batch.md): model, scans, methods, parameters.");
         Option<string> output = Output();
         Option<string> ledgerOption = LedgerOption();
         Option<int?> workers = new("--workers") { Description = "Worker processes, one thread each; default: one per core of this machine." };
         var command = new Command("run", "Plan the job (items keyed by model, scan, method and parameters: a re-run does only what is new or changed), then run it with worker processes until every item is done or has failed three times.")
         {
-            jobFile, model, data, methods, parameters, output, ledgerOption, workers,
+            output, ledgerOption, workers,
         };
+        jobOptions.AddTo(command);
         command.SetAction(result => console.Guard(() =>
         {
-            BatchJob job = result.GetValue(jobFile) is { } file
-                ? BatchJob.Load(file)
-                : FromOptions(result.GetValue(model), result.GetValue(data), result.GetValue(methods), result.GetValue(parameters));
+            BatchJob job = jobOptions.Read(result);
             string folder = result.GetValue(output)!;
             int count = CliOptions.AtLeastOne(result.GetValue(workers) ?? Environment.ProcessorCount, "workers");
             IReadOnlyList<WorkItem> items = job.Items();
@@ -119,24 +114,6 @@ internal static class BatchCommand
     /// <summary>A worker's name in the ledger: its machine, process and name, so a dead one can be told apart.</summary>
     private static string WorkerName(int process, string name) => $"{Environment.MachineName}:{process}:{name}";
 
-    internal static BatchJob FromOptions(string? model, string[]? data, string? methods, string[]? parameters)
-    {
-        if (model is null || data is not { Length: > 0 } || methods is null)
-        {
-            throw new MedExplainParameterException("job", "give --job FILE, or --model, --data and --methods.");
-        }
-
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string p in parameters ?? [])
-        {
-            string[] parts = p.Split('=', 2);
-            values[parts[0]] = parts.Length == 2 ? parts[1] : throw new MedExplainParameterException("param", $"\"{p}\" is not NAME=VALUE.");
-        }
-
-        var job = new BatchJob(Path.GetFullPath(model), null, [.. data.Select(Path.GetFullPath)], [.. methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], values);
-        job.Check("the options");
-        return job;
-    }
 
     /// <summary>Starts the workers and keeps them going until nothing is pending or leased: a worker that dies (killed,
     /// out of memory) is replaced, at most ten times per worker, its item freed when its lease runs out.</summary>
@@ -259,5 +236,49 @@ internal static class BatchCommand
         }
 
         return failed.Length == 0 ? ExitCodes.Success : ExitCodes.BadInput;
+    }
+}
+
+/// <summary>The options that name a batch job: a job file, or the model, scans, methods and parameters.</summary>
+internal sealed class JobOptions(string jobFileDescription)
+{
+    private readonly Option<string> _jobFile = new("--job") { Description = jobFileDescription };
+    private readonly Option<string> _model = new("--model", "-m") { Description = "The model (instead of --job)." };
+    private readonly Option<string[]> _data = new("--data") { Description = "Scans or folders of scans (instead of --job).", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string> _methods = new("--methods") { Description = "Comma-separated methods (instead of --job)." };
+    private readonly Option<string[]> _parameters = new("--param") { Description = "NAME=VALUE or METHOD.NAME=VALUE: steps, samples, noise, seed (instead of --job).", AllowMultipleArgumentsPerToken = true };
+
+    /// <summary>Puts these options among the command's, from position <paramref name="at"/> on.</summary>
+    public void AddTo(Command command, int at = 0)
+    {
+        Option[] options = [_jobFile, _model, _data, _methods, _parameters];
+        for (int i = 0; i < options.Length; i++)
+        {
+            command.Options.Insert(at + i, options[i]);
+        }
+    }
+
+    /// <summary>The job the command line names, checked.</summary>
+    public BatchJob Read(ParseResult result) => result.GetValue(_jobFile) is { } file
+        ? BatchJob.Load(file)
+        : FromOptions(result.GetValue(_model), result.GetValue(_data), result.GetValue(_methods), result.GetValue(_parameters));
+
+    private static BatchJob FromOptions(string? model, string[]? data, string? methods, string[]? parameters)
+    {
+        if (model is null || data is not { Length: > 0 } || methods is null)
+        {
+            throw new MedExplainParameterException("job", "give --job FILE, or --model, --data and --methods.");
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string p in parameters ?? [])
+        {
+            string[] parts = p.Split('=', 2);
+            values[parts[0]] = parts.Length == 2 ? parts[1] : throw new MedExplainParameterException("param", $"\"{p}\" is not NAME=VALUE.");
+        }
+
+        var job = new BatchJob(Path.GetFullPath(model), null, [.. data.Select(Path.GetFullPath)], [.. methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], values);
+        job.Check("the options");
+        return job;
     }
 }

@@ -86,22 +86,17 @@ internal static class ClusterCommand
     {
         Option<string> db = Database();
         Option<string> cluster = ClusterName();
-        Option<string> jobFile = new("--job") { Description = "A job file (docs/batch.md): model, scans, methods, parameters; every path the same on every machine." };
-        Option<string> model = new("--model", "-m") { Description = "The model (instead of --job)." };
-        Option<string[]> data = new("--data") { Description = "Scans or folders of scans (instead of --job).", AllowMultipleArgumentsPerToken = true };
-        Option<string> methods = new("--methods") { Description = "Comma-separated methods (instead of --job)." };
-        Option<string[]> parameters = new("--param") { Description = "NAME=VALUE or METHOD.NAME=VALUE: steps, samples, noise, seed (instead of --job).", AllowMultipleArgumentsPerToken = true };
+        var jobOptions = new JobOptions("A job file (docs/batch.md): model, scans, methods, parameters; every path the same on every machine.");
         Option<string> output = BatchCommand.Output();
         Option<bool> detach = new("--detach") { Description = "Return once the job is on the board instead of following it to the end." };
         var command = new Command("submit", "Plan a job in its ledger in the cluster's database (a re-run does only what is new or changed) and put it on the cluster's board; follow it until done, then write results.jsonl and failed.jsonl.")
         {
-            db, cluster, jobFile, model, data, methods, parameters, output, detach,
+            db, cluster, output, detach,
         };
+        jobOptions.AddTo(command, at: 2);
         command.SetAction(result => console.Guard(() =>
         {
-            BatchJob job = result.GetValue(jobFile) is { } file
-                ? BatchJob.Load(file)
-                : BatchCommand.FromOptions(result.GetValue(model), result.GetValue(data), result.GetValue(methods), result.GetValue(parameters));
+            BatchJob job = jobOptions.Read(result);
             var settings = new ClusterSettings(result.GetValue(db)!) { ClusterId = result.GetValue(cluster)! };
             string folder = ClusterDatabase.JobFolder(result.GetValue(output)!);
             using IHost client = Connect(settings);

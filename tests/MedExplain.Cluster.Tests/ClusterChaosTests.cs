@@ -5,7 +5,6 @@ using MedExplain.TestUtilities;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 
@@ -134,7 +133,7 @@ public sealed class ClusterChaosTests : IDisposable
         }
     }
 
-    /// <summary>Each test silo: a cluster member with one worker, told of a dead peer within seconds, not a minute.</summary>
+    /// <summary>Each test silo: a cluster member with one worker, with Orleans's own membership timings.</summary>
     private sealed class Silo : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
@@ -142,12 +141,6 @@ public sealed class ClusterChaosTests : IDisposable
             siloBuilder.AddMedExplainCluster(new ClusterSettings(siloBuilder.Configuration[ConnectionKey]!)
             {
                 Poll = TimeSpan.FromMilliseconds(500),
-            });
-            siloBuilder.Services.Configure<ClusterMembershipOptions>(options =>
-            {
-                options.ProbeTimeout = TimeSpan.FromSeconds(1);
-                options.NumMissedProbesLimit = 2;
-                options.NumVotesForDeathDeclaration = 1;
             });
         }
     }

@@ -12,4 +12,7 @@ public sealed record ClusterSettings(string ConnectionString)
 
     /// <summary>Gets how often an idle silo asks the job board for work.</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The settings without the connection string, which may hold a password.</summary>
+    public override string ToString() => $"ClusterSettings {{ ClusterId = {ClusterId}, Workers = {Workers}, Poll = {Poll} }}";
 }

@@ -43,6 +43,15 @@ public sealed class ClusterCommandTests : IDisposable
         Assert.Contains("no silo of cluster nobody-runs-this answers", error, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public void Status_OfAFolderNeverSubmitted_ExitsTwoSayingSo()
+    {
+        string db = PostgresSchema.Create("clustercli");
+        (int code, _, string error) = CliRunner.Run("cluster", "status", "--db", db, "--out", _temp.File("never"));
+        Assert.Equal(2, code);
+        Assert.Contains("is no job of cluster medexplain", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Silo_ABadPort_ExitsTwoNamingTheOption()
     {

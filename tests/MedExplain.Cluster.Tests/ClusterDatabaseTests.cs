@@ -41,4 +41,13 @@ public sealed class ClusterDatabaseTests
         Assert.Equal(2L, exists.ExecuteScalar());
         Assert.Equal(Schema(first), Schema(again));
     }
+
+    [Fact]
+    public void Settings_AsText_HideTheConnectionString()
+    {
+        var settings = new ClusterSettings("Host=db;Username=batch;Password=secret-word") { Workers = 3 };
+
+        Assert.DoesNotContain("secret-word", settings.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Workers = 3", settings.ToString(), StringComparison.Ordinal);
+    }
 }

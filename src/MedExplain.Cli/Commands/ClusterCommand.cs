@@ -139,6 +139,11 @@ internal static class ClusterCommand
             foreach (string folder in folders)
             {
                 using BatchLedger ledger = ClusterJobs.OpenLedger(settings, folder);
+                if (ledger.Job is null)
+                {
+                    throw new MedExplainInputException(folder, $"is no job of cluster {settings.ClusterId}: give the --out of a `medexplain cluster submit`.");
+                }
+
                 BatchCommand.PrintStatus(console, ledger);
             }
 

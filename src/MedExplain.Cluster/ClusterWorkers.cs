@@ -15,7 +15,12 @@ internal sealed partial class ClusterWorkers(IGrainFactory grains, ClusterSettin
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _abandon = new();
-    private readonly HashSet<string> _unusable = new(StringComparer.Ordinal);
+    /// <summary>How long a job this silo's workers failed on is left to others before this silo tries it again.</summary>
+    private static readonly TimeSpan Rest = TimeSpan.FromSeconds(30);
+
+    // Jobs this silo failed on, until when it leaves them alone: a model missing on this machine, or a database that
+    // went away for a moment; neither must stop the silo for good, nor keep it failing in a tight loop.
+    private readonly Dictionary<string, DateTimeOffset> _resting = new(StringComparer.Ordinal);
     private Task _loop = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -45,7 +50,7 @@ internal sealed partial class ClusterWorkers(IGrainFactory grains, ClusterSettin
             string? folder = null;
             try
             {
-                folder = (await board.Active()).FirstOrDefault(f => !_unusable.Contains(f));
+                folder = (await board.Active()).FirstOrDefault(f => !_resting.TryGetValue(f, out DateTimeOffset until) || until <= clock.GetUtcNow());
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -82,29 +87,30 @@ internal sealed partial class ClusterWorkers(IGrainFactory grains, ClusterSettin
         try
         {
             int[] finished = await Task.WhenAll(workers);
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            // Every worker returned, so nothing is left to lease anywhere: the job's results are final.
+            using (BatchLedger ledger = ClusterJobs.OpenLedger(settings, folder))
+            {
+                BatchResults.Write(ledger);
+            }
+
             int items = finished.Sum();
             LogJobDone(folder, items);
         }
-        catch (MedExplainInputException e)
-        {
-            // This machine cannot run it (the model or the folder is not where the job says): others may.
-            LogJobUnusable(folder, e.Message);
-            _unusable.Add(folder);
-            return;
-        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The database went away mid-lease, say: the items' leases run out, and this silo tries again shortly.
-            LogWorkersStopped(folder, e.Message);
-            await Task.Delay(settings.Poll, clock, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // This machine cannot run it (the model or the folder is not where the job says), or the database went away
+            // mid-lease: the items' leases run out, other silos may carry on, and this one tries again after a rest.
+            LogJobFailed(folder, e.Message, Rest.TotalSeconds);
+            _resting[folder] = clock.GetUtcNow() + Rest;
             return;
         }
 
-        if (_stop.IsCancellationRequested)
-        {
-            return;
-        }
-
+        _resting.Remove(folder);
         try
         {
             await board.Finish(folder);
@@ -119,14 +125,11 @@ internal sealed partial class ClusterWorkers(IGrainFactory grains, ClusterSettin
     [LoggerMessage(Level = LogLevel.Information, Message = "Working on the job in {Folder} with {Workers} workers")]
     private partial void LogJob(string folder, int workers);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Nothing left to lease in {Folder}; this silo finished {Items} items")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Nothing left to lease in {Folder}; results written; this silo finished {Items} items")]
     private partial void LogJobDone(string folder, int items);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "This silo cannot work on the job in {Folder}: {Problem}")]
-    private partial void LogJobUnusable(string folder, string problem);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The workers on {Folder} stopped ({Problem}); trying again")]
-    private partial void LogWorkersStopped(string folder, string problem);
+    [LoggerMessage(Level = LogLevel.Error, Message = "This silo's workers on the job in {Folder} stopped: {Problem}; trying it again in {Seconds} s")]
+    private partial void LogJobFailed(string folder, string problem, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The job board cannot be reached ({Problem}); trying again")]
     private partial void LogBoardUnreachable(string problem);

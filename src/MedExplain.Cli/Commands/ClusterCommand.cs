@@ -105,7 +105,7 @@ internal static class ClusterCommand
             console.Out.WriteLine($"cluster: {plan.Items} items on the board of cluster {settings.ClusterId}; done before {plan.Done}, adopted {plan.Adopted}, redone {plan.Redone}, superseded {plan.Superseded}");
             if (result.GetValue(detach))
             {
-                console.Out.WriteLine($"follow it with: medexplain cluster status --db DB --out {folder}");
+                console.Out.WriteLine($"the cluster writes its results into {folder} when it is done; follow it with: medexplain cluster status --db DB --out {folder}");
                 return ExitCodes.Success;
             }
 

@@ -166,12 +166,7 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
             try
             {
                 IAttributionMethod method = AttributionMethods.Get(methodName);
-                Attribution[] attributions = Maps(method, methodName, model, scans, settings.Options);
-                int[] targets = [.. attributions.Select(a => a.TargetClasses[0])];
-                float[][] maps = [.. attributions.Select(a => a.Values.Data)];
-                AddCohortMetrics(methodName, scans, maps, targets);
-                AddScanMetrics(method, methodName, scans, maps, targets);
-                AddStability(method, methodName, scans, targets);
+                AddMetrics(method, methodName, scans, Maps(method, methodName, model, scans, settings.Options));
             }
             catch (MedExplainInputException e)
             {
@@ -182,6 +177,37 @@ public sealed class EvaluationRun(OnnxModel model, EvaluationSettings settings, 
 
         Finding[] findings = [.. new[] { ConfounderFinding(scans), CertaintyFinding(certainty) }.OfType<Finding>()];
         return new EvaluationResult(_values, _curves) { Failures = failures, Findings = findings, Uncertainty = certainty, UncertaintyMethod = certaintyMethod };
+    }
+
+    /// <summary>Evaluates maps made elsewhere (by a batch worker, which writes them too): the metrics of one method's maps
+    /// of <paramref name="items"/>, without the cohort's findings or uncertainty.</summary>
+    /// <param name="methodName">The method that made the maps.</param>
+    /// <param name="items">The scans with their masks and atlases.</param>
+    /// <param name="maps">Each scan's map, made by that method with the settings' options on the scan as the model takes it.</param>
+    /// <exception cref="MedExplainInputException">A scan or a mask is missing or broken.</exception>
+    /// <exception cref="MedExplainParameterException">The settings are out of range.</exception>
+    public EvaluationResult Evaluate(string methodName, IReadOnlyList<EvaluationItem> items, IReadOnlyList<Attribution> maps)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(maps);
+        if (maps.Count != items.Count)
+        {
+            throw new ArgumentException($"{maps.Count} maps for {items.Count} scans.", nameof(maps));
+        }
+
+        settings.Validate();
+        AddMetrics(AttributionMethods.Get(methodName), methodName, [.. items.Select(Prepare)], [.. maps]);
+        return new EvaluationResult(_values, _curves);
+    }
+
+    /// <summary>Every chosen metric of one method's maps.</summary>
+    private void AddMetrics(IAttributionMethod method, string methodName, Scan[] scans, Attribution[] attributions)
+    {
+        int[] targets = [.. attributions.Select(a => a.TargetClasses[0])];
+        float[][] maps = [.. attributions.Select(a => a.Values.Data)];
+        AddCohortMetrics(methodName, scans, maps, targets);
+        AddScanMetrics(method, methodName, scans, maps, targets);
+        AddStability(method, methodName, scans, targets);
     }
 
     /// <summary>Each scan's predictive uncertainty, when the settings ask for it.</summary>

@@ -18,9 +18,11 @@ namespace MedExplain.Pipelines.Batch;
 public sealed record WorkItem(string Key, string Scan, string Method, string Output);
 
 /// <summary>
-/// A batch job: scans × methods with fixed parameters, explained by one model. Parameters are <c>steps</c>,
-/// <c>samples</c>, <c>noise</c> and <c>seed</c>; <c>METHOD.NAME</c> sets one for that method alone, so changing it re-runs
-/// only that method's items.
+/// A batch job: scans × methods with fixed parameters, explained by one model, and optionally × metrics: each map is then
+/// evaluated as <c>evaluate</c> does, with the lesion mask, atlas labels and confounder mask beside its scan
+/// (NAME-mask.*, NAME-regions.*, NAME-confounder.*). Parameters are <c>steps</c>, <c>samples</c>, <c>noise</c> and
+/// <c>seed</c> for the maps, <c>curve-steps</c> and <c>repeats</c> for the metrics; <c>METHOD.NAME</c> sets one for that
+/// method alone, so changing it re-runs only that method's items.
 /// </summary>
 /// <param name="Model">The model.</param>
 /// <param name="Card">Its card, or null.</param>
@@ -30,7 +32,13 @@ public sealed record WorkItem(string Key, string Scan, string Method, string Out
 public sealed record BatchJob(string Model, string? Card, IReadOnlyList<string> Scans, IReadOnlyList<string> Methods, IReadOnlyDictionary<string, string> Parameters)
 {
     /// <summary>The parameters a job may set.</summary>
-    public static readonly IReadOnlyList<string> KnownParameters = ["steps", "samples", "noise", "seed"];
+    public static readonly IReadOnlyList<string> KnownParameters = ["steps", "samples", "noise", "seed", "curve-steps", "repeats"];
+
+    /// <summary>The parameters of the metrics, not of the maps: they enter an item's key only when the job has metrics.</summary>
+    private static readonly string[] MetricParameters = ["curve-steps", "repeats"];
+
+    /// <summary>Gets the metrics each map is evaluated with (<see cref="EvaluationMetrics"/> names); none: maps only.</summary>
+    public IReadOnlyList<string> Metrics { get; init; } = [];
 
     /// <summary>Gets the version that enters every key: outputs of another version are not taken for this one's.</summary>
     public static string ToolVersion { get; } =
@@ -58,7 +66,10 @@ public sealed record BatchJob(string Model, string? Card, IReadOnlyList<string> 
                 root.TryGetProperty("card", out JsonElement card) && card.GetString() is { } c ? Resolve(c) : null,
                 scans,
                 [.. root.GetProperty("methods").EnumerateArray().Select(m => m.GetString() ?? string.Empty)],
-                parameters);
+                parameters)
+            {
+                Metrics = root.TryGetProperty("metrics", out JsonElement metrics) ? [.. metrics.EnumerateArray().Select(m => m.GetString() ?? string.Empty)] : [],
+            };
             job.Check(path);
             return job;
         }
@@ -97,6 +108,54 @@ public sealed record BatchJob(string Model, string? Card, IReadOnlyList<string> 
                 throw new MedExplainInputException(source, $"sets the parameter {name} = {value}: parameters are {string.Join(", ", KnownParameters)} (or METHOD.NAME), each a number.");
             }
         }
+
+        CheckMetrics(source);
+    }
+
+    /// <summary>The metrics must be known, computable one scan at a time, and given what they need.</summary>
+    private void CheckMetrics(string source)
+    {
+        try
+        {
+            foreach (string method in Methods)
+            {
+                EvaluationSettings settings = EvaluationSettingsFor(method);
+                settings.Validate();
+                if (settings.Metrics.FirstOrDefault(m => m.Needs == MetricNeeds.ShuffledLabelsModel) is { } shuffled)
+                {
+                    throw new MedExplainInputException(source, $"names the metric {shuffled.Name}, which needs a model trained on shuffled labels; batch jobs take one model (run evaluate for it).");
+                }
+
+                if (settings.Repeats < 2 && settings.Metrics.FirstOrDefault(m => m.Needs == MetricNeeds.SecondRun) is { } repeated)
+                {
+                    throw new MedExplainInputException(source, $"names the metric {repeated.Name}, which compares repeated runs: set the parameter repeats to 2 or more{(Methods.Count > 1 ? $" (for {method})" : string.Empty)}.");
+                }
+            }
+        }
+        catch (MedExplainParameterException e)
+        {
+            throw new MedExplainInputException(source, $"sets {e.Parameter}: {e.Problem}");
+        }
+    }
+
+    /// <summary>How <paramref name="method"/>'s maps are evaluated: the job's metrics with its curve-steps (default 20)
+    /// and repeats (default 1), on the method's own options.</summary>
+    /// <param name="method">The method.</param>
+    /// <exception cref="MedExplainParameterException">A metric is unknown.</exception>
+    public EvaluationSettings EvaluationSettingsFor(string method)
+    {
+        SortedDictionary<string, string> p = ParametersOf(method);
+        int Number(string name, int fallback) => p.TryGetValue(name, out string? v) ? (int)double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new EvaluationSettings([method], [.. Metrics.Select(EvaluationMetrics.Get)], Number("curve-steps", 20), Number("repeats", 1), [], null, false, OptionsFor(method));
+    }
+
+    /// <summary>The scan with the masks and atlas labels beside it, which its metrics use.</summary>
+    /// <param name="scan">A scan of the job (a file, or a DICOM series folder).</param>
+    public static EvaluationItem EvaluationItemOf(string scan)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(scan).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))!;
+        return new EvaluationItem(scan, ScanFolder.Companion(scan, folder, "-mask"), ScanFolder.Companion(scan, folder, "-regions"), ScanFolder.Companion(scan, folder, "-confounder"));
     }
 
     /// <summary>The parameters <paramref name="method"/> runs with: the job's, overridden by its own METHOD.NAME ones.</summary>
@@ -149,12 +208,15 @@ public sealed record BatchJob(string Model, string? Card, IReadOnlyList<string> 
             }
 
             string content = HashScan(scan);
+            string companions = Metrics.Count == 0 ? string.Empty : HashCompanions(EvaluationItemOf(scan));
             foreach (string method in Methods)
             {
-                string parameters = string.Join(";", ParametersOf(method).Select(p => $"{p.Key}={p.Value}"));
+                string parameters = string.Join(";", ParametersOf(method).Where(p => !MetricParameters.Contains(p.Key)).Select(p => $"{p.Key}={p.Value}"));
+                string metrics = Metrics.Count == 0 ? string.Empty
+                    : $"\nmetrics {string.Join(",", Metrics)}; {string.Join(";", ParametersOf(method).Where(p => MetricParameters.Contains(p.Key)).Select(p => $"{p.Key}={p.Value}"))}\n{companions}";
                 string output = $"maps/{unique}-{method}.nii.gz";
                 // The output's name is part of the key: two scans of the same content are two items with two outputs.
-                string key = Hash(Encoding.UTF8.GetBytes($"medexplain {ToolVersion}\nmodel {model}\nscan {content}\nmethod {method}\nparameters {parameters}\noutput {output}"))[..40];
+                string key = Hash(Encoding.UTF8.GetBytes($"medexplain {ToolVersion}\nmodel {model}\nscan {content}\nmethod {method}\nparameters {parameters}\noutput {output}{metrics}"))[..40];
                 items.Add(new WorkItem(key, scan, method, output));
             }
         }
@@ -165,6 +227,11 @@ public sealed record BatchJob(string Model, string? Card, IReadOnlyList<string> 
     /// <summary>A folder of scans lists its scans; a DICOM series folder (no scan files of its own) is one scan.</summary>
     private static IEnumerable<string> Expand(string path) =>
         Directory.Exists(path) && ScanFolder.In(path, int.MaxValue) is { Length: > 0 } scans ? scans : [path];
+
+    /// <summary>What the metrics read beside the scan: a changed or added mask re-runs the scan's items.</summary>
+    private static string HashCompanions(EvaluationItem item) =>
+        string.Join(" ", new[] { ("mask", item.LesionMask), ("regions", item.Atlas), ("confounder", item.Confounder) }
+            .Select(c => $"{c.Item1} {(c.Item2 is null ? "none" : Hash(File.ReadAllBytes(c.Item2)))}"));
 
     private static string HashScan(string scan)
     {

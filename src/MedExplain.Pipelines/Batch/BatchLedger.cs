@@ -29,10 +29,9 @@ public enum ItemState
 /// <param name="Attempts">How many times it failed.</param>
 /// <param name="Error">Its last error, or null.</param>
 /// <param name="OutputHash">The SHA-256 of its output once done.</param>
-/// <param name="Prediction">The predicted class once done.</param>
-/// <param name="Probability">Its probability once done.</param>
+/// <param name="Findings">The prediction and the metrics once done.</param>
 /// <param name="Owner">The worker holding its lease, or null.</param>
-public sealed record LedgerEntry(WorkItem Item, ItemState State, int Leases, int Attempts, string? Error, string? OutputHash, string? Prediction, double? Probability, string? Owner);
+public sealed record LedgerEntry(WorkItem Item, ItemState State, int Leases, int Attempts, string? Error, string? OutputHash, ItemFindings? Findings, string? Owner);
 
 /// <summary>What planning a job found in its output folder.</summary>
 /// <param name="Items">The job's items.</param>
@@ -60,9 +59,11 @@ public sealed class BatchLedger : IDisposable
         CREATE TABLE IF NOT EXISTS items (
             key TEXT PRIMARY KEY, ordinal INTEGER NOT NULL, scan TEXT NOT NULL, method TEXT NOT NULL, output TEXT NOT NULL,
             state TEXT NOT NULL, owner TEXT, lease_until BIGINT, leases INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
-            error TEXT, output_hash TEXT, prediction TEXT, probability DOUBLE PRECISION);
+            error TEXT, output_hash TEXT, prediction TEXT, probability DOUBLE PRECISION, findings TEXT);
         CREATE INDEX IF NOT EXISTS items_queue ON items (state, ordinal);
         """;
+
+    private static readonly JsonSerializerOptions FindingsJson = new(JsonSerializerDefaults.Web);
 
     private readonly DbConnection _connection;
     private readonly bool _postgres;
@@ -94,6 +95,13 @@ public sealed class BatchLedger : IDisposable
             // adopted). "Done" without its output cannot survive a power cut unnoticed either: planning checks hashes.
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 60000;");
             Execute(connection, Schema);
+            // Ledgers of the version before findings were kept lack their column.
+            using var hasFindings = new SqliteCommand("SELECT COUNT(*) FROM pragma_table_info('items') WHERE name = 'findings';", connection);
+            if (Convert.ToInt32(hasFindings.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                Execute(connection, "ALTER TABLE items ADD COLUMN findings TEXT;");
+            }
+
             return new BatchLedger(connection, Path.GetFullPath(folder));
         }
         catch (SqliteException e)
@@ -120,6 +128,7 @@ public sealed class BatchLedger : IDisposable
             // Two workers creating the tables at once would collide: one at a time, by an advisory lock.
             Execute(connection, "SELECT pg_advisory_lock(2026113021);");
             Execute(connection, Schema);
+            Execute(connection, "ALTER TABLE items ADD COLUMN IF NOT EXISTS findings TEXT;");
             Execute(connection, "SELECT pg_advisory_unlock(2026113021);");
             return new BatchLedger(connection, Path.GetFullPath(folder));
         }
@@ -170,12 +179,11 @@ public sealed class BatchLedger : IDisposable
                     Execute(_connection, "UPDATE items SET state = 'Pending', owner = NULL, lease_until = NULL, output_hash = NULL WHERE key = @key;", transaction, ("@key", entry.Item.Key));
                 }
             }
-            else if (BatchOutput.CarriesKey(output, entry.Item.Key))
+            else if (BatchOutput.Adoptable(output, entry.Item.Key) is { } findings)
             {
-                // Renamed into place by a worker that died before it could commit: the file is whole (renames are
-                // atomic) and made from the same inputs (its header names the key).
-                Execute(_connection, "UPDATE items SET state = 'Done', owner = NULL, lease_until = NULL, output_hash = @hash WHERE key = @key;", transaction,
-                    ("@key", entry.Item.Key), ("@hash", BatchJob.Hash(File.ReadAllBytes(output))));
+                // Renamed into place by a worker that died before it could commit: the files are whole (renames are
+                // atomic) and made from the same inputs (the map's header and the findings name the key).
+                Complete(entry.Item.Key, BatchJob.Hash(File.ReadAllBytes(output)), findings, transaction);
                 adopted++;
             }
             else if (entry.State == ItemState.Leased)
@@ -242,10 +250,18 @@ public sealed class BatchLedger : IDisposable
         Execute(_connection, "UPDATE items SET lease_until = @until WHERE key = @key AND owner = @owner AND state = 'Leased';", null,
             ("@until", (now + lease).ToUnixTimeMilliseconds()), ("@key", key), ("@owner", owner)) == 1;
 
-    /// <summary>Marks an item done, after its output is in place: with the output's hash and the prediction.</summary>
-    public void Complete(string key, string outputHash, string prediction, double probability) =>
-        Execute(_connection, "UPDATE items SET state = 'Done', owner = NULL, lease_until = NULL, error = NULL, output_hash = @hash, prediction = @prediction, probability = @probability WHERE key = @key;", null,
-            ("@key", key), ("@hash", outputHash), ("@prediction", prediction), ("@probability", probability));
+    /// <summary>Marks an item done, after its outputs are in place: with the map's hash and the findings.</summary>
+    /// <param name="key">The item's key.</param>
+    /// <param name="outputHash">The map's SHA-256.</param>
+    /// <param name="findings">The prediction and metrics.</param>
+    public void Complete(string key, string outputHash, ItemFindings findings) => Complete(key, outputHash, findings, null);
+
+    private void Complete(string key, string outputHash, ItemFindings findings, DbTransaction? transaction)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        Execute(_connection, "UPDATE items SET state = 'Done', owner = NULL, lease_until = NULL, error = NULL, output_hash = @hash, prediction = @prediction, probability = @probability, findings = @findings WHERE key = @key;", transaction,
+            ("@key", key), ("@hash", outputHash), ("@prediction", findings.Prediction), ("@probability", findings.Probability), ("@findings", JsonSerializer.Serialize(findings, FindingsJson)));
+    }
 
     /// <summary>Records a failure: the item returns to the queue until it has failed <paramref name="maxAttempts"/> times.</summary>
     public void Fail(string key, string error, int maxAttempts) =>
@@ -277,7 +293,7 @@ public sealed class BatchLedger : IDisposable
 
     private List<LedgerEntry> Entries(DbTransaction? transaction)
     {
-        using DbCommand command = Command("SELECT key, scan, method, output, state, leases, attempts, error, output_hash, prediction, probability, owner FROM items ORDER BY ordinal;", transaction);
+        using DbCommand command = Command("SELECT key, scan, method, output, state, leases, attempts, error, output_hash, findings, owner FROM items ORDER BY ordinal;", transaction);
         using DbDataReader reader = command.ExecuteReader();
         var entries = new List<LedgerEntry>();
         while (reader.Read())
@@ -286,7 +302,7 @@ public sealed class BatchLedger : IDisposable
                 new WorkItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
                 Enum.Parse<ItemState>(reader.GetString(4)), reader.GetInt32(5), reader.GetInt32(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+                reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<ItemFindings>(reader.GetString(9), FindingsJson), reader.IsDBNull(10) ? null : reader.GetString(10)));
         }
 
         return entries;

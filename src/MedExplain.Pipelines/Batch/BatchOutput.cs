@@ -1,42 +1,67 @@
+using System.Text.Json;
 using MedExplain.Imaging;
 using MedExplain.Imaging.Nifti;
 
 namespace MedExplain.Pipelines.Batch;
 
-/// <summary>An item's output: the map as NIfTI on the scan's grid, written whole or not at all (a temporary name,
-/// flushed to disk, renamed into place), its header naming the item's key so a re-run can tell it is this item's.</summary>
+/// <summary>What an item found besides its map: the prediction the map explains and, in a job with metrics, the map's
+/// metrics.</summary>
+/// <param name="Key">The item's key.</param>
+/// <param name="Prediction">The predicted class.</param>
+/// <param name="Probability">Its probability.</param>
+/// <param name="Metrics">Each metric's value; a metric the scan lacks the input for (no lesion mask) is absent.</param>
+/// <param name="Curves">Each curve metric's curve (deletion, insertion, sensitivity-n).</param>
+public sealed record ItemFindings(string Key, string Prediction, double Probability, IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, double[]> Curves);
+
+/// <summary>An item's outputs: the map as NIfTI on the scan's grid, its header naming the item's key, and beside it a
+/// JSON file of its findings. Each is written whole or not at all (a temporary name, flushed to disk, renamed into
+/// place), the findings first, so a map in place under its key means both are whole and a re-run can adopt them.</summary>
 public static class BatchOutput
 {
     private const string Mark = "MedExplain batch item ";
 
-    /// <summary>Writes the map; returns its SHA-256.</summary>
-    /// <param name="path">The output file.</param>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Writes the findings, then the map; returns the map's SHA-256.</summary>
+    /// <param name="path">The map's file (.nii.gz).</param>
     /// <param name="onScan">The map on the scan's grid.</param>
-    /// <param name="key">The item's key.</param>
-    public static string Write(string path, MedicalImage onScan, string key)
+    /// <param name="findings">The item's findings, its key among them.</param>
+    public static string Write(string path, MedicalImage onScan, ItemFindings findings)
     {
         ArgumentNullException.ThrowIfNull(onScan);
-        NiftiWriter.Write(path, onScan, description: Mark + key);
+        ArgumentNullException.ThrowIfNull(findings);
+        AtomicFile.WriteAllText(FindingsPath(path), JsonSerializer.Serialize(findings, Json));
+        NiftiWriter.Write(path, onScan, description: Mark + findings.Key);
         return BatchJob.Hash(File.ReadAllBytes(path));
     }
 
-    /// <summary>Whether <paramref name="path"/> is a whole output of the item with <paramref name="key"/>.</summary>
-    /// <param name="path">The output file.</param>
-    /// <param name="key">The item's key.</param>
-    public static bool CarriesKey(string path, string key)
+    /// <summary>The findings file beside a map: NAME.json for NAME.nii.gz.</summary>
+    /// <param name="path">The map's file.</param>
+    public static string FindingsPath(string path)
     {
-        if (!File.Exists(path))
+        ArgumentNullException.ThrowIfNull(path);
+        return (path.EndsWith(".nii.gz", StringComparison.Ordinal) ? path[..^".nii.gz".Length] : Path.ChangeExtension(path, null)) + ".json";
+    }
+
+    /// <summary>The findings of the item with <paramref name="key"/> when its outputs are whole and in place (written by a
+    /// worker that died before it could mark the item done); else null.</summary>
+    /// <param name="path">The map's file.</param>
+    /// <param name="key">The item's key.</param>
+    public static ItemFindings? Adoptable(string path, string key)
+    {
+        if (!File.Exists(path) || !File.Exists(FindingsPath(path)))
         {
-            return false;
+            return null;
         }
 
         try
         {
-            return NiftiReader.ReadHeader(path).Description == Mark + key;
+            ItemFindings? findings = JsonSerializer.Deserialize<ItemFindings>(BoundedFile.ReadUtf8(FindingsPath(path), 16 << 20, "batch findings"), Json);
+            return NiftiReader.ReadHeader(path).Description == Mark + key && findings?.Key == key ? findings : null;
         }
-        catch (Exception e) when (e is MedExplainInputException or InvalidDataException or IOException)
+        catch (Exception e) when (e is MedExplainInputException or InvalidDataException or IOException or JsonException)
         {
-            return false;
+            return null;
         }
     }
 

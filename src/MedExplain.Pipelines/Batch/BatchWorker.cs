@@ -1,3 +1,4 @@
+using MedExplain.Batching;
 using MedExplain.Imaging;
 using MedExplain.Methods;
 using MedExplain.Onnx;
@@ -63,14 +64,14 @@ public static class BatchWorker
             heartbeat.Keep(item.Key);
             try
             {
-                (MedicalImage map, ClassPrediction prediction) = Explain(model, job, item);
+                (MedicalImage map, ItemFindings findings) = Explain(model, job, item);
                 if (abandon.IsCancellationRequested)
                 {
                     break;
                 }
 
-                string hash = BatchOutput.Write(Path.Combine(folder, item.Output), map, item.Key);
-                ledger.Complete(item.Key, hash, prediction.ClassName, prediction.Confidence);
+                string hash = BatchOutput.Write(Path.Combine(folder, item.Output), map, findings);
+                ledger.Complete(item.Key, hash, findings);
                 finished++;
                 log?.Invoke($"{owner}: {item.Output}");
             }
@@ -89,14 +90,36 @@ public static class BatchWorker
     }
 
     /// <summary>One item: the scan prepared for the model, its predicted class explained by the method, the map mapped
-    /// back onto the scan's grid.</summary>
-    private static (MedicalImage Map, ClassPrediction Prediction) Explain(OnnxModel model, BatchJob job, WorkItem item)
+    /// back onto the scan's grid, and the map's metrics when the job has any.</summary>
+    private static (MedicalImage Map, ItemFindings Findings) Explain(OnnxModel model, BatchJob job, WorkItem item)
     {
         PreparedScan input = ModelInputLoader.Prepare(item.Scan, model.InputSpec);
         ClassPrediction prediction = new Predictor(model).Predict(input.Batch, item.Scan).Items[0];
         Attribution attribution = AttributionMethods.Get(item.Method).Attribute(model, input.Batch, ClassTarget.PerItem([prediction.ClassIndex]), job.OptionsFor(item.Method));
         float[] onModelGrid = Explainer.SumChannels(attribution.Values.Item(0), attribution.Values.Shape[1]);
-        return (input.Scan.WithVoxels(input.Transform.MapBack(onModelGrid)), prediction);
+        var findings = new ItemFindings(item.Key, prediction.ClassName, prediction.Confidence, new Dictionary<string, double>(), new Dictionary<string, double[]>());
+        if (job.Metrics.Count > 0)
+        {
+            EvaluationResult evaluation = new EvaluationRun(model, job.EvaluationSettingsFor(item.Method), _ => Silent.Instance)
+                .Evaluate(item.Method, [BatchJob.EvaluationItemOf(item.Scan)], [attribution]);
+            findings = findings with
+            {
+                Metrics = evaluation.Values.ToDictionary(v => v.Metric, v => v.Value, StringComparer.Ordinal),
+                Curves = evaluation.Curves.ToDictionary(c => c.Metric, c => c.Scores, StringComparer.Ordinal),
+            };
+        }
+
+        return (input.Scan.WithVoxels(input.Transform.MapBack(onModelGrid)), findings);
+    }
+
+    /// <summary>Progress nobody watches: a worker's progress is its items in the ledger.</summary>
+    private sealed class Silent : IProgress<BatchProgress>
+    {
+        public static readonly Silent Instance = new();
+
+        public void Report(BatchProgress value)
+        {
+        }
     }
 
     /// <summary>Extends the lease of the item being worked on every third of the lease's time, on a connection of its own.</summary>

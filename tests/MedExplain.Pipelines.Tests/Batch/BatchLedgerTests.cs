@@ -9,6 +9,25 @@ namespace MedExplain.Pipelines.Tests.Batch;
 public sealed class SqliteLedgerTests : BatchLedgerTests
 {
     protected override BatchLedger OpenLedger() => BatchLedger.Open(Temp.Path);
+
+    [Fact]
+    public void Open_ALedgerOfTheVersionBeforeFindings_GainsTheirColumn()
+    {
+        using (var old = new SqliteConnection($"Data Source={Path.Combine(Temp.Path, BatchLedger.FileName)}"))
+        {
+            old.Open();
+            using var create = new SqliteCommand("""
+                CREATE TABLE items (key TEXT PRIMARY KEY, ordinal INTEGER NOT NULL, scan TEXT NOT NULL, method TEXT NOT NULL, output TEXT NOT NULL,
+                    state TEXT NOT NULL, owner TEXT, lease_until BIGINT, leases INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+                    error TEXT, output_hash TEXT, prediction TEXT, probability DOUBLE PRECISION);
+                INSERT INTO items (key, ordinal, scan, method, output, state) VALUES ('k', 0, 's', 'gradient', 'maps/s-gradient.nii.gz', 'Done');
+                """, old);
+            create.ExecuteNonQuery();
+        }
+
+        using BatchLedger ledger = OpenLedger();
+        Assert.Null(ledger.Entries().Single().Findings);
+    }
 }
 
 /// <summary>The batch ledger in PostgreSQL (workers on several machines): Debian's server, started by .ci/postgres.sh;
@@ -84,23 +103,50 @@ public abstract class BatchLedgerTests : IDisposable
 
         // Item 0: written and renamed into place, then the worker died before committing "done".
         WorkItem written = ledger.Lease("a", Lease, T0)!;
-        string writtenHash = BatchOutput.Write(Path.Combine(Temp.Path, written.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), written.Key);
+        ItemFindings writtenFindings = Findings(written.Key) with { Metrics = new Dictionary<string, double> { ["deletion"] = 0.25 } };
+        string writtenHash = BatchOutput.Write(Path.Combine(Temp.Path, written.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), writtenFindings);
         // Item 1: done, then its output was overwritten by something else.
         WorkItem tampered = ledger.Lease("a", Lease, T0)!;
-        ledger.Complete(tampered.Key, BatchOutput.Write(Path.Combine(Temp.Path, tampered.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), tampered.Key), "normal", 0.9);
+        ledger.Complete(tampered.Key, BatchOutput.Write(Path.Combine(Temp.Path, tampered.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), Findings(tampered.Key)), Findings(tampered.Key));
         File.AppendAllText(Path.Combine(Temp.Path, tampered.Output), "x");
         // Item 2: an output of another key (an earlier parameter) in its place: not this item's.
         WorkItem stale = items[2];
-        BatchOutput.Write(Path.Combine(Temp.Path, stale.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), new string('0', 40));
+        BatchOutput.Write(Path.Combine(Temp.Path, stale.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), Findings(new string('0', 40)));
+        // Item 3: its map under its key, but its findings never written (the findings go first, so this is no worker's
+        // doing; it must not be taken for whole).
+        WorkItem halfWritten = items[3];
+        BatchOutput.Write(Path.Combine(Temp.Path, halfWritten.Output), scan.WithVoxels(new float[scan.VoxelsPerChannel]), Findings(halfWritten.Key));
+        File.Delete(BatchOutput.FindingsPath(Path.Combine(Temp.Path, halfWritten.Output)));
 
         PlanSummary plan = ledger.Plan(Job(), items);
 
         Assert.Equal((4, 0, 1, 1, 0), (plan.Items, plan.Done, plan.Adopted, plan.Redone, plan.Superseded));
         Dictionary<string, LedgerEntry> byKey = ledger.Entries().ToDictionary(e => e.Item.Key);
         Assert.Equal((ItemState.Done, writtenHash), (byKey[written.Key].State, byKey[written.Key].OutputHash));
+        Assert.Equal(("normal", 0.9, 0.25), (byKey[written.Key].Findings!.Prediction, byKey[written.Key].Findings!.Probability, byKey[written.Key].Findings!.Metrics["deletion"]));
         Assert.Equal(ItemState.Pending, byKey[tampered.Key].State);
         Assert.Equal(ItemState.Pending, byKey[stale.Key].State);
+        Assert.Equal(ItemState.Pending, byKey[halfWritten.Key].State);
     }
+
+    [SkippableFact]
+    public void Complete_KeepsTheFindings_MetricsAndCurvesIncluded()
+    {
+        using BatchLedger ledger = OpenLedger();
+        ledger.Plan(Job(), Job().Items());
+        WorkItem item = ledger.Lease("a", Lease, T0)!;
+        ledger.Complete(item.Key, "hash", Findings(item.Key) with
+        {
+            Metrics = new Dictionary<string, double> { ["deletion"] = 0.125, ["pointing-game"] = 1 },
+            Curves = new Dictionary<string, double[]> { ["deletion"] = [2.5, 1, 0.5] },
+        });
+
+        ItemFindings kept = ledger.Entries().Single(e => e.Item.Key == item.Key).Findings!;
+        Assert.Equal([("deletion", 0.125), ("pointing-game", 1.0)], kept.Metrics.OrderBy(m => m.Key).Select(m => (m.Key, m.Value)));
+        Assert.Equal([2.5, 1, 0.5], kept.Curves["deletion"]);
+    }
+
+    private static ItemFindings Findings(string key) => new(key, "normal", 0.9, new Dictionary<string, double>(), new Dictionary<string, double[]>());
 
     [SkippableFact]
     public void Plan_AChangedParameter_SupersedesOnlyThatMethodsItems()
@@ -131,7 +177,7 @@ public abstract class BatchLedgerTests : IDisposable
             while (ledger.Lease($"w{w}", Lease, T0) is { } item)
             {
                 leased.Add(item.Key);
-                ledger.Complete(item.Key, "hash", "normal", 0.9);
+                ledger.Complete(item.Key, "hash", Findings(item.Key));
             }
         });
 

@@ -40,4 +40,87 @@ public sealed class BatchWorkerTests : IDisposable
             Assert.True(expected.Zip(written.Voxels).All(p => Math.Abs(p.First - p.Second) <= 1e-4 * scale), $"{method}: the batch map differs from explain's");
         }
     }
+
+    [Fact]
+    public void Run_AJobWithMetrics_GivesEvaluatesValuesAndMeanCurves_ForEveryScanAndMethod()
+    {
+        string[] scans = [RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz"), RepoPaths.DemoScan("2d/slice-03-infarct.nii.gz")];
+        string[] metrics = ["deletion", "pointing-game", "relevance-mass", "top10-gain", "repeatability"];
+        var job = new BatchJob(RepoPaths.DemoModel("brain-lesion-2d"), null, scans, ["gradient", "integrated-gradients"],
+            new Dictionary<string, string> { ["steps"] = "8", ["curve-steps"] = "10", ["repeats"] = "2" })
+        { Metrics = metrics };
+        job.Check("the test");
+        using (BatchLedger ledger = BatchLedger.Open(_temp.Path))
+        {
+            ledger.Plan(job, job.Items());
+        }
+
+        Assert.Equal(4, BatchWorker.Run(() => BatchLedger.Open(_temp.Path), "test", TimeProvider.System));
+        EvaluationResult batch;
+        using (BatchLedger ledger = BatchLedger.Open(_temp.Path))
+        {
+            batch = BatchResults.Evaluation(BatchResults.Write(ledger));
+        }
+
+        // The truth: evaluate's run over the whole cohort at once, the masks and atlases found beside the scans.
+        using var model = MedExplain.Onnx.OnnxModel.Load(job.Model, null, new MedExplain.Onnx.RuntimeOptions { IntraOpThreads = 1, InterOpThreads = 1 });
+        var settings = new EvaluationSettings(job.Methods, [.. metrics.Select(EvaluationMetrics.Get)], 10, 2, [], null, false, new AttributionOptions { Steps = 8 });
+        EvaluationResult whole = new EvaluationRun(model, settings, _ => new Progress<MedExplain.Batching.BatchProgress>()).Run([.. scans.Select(BatchJob.EvaluationItemOf)]);
+
+        Assert.Equal(4 * metrics.Length, whole.Values.Count);
+        Assert.Equal(whole.Values.Select(Name).Order(), batch.Values.Select(Name).Order());
+        foreach (MetricValue expected in whole.Values)
+        {
+            double actual = batch.Values.Single(v => Name(v) == Name(expected)).Value;
+            Assert.True(Math.Abs(expected.Value - actual) <= 1e-4 * Math.Max(1, Math.Abs(expected.Value)), $"{Name(expected)}: evaluate {expected.Value}, batch {actual}");
+        }
+
+        foreach (MeanCurve expected in whole.Curves)
+        {
+            double[] actual = batch.Curves.Single(c => (c.Method, c.Metric) == (expected.Method, expected.Metric)).Scores;
+            Assert.Equal(expected.Scores.Length, actual.Length);
+            Assert.True(expected.Scores.Zip(actual).All(p => Math.Abs(p.First - p.Second) <= 1e-4 * Math.Max(1, Math.Abs(p.First))), $"{expected.Method} {expected.Metric}: the mean curves differ");
+        }
+
+        string results = File.ReadAllText(Path.Combine(_temp.Path, BatchResults.ResultsFile));
+        Assert.Equal(4, results.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(line => line.Contains("\"pointing-game\":", StringComparison.Ordinal)));
+
+        static string Name(MetricValue v) => $"{v.Scan} {v.Method} {v.Metric}";
+    }
+
+    [Fact]
+    public void Items_Metrics_EnterTheKeys_AndAChangedMaskReRunsOnlyItsScansItems()
+    {
+        string folder = _temp.File("scans");
+        Directory.CreateDirectory(folder);
+        foreach (string name in new[] { "slice-02-tumour.nii.gz", "slice-02-tumour-mask.nii.gz", "slice-03-infarct.nii.gz", "slice-03-infarct-mask.nii.gz" })
+        {
+            File.Copy(RepoPaths.DemoScan("2d/" + name), Path.Combine(folder, name));
+        }
+
+        var maps = new BatchJob(RepoPaths.DemoModel("brain-lesion-2d"), null, [folder], ["gradient", "grad-cam"], new Dictionary<string, string>());
+        BatchJob evaluated = maps with { Metrics = ["pointing-game"] };
+        string[] mapKeys = [.. maps.Items().Select(i => i.Key)], before = [.. evaluated.Items().Select(i => i.Key)];
+        Assert.Empty(mapKeys.Intersect(before));
+        // A metric parameter does not touch a job without metrics.
+        Assert.Equal(mapKeys, (maps with { Parameters = new Dictionary<string, string> { ["curve-steps"] = "30" } }).Items().Select(i => i.Key));
+
+        File.Copy(RepoPaths.DemoScan("2d/slice-01-normal-mask.nii.gz"), Path.Combine(folder, "slice-03-infarct-mask.nii.gz"), overwrite: true);
+        string[] after = [.. evaluated.Items().Select(i => i.Key)];
+        Assert.Equal([true, true, false, false], before.Zip(after).Select(p => p.First == p.Second));
+    }
+
+    [Theory]
+    [InlineData("label-randomisation", "", "shuffled labels")]
+    [InlineData("repeatability", "", "repeats to 2 or more")]
+    [InlineData("no-such-metric", "", "is not a metric")]
+    [InlineData("deletion", "1", "from 2 to")]
+    public void Check_MetricsABatchCannotCompute_AreRefusedWithWhatTheyNeed(string metric, string curveSteps, string expected)
+    {
+        var parameters = curveSteps.Length == 0 ? new Dictionary<string, string>() : new Dictionary<string, string> { ["curve-steps"] = curveSteps };
+        var job = new BatchJob(RepoPaths.DemoModel("brain-lesion-2d"), null, [RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz")], ["gradient"], parameters) { Metrics = [metric] };
+        var error = Assert.Throws<MedExplainInputException>(() => job.Check("job.json"));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("job.json", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -33,8 +33,41 @@ public sealed class BatchCommandTests : IDisposable
         Assert.Equal(12, File.ReadAllLines(_temp.File("out/results.jsonl")).Length);
     }
 
+    [Fact]
+    public void Run_WithMetrics_WritesTheEvaluateReportOverTheCohort_AndStatusWritesItAgain()
+    {
+        string folder = _temp.File("evaluated");
+        string output = Run(["batch", "run", "--model", RepoPaths.DemoModel("brain-lesion-2d"), "--data", RepoPaths.DemoScan("2d"), "--methods", "gradient,grad-cam",
+            "--metrics", "deletion,pointing-game", "--param", "curve-steps=8", "--out", folder, "--workers", "2"]);
+
+        Assert.Contains("mean over scans:", output, StringComparison.Ordinal);
+        Assert.Contains($"report: {Path.Combine(folder, "report.html")}", output, StringComparison.Ordinal);
+        // Deletion for each of the 6 scans and 2 methods; the pointing game only where the lesion mask is not empty
+        // (the tumour and the infarct, each as NIfTI and PNG).
+        string[] rows = File.ReadAllLines(Path.Combine(folder, "metrics.csv"))[1..];
+        Assert.Equal((12, 8), (rows.Count(r => r.Contains(",deletion,", StringComparison.Ordinal)), rows.Count(r => r.Contains(",pointing-game,", StringComparison.Ordinal))));
+        Assert.Contains("Perturbation curves", File.ReadAllText(Path.Combine(folder, "report.html")), StringComparison.Ordinal);
+        Assert.All(File.ReadAllLines(Path.Combine(folder, "results.jsonl")), line => Assert.Contains("\"deletion\":", line, StringComparison.Ordinal));
+
+        File.Delete(Path.Combine(folder, "report.html"));
+        (int code, string status, string error) = CliRunner.Run(["batch", "status", "--out", folder, "--report"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("12 items: 0 pending, 0 leased, 12 done", status, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "report.html")));
+    }
+
+    [Fact]
+    public void Run_AJobFileAndJobOptionsBoth_ExitsTwo()
+    {
+        File.WriteAllText(_temp.File("job.json"), "{}");
+        (int code, _, string error) = CliRunner.Run(["batch", "run", "--job", _temp.File("job.json"), "--methods", "gradient", "--out", _temp.File("both")]);
+        Assert.Equal(2, code);
+        Assert.Contains("give --job or --methods, not both", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--methods", "no-such-method", "no-such-method")]
+    [InlineData("--metrics", "label-randomisation", "shuffled labels")]
     [InlineData("--param", "steps=many", "steps = many")]
     [InlineData("--param", "depth=3", "depth = 3")]
     public void Run_ABadJob_ExitsTwoNamingTheProblem(string option, string value, string named)

@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using MedExplain.Batching;
+using MedExplain.Cli.Evaluation;
 using MedExplain.Cli.Reports;
+using MedExplain.Pipelines;
 using MedExplain.Pipelines.Batch;
 using BatchWorker = MedExplain.Pipelines.Batch.BatchWorker;
 
@@ -67,7 +69,8 @@ internal static class BatchCommand
     {
         Option<string> output = Output();
         Option<string> ledgerOption = LedgerOption();
-        var command = new Command("status", "Where a job stands: items by state, re-leased items, failures with their errors.") { output, ledgerOption };
+        Option<bool> report = Report();
+        var command = new Command("status", "Where a job stands: items by state, re-leased items, failures with their errors.") { output, ledgerOption, report };
         command.SetAction(result => console.Guard(() =>
         {
             string folder = result.GetValue(output)!;
@@ -78,9 +81,25 @@ internal static class BatchCommand
 
             using BatchLedger ledger = Ledger(folder, result.GetValue(ledgerOption))();
             PrintStatus(console, ledger);
-            return ExitCodes.Success;
+            return result.GetValue(report) ? ReportEnded(console, ledger) : ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The option that writes an ended job's results and report again (a detached cluster job's report).</summary>
+    internal static Option<bool> Report() => new("--report") { Description = "Write the ended job's results.jsonl, failed.jsonl and, for a job with metrics, metrics.csv, metrics.json and report.html over the cohort." };
+
+    /// <summary>Writes an ended job's results and report; refuses while items are left, as workers may be writing.</summary>
+    internal static int ReportEnded(CliConsole console, BatchLedger ledger)
+    {
+        IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
+        int left = counts[ItemState.Pending] + counts[ItemState.Leased];
+        if (left > 0)
+        {
+            throw new MedExplainParameterException("report", $"{ledger.Folder} still has {left} items to do; its results and report are written when it ends.");
+        }
+
+        return Finish(console, () => ledger, dispose: false);
     }
 
     /// <summary>Prints a job's items by state, how many were leased again, and its failures with their errors.</summary>
@@ -210,6 +229,32 @@ internal static class BatchCommand
         return process;
     }
 
+    /// <summary>The evaluate report over the cohort: metrics.csv, metrics.json, report.html and the table of means, from
+    /// the items done (a failed item's scan is missing from them, and listed in failed.jsonl).</summary>
+    private static void WriteEvaluation(CliConsole console, BatchJob job, IReadOnlyList<LedgerEntry> entries, string folder)
+    {
+        EvaluationResult evaluation = BatchResults.Evaluation(entries);
+        EvaluationSettings settings = job.EvaluationSettingsFor(job.Methods[0]) with { Methods = job.Methods };
+        LedgerEntry[] done = [.. entries.Where(e => e.State == ItemState.Done)];
+        EvaluationOutput.WriteFiles(evaluation, folder);
+        EvaluationOutput.WriteTable(console.Out, evaluation, settings);
+        var parameters = new Dictionary<string, string>
+        {
+            ["model"] = Path.GetFileName(job.Model),
+            ["scans"] = done.Select(e => e.Item.Scan).Distinct().Count().ToString(CultureInfo.InvariantCulture),
+            ["items done"] = $"{done.Length} of {entries.Count} (failed ones: {BatchResults.FailedFile})",
+            ["target"] = "the predicted class of each scan",
+            ["baseline"] = "zeros (the model's input space)",
+        };
+        foreach ((string name, string value) in job.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            parameters[name] = value;
+        }
+
+        string report = EvaluationOutput.WriteReport(evaluation, settings, $"MedExplain cohort evaluation: {Path.GetFileNameWithoutExtension(job.Model)}", parameters, folder);
+        console.Out.WriteLine($"report: {report}");
+    }
+
     private static void Append(string log, string? line)
     {
         if (line is not null)
@@ -221,15 +266,21 @@ internal static class BatchCommand
         }
     }
 
-    /// <summary>Writes the job's results (<see cref="BatchResults"/>) and lists the failures: exit 2 when any item
-    /// failed, so no item is skipped silently.</summary>
-    internal static int Finish(CliConsole console, Func<BatchLedger> open)
+    /// <summary>Writes the job's results (<see cref="BatchResults"/>), and for a job with metrics the evaluate report over
+    /// the cohort, and lists the failures: exit 2 when any item failed, so no item is skipped silently.</summary>
+    internal static int Finish(CliConsole console, Func<BatchLedger> open, bool dispose = true)
     {
-        using BatchLedger ledger = open();
+        BatchLedger ledger = open();
+        using IDisposable? owned = dispose ? ledger : null;
         string folder = ledger.Folder;
         IReadOnlyList<LedgerEntry> entries = BatchResults.Write(ledger);
         LedgerEntry[] failed = [.. entries.Where(e => e.State == ItemState.Failed)];
         console.Out.WriteLine($"batch: {entries.Count(e => e.State == ItemState.Done)} of {entries.Count} done; results: {Path.Combine(folder, BatchResults.ResultsFile)}");
+        if (ledger.Job is { Metrics.Count: > 0 } job)
+        {
+            WriteEvaluation(console, job, entries, folder);
+        }
+
         foreach (LedgerEntry f in failed)
         {
             console.Error.WriteLine($"failed after {f.Attempts} attempts: {f.Item.Scan} {f.Item.Method}: {f.Error}");
@@ -246,12 +297,13 @@ internal sealed class JobOptions(string jobFileDescription)
     private readonly Option<string> _model = new("--model", "-m") { Description = "The model (instead of --job)." };
     private readonly Option<string[]> _data = new("--data") { Description = "Scans or folders of scans (instead of --job).", AllowMultipleArgumentsPerToken = true };
     private readonly Option<string> _methods = new("--methods") { Description = "Comma-separated methods (instead of --job)." };
-    private readonly Option<string[]> _parameters = new("--param") { Description = "NAME=VALUE or METHOD.NAME=VALUE: steps, samples, noise, seed (instead of --job).", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<string?> _metrics = new("--metrics") { Description = $"Comma-separated metrics to evaluate each map with, as evaluate does (instead of --job): {EvaluationMetrics.Names}." };
+    private readonly Option<string[]> _parameters = new("--param") { Description = "NAME=VALUE or METHOD.NAME=VALUE: steps, samples, noise, seed for the maps; curve-steps, repeats for the metrics (instead of --job).", AllowMultipleArgumentsPerToken = true };
 
     /// <summary>Puts these options among the command's, from position <paramref name="at"/> on.</summary>
     public void AddTo(Command command, int at = 0)
     {
-        Option[] options = [_jobFile, _model, _data, _methods, _parameters];
+        Option[] options = [_jobFile, _model, _data, _methods, _metrics, _parameters];
         for (int i = 0; i < options.Length; i++)
         {
             command.Options.Insert(at + i, options[i]);
@@ -259,11 +311,18 @@ internal sealed class JobOptions(string jobFileDescription)
     }
 
     /// <summary>The job the command line names, checked.</summary>
-    public BatchJob Read(ParseResult result) => result.GetValue(_jobFile) is { } file
-        ? BatchJob.Load(file)
-        : FromOptions(result.GetValue(_model), result.GetValue(_data), result.GetValue(_methods), result.GetValue(_parameters));
+    public BatchJob Read(ParseResult result)
+    {
+        string? file = result.GetValue(_jobFile);
+        if (file is not null && new Option[] { _model, _data, _methods, _metrics, _parameters }.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } both)
+        {
+            throw new MedExplainParameterException("job", $"the job file names the model, scans, methods, metrics and parameters: give --job or {both.Name}, not both.");
+        }
 
-    private static BatchJob FromOptions(string? model, string[]? data, string? methods, string[]? parameters)
+        return file is not null ? BatchJob.Load(file) : FromOptions(result.GetValue(_model), result.GetValue(_data), result.GetValue(_methods), result.GetValue(_metrics), result.GetValue(_parameters));
+    }
+
+    private static BatchJob FromOptions(string? model, string[]? data, string? methods, string? metrics, string[]? parameters)
     {
         if (model is null || data is not { Length: > 0 } || methods is null)
         {
@@ -277,7 +336,10 @@ internal sealed class JobOptions(string jobFileDescription)
             values[parts[0]] = parts.Length == 2 ? parts[1] : throw new MedExplainParameterException("param", $"\"{p}\" is not NAME=VALUE.");
         }
 
-        var job = new BatchJob(Path.GetFullPath(model), null, [.. data.Select(Path.GetFullPath)], [.. methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], values);
+        var job = new BatchJob(Path.GetFullPath(model), null, [.. data.Select(Path.GetFullPath)], [.. methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], values)
+        {
+            Metrics = metrics is null ? [] : [.. metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+        };
         job.Check("the options");
         return job;
     }

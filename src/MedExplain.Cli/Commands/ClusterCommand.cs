@@ -105,7 +105,7 @@ internal static class ClusterCommand
             console.Out.WriteLine($"cluster: {plan.Items} items on the board of cluster {settings.ClusterId}; done before {plan.Done}, adopted {plan.Adopted}, redone {plan.Redone}, superseded {plan.Superseded}");
             if (result.GetValue(detach))
             {
-                console.Out.WriteLine($"the cluster writes its results into {folder} when it is done; follow it with: medexplain cluster status --db DB --out {folder}");
+                console.Out.WriteLine($"the cluster writes its results into {folder} when it is done; follow it with: medexplain cluster status --db DB --out {folder}{(job.Metrics.Count > 0 ? " (add --report once it has ended for the evaluate report over the cohort)" : string.Empty)}");
                 return ExitCodes.Success;
             }
 
@@ -120,11 +120,17 @@ internal static class ClusterCommand
         Option<string> db = Database();
         Option<string> cluster = ClusterName();
         Option<string> output = new("--out", "-o", "--output") { Description = "One job's folder; default: every job on the board." };
-        var command = new Command("status", "The jobs on the cluster's board (or one job, on the board or not): items by state, re-leased items, failures with their errors.") { db, cluster, output };
+        Option<bool> report = BatchCommand.Report();
+        var command = new Command("status", "The jobs on the cluster's board (or one job, on the board or not): items by state, re-leased items, failures with their errors.") { db, cluster, output, report };
         command.SetAction(result => console.Guard(() =>
         {
             var settings = new ClusterSettings(result.GetValue(db)!) { ClusterId = result.GetValue(cluster)! };
             string[] folders;
+            if (result.GetValue(report) && result.GetValue(output) is null)
+            {
+                throw new MedExplainParameterException("report", "needs --out: the job whose results and report to write.");
+            }
+
             if (result.GetValue(output) is { } one)
             {
                 folders = [ClusterDatabase.JobFolder(one)];
@@ -145,6 +151,10 @@ internal static class ClusterCommand
                 }
 
                 BatchCommand.PrintStatus(console, ledger);
+                if (result.GetValue(report))
+                {
+                    return BatchCommand.ReportEnded(console, ledger);
+                }
             }
 
             return ExitCodes.Success;

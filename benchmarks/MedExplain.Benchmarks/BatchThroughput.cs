@@ -21,15 +21,7 @@ internal static class BatchThroughput
         string folder = Directory.CreateTempSubdirectory("medexplain-batch-").FullName;
         try
         {
-            string data = Path.Combine(folder, "scans");
-            Directory.CreateDirectory(data);
-            MedicalImage slice = MedicalImageReader.Read(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(DemoModels.Path("brain-lesion-2d")))!, "scans", "2d", "slice-02-tumour.nii.gz"));
-            for (int n = 0; n < scans; n++)
-            {
-                var random = new Random(n);
-                NiftiWriter.Write(Path.Combine(data, $"scan-{n:00000}.nii.gz"), slice.WithVoxels([.. slice.Voxels.Select(v => v + (float)(random.NextDouble() * 5))]));
-            }
-
+            string data = WriteVariants(Path.Combine(folder, "scans"), scans);
             var job = new BatchJob(DemoModels.Path("brain-lesion-2d"), null, [data], ["gradient", "input-x-gradient"], new Dictionary<string, string>());
             IReadOnlyList<WorkItem> items = job.Items();
 
@@ -151,11 +143,25 @@ internal static class BatchThroughput
         }
     }
 
+    /// <summary>Writes <paramref name="scans"/> seeded variants of a demo slice (noise added) into <paramref name="data"/>.</summary>
+    internal static string WriteVariants(string data, int scans)
+    {
+        Directory.CreateDirectory(data);
+        MedicalImage slice = MedicalImageReader.Read(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(DemoModels.Path("brain-lesion-2d")))!, "scans", "2d", "slice-02-tumour.nii.gz"));
+        for (int n = 0; n < scans; n++)
+        {
+            var random = new Random(n);
+            NiftiWriter.Write(Path.Combine(data, $"scan-{n:00000}.nii.gz"), slice.WithVoxels([.. slice.Voxels.Select(v => v + (float)(random.NextDouble() * 5))]));
+        }
+
+        return data;
+    }
+
     /// <summary>The worker mode of this program: what <c>medexplain batch worker</c> runs.</summary>
     public static int Work(string folder, string name) =>
         BatchWorker.Run(() => BatchLedger.Open(folder), $"{Environment.MachineName}:{Environment.ProcessId}:{name}", TimeProvider.System) >= 0 ? 0 : 1;
 
-    private static Process StartWorker(string folder, string name)
+    internal static Process StartWorker(string folder, string name)
     {
         string host = Environment.ProcessPath!;
         var start = new ProcessStartInfo(host) { UseShellExecute = false };

@@ -24,6 +24,13 @@ if (args is ["case-index", ..])
     return CaseIndexTiming.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
 }
 
+if (args is ["batch-evaluate", ..])
+{
+    return BatchEvaluation.Run(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
+}
+
 if (args is ["batch-throughput", ..])
 {
     return BatchThroughput.Run(

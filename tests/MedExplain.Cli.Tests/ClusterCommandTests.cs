@@ -98,7 +98,7 @@ public sealed class ClusterCommandTests : IDisposable
         Assert.All(finished.Where(e => held.Contains(e.Item.Key)), e => Assert.True(e.Leases >= 2, $"{e.Item.Output}: held by the killed silo, leased {e.Leases} time(s)"));
         string[] results = File.ReadAllLines(Path.Combine(folder, BatchResults.ResultsFile));
         Assert.Equal(120, results.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("output").GetString()).Distinct().Count());
-        Assert.Equal(120, Directory.GetFiles(Path.Combine(folder, "maps")).Length);
+        Assert.Equal((120, 120), (Directory.GetFiles(Path.Combine(folder, "maps"), "*.nii.gz").Length, Directory.GetFiles(Path.Combine(folder, "maps"), "*.json").Length));
     }
 
     private Process StartSilo(string db, string name)

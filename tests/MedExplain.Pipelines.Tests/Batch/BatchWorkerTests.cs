@@ -87,40 +87,4 @@ public sealed class BatchWorkerTests : IDisposable
 
         static string Name(MetricValue v) => $"{v.Scan} {v.Method} {v.Metric}";
     }
-
-    [Fact]
-    public void Items_Metrics_EnterTheKeys_AndAChangedMaskReRunsOnlyItsScansItems()
-    {
-        string folder = _temp.File("scans");
-        Directory.CreateDirectory(folder);
-        foreach (string name in new[] { "slice-02-tumour.nii.gz", "slice-02-tumour-mask.nii.gz", "slice-03-infarct.nii.gz", "slice-03-infarct-mask.nii.gz" })
-        {
-            File.Copy(RepoPaths.DemoScan("2d/" + name), Path.Combine(folder, name));
-        }
-
-        var maps = new BatchJob(RepoPaths.DemoModel("brain-lesion-2d"), null, [folder], ["gradient", "grad-cam"], new Dictionary<string, string>());
-        BatchJob evaluated = maps with { Metrics = ["pointing-game"] };
-        string[] mapKeys = [.. maps.Items().Select(i => i.Key)], before = [.. evaluated.Items().Select(i => i.Key)];
-        Assert.Empty(mapKeys.Intersect(before));
-        // A metric parameter does not touch a job without metrics.
-        Assert.Equal(mapKeys, (maps with { Parameters = new Dictionary<string, string> { ["curve-steps"] = "30" } }).Items().Select(i => i.Key));
-
-        File.Copy(RepoPaths.DemoScan("2d/slice-01-normal-mask.nii.gz"), Path.Combine(folder, "slice-03-infarct-mask.nii.gz"), overwrite: true);
-        string[] after = [.. evaluated.Items().Select(i => i.Key)];
-        Assert.Equal([true, true, false, false], before.Zip(after).Select(p => p.First == p.Second));
-    }
-
-    [Theory]
-    [InlineData("label-randomisation", "", "shuffled labels")]
-    [InlineData("repeatability", "", "repeats to 2 or more")]
-    [InlineData("no-such-metric", "", "is not a metric")]
-    [InlineData("deletion", "1", "from 2 to")]
-    public void Check_MetricsABatchCannotCompute_AreRefusedWithWhatTheyNeed(string metric, string curveSteps, string expected)
-    {
-        var parameters = curveSteps.Length == 0 ? new Dictionary<string, string>() : new Dictionary<string, string> { ["curve-steps"] = curveSteps };
-        var job = new BatchJob(RepoPaths.DemoModel("brain-lesion-2d"), null, [RepoPaths.DemoScan("2d/slice-02-tumour.nii.gz")], ["gradient"], parameters) { Metrics = [metric] };
-        var error = Assert.Throws<MedExplainInputException>(() => job.Check("job.json"));
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-        Assert.Contains("job.json", error.Message, StringComparison.Ordinal);
-    }
 }

@@ -95,11 +95,17 @@ public sealed class BatchLedger : IDisposable
             // adopted). "Done" without its output cannot survive a power cut unnoticed either: planning checks hashes.
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 60000;");
             Execute(connection, Schema);
-            // Ledgers of the version before findings were kept lack their column.
-            using var hasFindings = new SqliteCommand("SELECT COUNT(*) FROM pragma_table_info('items') WHERE name = 'findings';", connection);
-            if (Convert.ToInt32(hasFindings.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            // Ledgers of the version before findings were kept lack their column; one write transaction, so two
+            // processes opening such a ledger at once do not both add it.
+            using (SqliteTransaction upgrade = connection.BeginTransaction(deferred: false))
             {
-                Execute(connection, "ALTER TABLE items ADD COLUMN findings TEXT;");
+                using var hasFindings = new SqliteCommand("SELECT COUNT(*) FROM pragma_table_info('items') WHERE name = 'findings';", connection, upgrade);
+                if (Convert.ToInt32(hasFindings.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+                {
+                    Execute(connection, "ALTER TABLE items ADD COLUMN findings TEXT;", upgrade);
+                }
+
+                upgrade.Commit();
             }
 
             return new BatchLedger(connection, Path.GetFullPath(folder));

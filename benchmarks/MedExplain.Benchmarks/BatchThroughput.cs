@@ -49,15 +49,17 @@ internal static class BatchThroughput
             }
 
             clock.Restart();
-            Process[] running = [.. Enumerable.Range(0, workers).Select(w => StartWorker(together, $"w{w + 1}"))];
+            // When each worker process finished its first item (it says so on its output, so that watching costs the
+            // workers nothing), and when it ended: the time it was up and working. A restarted worker's start (process,
+            // model load, graphs compiled) is the kill's cost, not working time.
+            var firstItem = new System.Collections.Concurrent.ConcurrentDictionary<int, double>();
+            var ended = new Dictionary<int, double>();
+            Process Start(int w) => StartWorker(together, $"w{w + 1}", pid => firstItem.TryAdd(pid, clock.Elapsed.TotalSeconds));
+            Process[] running = [.. Enumerable.Range(0, workers).Select(Start)];
             var pick = new Random(1);
             var lastKill = Stopwatch.StartNew();
             int kills = 0;
             double nearlyDone = -1;
-            // When each worker process took its first item, and when it ended: the time it was up and working. A
-            // restarted worker's start (process, model load, graphs compiled) is the kill's cost, not working time.
-            var firstLease = new Dictionary<int, double>();
-            var ended = new Dictionary<int, double>();
             while (true)
             {
                 if (killEverySeconds > 0 && lastKill.Elapsed.TotalSeconds >= killEverySeconds && running.FirstOrDefault(p => !p.HasExited) is not null)
@@ -73,16 +75,6 @@ internal static class BatchThroughput
                 {
                     IReadOnlyDictionary<ItemState, int> counts = ledger.Counts();
                     left = counts[ItemState.Pending] + counts[ItemState.Leased];
-                    if (killEverySeconds > 0)
-                    {
-                        foreach (Process p in running.Where(p => !firstLease.ContainsKey(p.Id)))
-                        {
-                            if (ledger.Entries().Any(e => e.Owner?.Split(':')[1] == p.Id.ToString(CultureInfo.InvariantCulture)))
-                            {
-                                firstLease[p.Id] = clock.Elapsed.TotalSeconds;
-                            }
-                        }
-                    }
                 }
 
                 foreach (Process p in running.Where(p => p.HasExited && !ended.ContainsKey(p.Id)))
@@ -111,7 +103,7 @@ internal static class BatchThroughput
                         }
 
                         running[w].Dispose();
-                        running[w] = StartWorker(together, $"w{w + 1}");
+                        running[w] = Start(w);
                     }
                 }
 
@@ -130,9 +122,9 @@ internal static class BatchThroughput
             if (killEverySeconds > 0)
             {
                 double wall = clock.Elapsed.TotalSeconds;
-                double working = firstLease.Sum(w => (ended.TryGetValue(w.Key, out double end) ? end : wall) - w.Value);
+                double working = firstItem.Sum(w => (ended.TryGetValue(w.Key, out double end) ? end : wall) - w.Value);
                 Console.WriteLine($"  {kills} workers killed (one every {killEverySeconds} s) and replaced; wall time / ideal wall time of {workers} workers that never die: {workers * single / rate:0.00}; the last 1% of the items took {wall - nearlyDone:0.0} s of {wall:0.0} s");
-                Console.WriteLine($"  workers up and working {working / wall:0.00} on average (from a worker's first lease to its death); wall time / ideal wall time of the surviving workers ({items.Count} / ({working / wall:0.00} × one worker's rate)): {wall * (working / wall) * single / items.Count:0.00}");
+                Console.WriteLine($"  workers up and working {working / wall:0.00} on average (from a worker's first item done to its death); wall time / ideal wall time of the surviving workers ({items.Count} / ({working / wall:0.00} × one worker's rate)): {wall * (working / wall) * single / items.Count:0.00}");
             }
             return 0;
         }
@@ -157,14 +149,31 @@ internal static class BatchThroughput
         return data;
     }
 
-    /// <summary>The worker mode of this program: what <c>medexplain batch worker</c> runs.</summary>
-    public static int Work(string folder, string name) =>
-        BatchWorker.Run(() => BatchLedger.Open(folder), $"{Environment.MachineName}:{Environment.ProcessId}:{name}", TimeProvider.System) >= 0 ? 0 : 1;
+    /// <summary>The worker mode of this program: what <c>medexplain batch worker</c> runs; it prints one line when its
+    /// first item is done.</summary>
+    public static int Work(string folder, string name)
+    {
+        bool first = true;
+        void Log(string line)
+        {
+            if (first)
+            {
+                first = false;
+                Console.Out.WriteLine(FirstItem);
+                Console.Out.Flush();
+            }
+        }
 
-    internal static Process StartWorker(string folder, string name)
+        return BatchWorker.Run(() => BatchLedger.Open(folder), $"{Environment.MachineName}:{Environment.ProcessId}:{name}", TimeProvider.System, Log) >= 0 ? 0 : 1;
+    }
+
+    private const string FirstItem = "first item done";
+
+    /// <summary>Starts a worker process; <paramref name="onFirstItem"/> gets its process id when it has done its first item.</summary>
+    internal static Process StartWorker(string folder, string name, Action<int>? onFirstItem = null)
     {
         string host = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(host) { UseShellExecute = false };
+        var start = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardOutput = onFirstItem is not null };
         if (Path.GetFileNameWithoutExtension(host) == "dotnet")
         {
             start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
@@ -175,6 +184,20 @@ internal static class BatchThroughput
             start.ArgumentList.Add(argument);
         }
 
-        return Process.Start(start)!;
+        Process process = Process.Start(start)!;
+        if (onFirstItem is not null)
+        {
+            int id = process.Id;
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data == FirstItem)
+                {
+                    onFirstItem(id);
+                }
+            };
+            process.BeginOutputReadLine();
+        }
+
+        return process;
     }
 }

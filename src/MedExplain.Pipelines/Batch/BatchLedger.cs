@@ -63,8 +63,6 @@ public sealed class BatchLedger : IDisposable
         CREATE INDEX IF NOT EXISTS items_queue ON items (state, ordinal);
         """;
 
-    private static readonly JsonSerializerOptions FindingsJson = new(JsonSerializerDefaults.Web);
-
     private readonly DbConnection _connection;
     private readonly bool _postgres;
 
@@ -266,7 +264,7 @@ public sealed class BatchLedger : IDisposable
     {
         ArgumentNullException.ThrowIfNull(findings);
         Execute(_connection, "UPDATE items SET state = 'Done', owner = NULL, lease_until = NULL, error = NULL, output_hash = @hash, prediction = @prediction, probability = @probability, findings = @findings WHERE key = @key;", transaction,
-            ("@key", key), ("@hash", outputHash), ("@prediction", findings.Prediction), ("@probability", findings.Probability), ("@findings", JsonSerializer.Serialize(findings, FindingsJson)));
+            ("@key", key), ("@hash", outputHash), ("@prediction", findings.Prediction), ("@probability", findings.Probability), ("@findings", JsonSerializer.Serialize(findings, BatchOutput.Json)));
     }
 
     /// <summary>Records a failure: the item returns to the queue until it has failed <paramref name="maxAttempts"/> times.</summary>
@@ -308,7 +306,7 @@ public sealed class BatchLedger : IDisposable
                 new WorkItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
                 Enum.Parse<ItemState>(reader.GetString(4)), reader.GetInt32(5), reader.GetInt32(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<ItemFindings>(reader.GetString(9), FindingsJson), reader.IsDBNull(10) ? null : reader.GetString(10)));
+                reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<ItemFindings>(reader.GetString(9), BatchOutput.Json), reader.IsDBNull(10) ? null : reader.GetString(10)));
         }
 
         return entries;

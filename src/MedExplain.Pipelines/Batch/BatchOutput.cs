@@ -20,7 +20,9 @@ public static class BatchOutput
 {
     private const string Mark = "MedExplain batch item ";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>How findings are written, in their files, the ledger and results.jsonl: a metric that came out NaN is
+    /// written as such (as evaluate writes it), not lost with the worker that failed to write it.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Writes the findings, then the map; returns the map's SHA-256.</summary>
     /// <param name="path">The map's file (.nii.gz).</param>

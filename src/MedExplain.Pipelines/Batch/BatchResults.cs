@@ -44,5 +44,5 @@ public static class BatchResults
     {
         scan = e.Item.Scan, method = e.Item.Method, output = e.Item.Output, key = e.Item.Key, sha256 = e.OutputHash,
         prediction = e.Findings?.Prediction, probability = e.Findings?.Probability, metrics = e.Findings is { Metrics.Count: > 0 } f ? f.Metrics : null, leases = e.Leases, attempts = e.Attempts, error = e.Error,
-    }) + "\n"));
+    }, BatchOutput.Json) + "\n"));
 }

@@ -130,19 +130,19 @@ public abstract class BatchLedgerTests : IDisposable
     }
 
     [SkippableFact]
-    public void Complete_KeepsTheFindings_MetricsAndCurvesIncluded()
+    public void Complete_KeepsTheFindings_MetricsAndCurvesIncluded_ANaNAsNaN()
     {
         using BatchLedger ledger = OpenLedger();
         ledger.Plan(Job(), Job().Items());
         WorkItem item = ledger.Lease("a", Lease, T0)!;
         ledger.Complete(item.Key, "hash", Findings(item.Key) with
         {
-            Metrics = new Dictionary<string, double> { ["deletion"] = 0.125, ["pointing-game"] = 1 },
+            Metrics = new Dictionary<string, double> { ["deletion"] = 0.125, ["pointing-game"] = 1, ["undefined"] = double.NaN },
             Curves = new Dictionary<string, double[]> { ["deletion"] = [2.5, 1, 0.5] },
         });
 
         ItemFindings kept = ledger.Entries().Single(e => e.Item.Key == item.Key).Findings!;
-        Assert.Equal([("deletion", 0.125), ("pointing-game", 1.0)], kept.Metrics.OrderBy(m => m.Key).Select(m => (m.Key, m.Value)));
+        Assert.Equal([("deletion", 0.125), ("pointing-game", 1.0), ("undefined", double.NaN)], kept.Metrics.OrderBy(m => m.Key).Select(m => (m.Key, m.Value)));
         Assert.Equal([2.5, 1, 0.5], kept.Curves["deletion"]);
     }
 

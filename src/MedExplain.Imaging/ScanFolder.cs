@@ -25,8 +25,9 @@ public static class ScanFolder
             .Select(twins => twins.OrderBy(FormatRank).ThenBy(f => f, StringComparer.Ordinal).First())
             .Order(StringComparer.Ordinal).Take(max)];
 
-    /// <summary>The companion of <paramref name="scan"/> in <paramref name="folder"/> (NAME-mask.*, NAME-regions.*), in the
-    /// scan's own format when there is one, so that both are placed in space the same way.</summary>
+    /// <summary>The companion of <paramref name="scan"/> in <paramref name="folder"/> (NAME-mask.*, NAME-regions.*; a scan
+    /// extension in lower or upper case), in the scan's own format when there is one, so that both are placed in space the
+    /// same way.</summary>
     /// <param name="scan">The scan.</param>
     /// <param name="folder">Where to look.</param>
     /// <param name="suffix">"-mask", "-regions" or "-confounder".</param>
@@ -37,8 +38,11 @@ public static class ScanFolder
             return null;
         }
 
+        // The few names it can have are tried one by one: listing the folder for every scan would cost a cohort of N
+        // scans N² directory entries.
         string extension = Extensions.FirstOrDefault(e => scan.EndsWith(e, StringComparison.OrdinalIgnoreCase)) ?? string.Empty;
-        return Directory.EnumerateFiles(folder, Stem(scan) + suffix + ".*").Where(IsScan)
+        string name = Path.Combine(folder, Stem(scan) + suffix);
+        return Extensions.SelectMany(e => new[] { e, e.ToUpperInvariant() }).Select(e => name + e).Where(File.Exists)
             .OrderBy(f => f.EndsWith(extension, StringComparison.OrdinalIgnoreCase) ? 0 : 1).ThenBy(FormatRank).ThenBy(f => f, StringComparer.Ordinal)
             .FirstOrDefault();
     }

@@ -108,6 +108,20 @@ public sealed class LabelMapsTests : IDisposable
         Assert.Equal("slice-02-tumour-mask.png", Path.GetFileName(ScanFolder.Companion(RepoPaths.DemoScan("2d/slice-02-tumour.png"), Path.GetDirectoryName(RepoPaths.DemoScan("2d/x"))!, "-mask")));
     }
 
+    [Fact]
+    public void Companion_PrefersTheScansOwnFormat_FindsUpperCaseExtensions_AndNothingWhenThereIsNone()
+    {
+        foreach (string name in new[] { "a.nii.gz", "a-mask.PNG", "a-mask.nii.gz", "b.png", "b-mask.PNG", "c.png", "c-mask.txt" })
+        {
+            File.WriteAllText(_temp.File(name), string.Empty);
+        }
+
+        Assert.Equal("a-mask.nii.gz", Path.GetFileName(ScanFolder.Companion(_temp.File("a.nii.gz"), _temp.Path, "-mask")));
+        Assert.Equal("b-mask.PNG", Path.GetFileName(ScanFolder.Companion(_temp.File("b.png"), _temp.Path, "-mask")));
+        Assert.Null(ScanFolder.Companion(_temp.File("c.png"), _temp.Path, "-mask"));
+        Assert.Null(ScanFolder.Companion(_temp.File("a.nii.gz"), _temp.File("missing"), "-mask"));
+    }
+
     private static MedicalImage Image(int[] dims, float[] voxels, Affine affine) =>
         new(dims, 1, voxels, affine, new ImageMetadata { Format = "NIfTI-1", Source = "test", DataType = "float32" });
 

@@ -60,7 +60,8 @@ internal static class BatchCommand
             }
 
             Watch(console, folder, result.GetValue(ledgerOption), count);
-            return Finish(console, open);
+            using BatchLedger finished = open();
+            return Finish(console, finished);
         }));
         return command;
     }
@@ -99,7 +100,7 @@ internal static class BatchCommand
             throw new MedExplainParameterException("report", $"{ledger.Folder} still has {left} items to do; its results and report are written when it ends.");
         }
 
-        return Finish(console, () => ledger, dispose: false);
+        return Finish(console, ledger);
     }
 
     /// <summary>Prints a job's items by state, how many were leased again, and its failures with their errors.</summary>
@@ -268,10 +269,8 @@ internal static class BatchCommand
 
     /// <summary>Writes the job's results (<see cref="BatchResults"/>), and for a job with metrics the evaluate report over
     /// the cohort, and lists the failures: exit 2 when any item failed, so no item is skipped silently.</summary>
-    internal static int Finish(CliConsole console, Func<BatchLedger> open, bool dispose = true)
+    internal static int Finish(CliConsole console, BatchLedger ledger)
     {
-        BatchLedger ledger = open();
-        using IDisposable? owned = dispose ? ledger : null;
         string folder = ledger.Folder;
         IReadOnlyList<LedgerEntry> entries = BatchResults.Write(ledger);
         LedgerEntry[] failed = [.. entries.Where(e => e.State == ItemState.Failed)];

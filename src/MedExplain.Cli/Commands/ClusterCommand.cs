@@ -110,7 +110,8 @@ internal static class ClusterCommand
             }
 
             Follow(console, grains, settings, folder);
-            return BatchCommand.Finish(console, () => ClusterJobs.OpenLedger(settings, folder));
+            using BatchLedger ledger = ClusterJobs.OpenLedger(settings, folder);
+            return BatchCommand.Finish(console, ledger);
         }));
         return command;
     }
